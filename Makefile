@@ -1,0 +1,58 @@
+# The coalition site. `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PORT ?= 8000
+PYTHON ?= python3
+# uv from PATH when it works, else the one pip installs for this Python (see `make uv`).
+UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo "$(PYTHON) -m uv")
+VENV_PY := .venv/bin/python
+MANAGE := $(VENV_PY) manage.py
+DEV_ENV := DEBUG=1
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+
+.PHONY: uv
+uv: ## install uv with pip if it is missing
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv
+
+.PHONY: install
+install: uv ## install the locked dependencies and compile translations
+	@$(UV) sync --frozen --quiet
+	@$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv -v0
+
+.PHONY: run
+run: install ## migrate, load the demo coalition, print the admin login and serve on 127.0.0.1:$(PORT)
+	@$(DEV_ENV) $(MANAGE) migrate --no-input -v0
+	@$(DEV_ENV) $(MANAGE) load_demo
+	@$(DEV_ENV) PORT=$(PORT) $(MANAGE) ensure_demo_admin
+	@echo "  Serving the demo coalition on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
+	@$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+.PHONY: test
+test: install ## run the whole test suite (PostgreSQL when DATABASE_URL says so)
+	@$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run -v0 || (echo "Migrations are out of date: run manage.py makemigrations" && exit 1)
+	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: serve
+serve: install ## production-like: gunicorn, DEBUG off, static files compressed and hashed
+	@SECRET_KEY=$${SECRET_KEY:-serve-local-only-$$(hostname)-not-for-production} HTTPS=$${HTTPS:-off} \
+		bash -c '$(MANAGE) collectstatic --no-input -v0 && $(MANAGE) migrate --no-input -v0 && \
+		exec $(VENV_PY) -m gunicorn icnk.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -'
+
+.PHONY: lint
+lint: install ## ruff check, ruff format --check, Django's system checks
+	$(VENV_PY) -m ruff check .
+	$(VENV_PY) -m ruff format --check .
+	@$(DEV_ENV) $(MANAGE) check
+
+.PHONY: fmt
+fmt: install ## format and fix what ruff can
+	$(VENV_PY) -m ruff check --fix .
+	$(VENV_PY) -m ruff format .
+
+.PHONY: messages
+messages: install ## extract UI strings into locale/*/LC_MESSAGES/django.po
+	@$(DEV_ENV) $(MANAGE) makemessages -l ko -l ja --ignore=.venv --ignore=staticfiles --no-obsolete

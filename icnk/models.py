@@ -1,0 +1,73 @@
+from django.core.cache import cache
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from icnk.i18n import Localized
+
+
+class SiteSettings(models.Model):
+    """The coalition's own details: one record, edited by staff in the admin.
+
+    Nothing about a particular coalition is written in templates; another coalition runs the
+    product by editing this record.
+    """
+
+    CACHE_KEY = "site-settings:v1"
+
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    short_name = models.CharField(
+        _("short name"), max_length=30, help_text=_("An acronym such as ICNK.")
+    )
+    mission_en = models.TextField(_("mission (English)"))
+    mission_ko = models.TextField(_("mission (Korean)"), blank=True)
+    mission_ja = models.TextField(_("mission (Japanese)"), blank=True)
+    objectives_en = models.TextField(
+        _("objectives (English)"),
+        help_text=_("Shown on the About page. Blank lines separate paragraphs."),
+    )
+    objectives_ko = models.TextField(_("objectives (Korean)"), blank=True)
+    objectives_ja = models.TextField(_("objectives (Japanese)"), blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    founded_in_en = models.CharField(_("founded in (English)"), max_length=100, blank=True)
+    founded_in_ko = models.CharField(_("founded in (Korean)"), max_length=100, blank=True)
+    founded_in_ja = models.CharField(_("founded in (Japanese)"), max_length=100, blank=True)
+    contact_email = models.EmailField(
+        _("public contact email"),
+        help_text=_("The coalition's own address; the only email shown on public pages."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    name = Localized("name")
+    mission = Localized("mission")
+    objectives = Localized("objectives")
+    founded_in = Localized("founded_in")
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return self.name_en
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        cache.delete(self.CACHE_KEY)
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The record, from the cache when possible; an unsaved blank one before setup."""
+        settings_ = cache.get(cls.CACHE_KEY)
+        if settings_ is None:
+            settings_ = cls.objects.filter(pk=1).first()
+            if settings_ is None:
+                # Before `load_demo` or the first admin edit: show neutral defaults, not a crash.
+                return cls(name_en="Coalition", short_name="", mission_en="", objectives_en="")
+            cache.set(cls.CACHE_KEY, settings_, 60 * 60)
+        return settings_

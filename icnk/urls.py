@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
+from django.views.static import serve
+
+from icnk import views
+from icnk.sitemaps import StaticPagesSitemap
+
+sitemaps = {"pages": StaticPagesSitemap}
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("members/", include("members.urls")),
+    path("statements/", include("statements.urls")),
+    path("campaigns/", include("statements.campaign_urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    # In production the web server or object store serves uploads.
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

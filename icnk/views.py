@@ -1,0 +1,69 @@
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.crypto import get_random_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    template_name = "icnk/home.html"
+
+
+class AboutView(TemplateView):
+    template_name = "icnk/about.html"
+
+
+def _database_ok():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # any failure means "not reachable" to a load balancer
+        logger.exception("health check: database unreachable")
+        return False
+
+
+def _cache_ok():
+    key = f"healthz:{get_random_string(12)}"
+    try:
+        cache.set(key, "1", 10)
+        ok = cache.get(key) == "1"
+        cache.delete(key)
+        return ok
+    except Exception:
+        logger.exception("health check: cache unreachable")
+        return False
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and monitors: 200 when the database and the cache both answer."""
+    checks = {"database": _database_ok(), "cache": _cache_ok()}
+    healthy = all(checks.values())
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        # Personal and transactional pages have nothing for search engines.
+        *(f"Disallow: /{code}/join/" for code, _name in settings.LANGUAGES),
+        "Allow: /",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,54 @@
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    """Every row of every project model, as values, to compare two states of the database."""
+    rows = {}
+    for app_label in ("icnk", "members", "statements"):
+        for model in apps.get_app_config(app_label).get_models():
+            rows[model._meta.label] = sorted(map(repr, model.objects.values_list()))
+    return rows
+
+
+def test_load_demo_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    first = snapshot()
+    assert first["icnk.SiteSettings"], "the demo coalition's details were not loaded"
+    call_command("load_demo", stdout=StringIO())
+    assert snapshot() == first
+
+
+def test_load_demo_refuses_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo")
+
+
+def test_role_groups_exist_with_different_powers():
+    editors = Group.objects.get(name="Secretariat editors")
+    administrators = Group.objects.get(name="Secretariat administrators")
+    editor_perms = set(editors.permissions.values_list("codename", flat=True))
+    admin_perms = set(administrators.permissions.values_list("codename", flat=True))
+    assert "change_sitesettings" in editor_perms
+    assert "delete_user" not in editor_perms
+    assert {"change_sitesettings", "add_user", "change_user", "delete_user"} <= admin_perms
+
+
+def test_demo_admin_is_created_then_reset(settings, capsys):
+    settings.DEBUG = True
+    call_command("ensure_demo_admin", password="a-first-password-1")
+    call_command("ensure_demo_admin", password="a-second-password-2")
+    out = capsys.readouterr().out
+    assert "password: a-second-password-2" in out
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="admin", password="a-second-password-2") is not None
+    assert authenticate(username="admin", password="a-first-password-1") is None

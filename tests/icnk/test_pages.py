@@ -1,0 +1,118 @@
+"""Site-wide pages in three languages: redirect, switcher, hreflang, 404, robots, sitemap."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["en", "ko", "ja"]
+# What a reader sees in the main navigation, per language.
+NAV_ABOUT = {"en": "About", "ko": "소개", "ja": "概要"}
+PAGES = ["/{lang}/", "/{lang}/about/"]
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("ko-KR,ko;q=0.9,en;q=0.5", "/ko/"), ("ja,en;q=0.5", "/ja/"), ("fr-FR", "/en/"), ("", "/en/")],
+)
+def test_root_redirects_to_the_readers_language(client, site_settings, accept, expected):
+    response = client.get("/", headers={"accept-language": accept})
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_renders_in_each_language_with_translated_navigation(
+    client, site_settings, lang, url
+):
+    response = client.get(url.format(lang=lang))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{lang}">' in html
+    start = html.index('class="site-nav"')
+    nav = html[start : html.index("</nav>", start)]
+    assert NAV_ABOUT[lang] in nav
+    # The coalition's name is shown in the reader's language.
+    assert getattr(site_settings, f"name_{lang}") in html
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_lists_hreflang_alternates_for_all_languages(client, site_settings, url):
+    html = client.get(url.format(lang="ko")).content.decode()
+    path = url.format(lang="{}")
+    for lang in LANGUAGES:
+        assert (
+            f'<link rel="alternate" hreflang="{lang}" href="http://testserver{path.format(lang)}">'
+            in html
+        )
+    assert 'hreflang="x-default" href="http://testserver/en/' in html
+
+
+def test_language_switcher_keeps_the_reader_on_the_same_page(client, site_settings):
+    html = client.get("/en/about/").content.decode()
+    switcher = re.findall(r'<a href="([^"]+)" hreflang="(\w+)" lang="\w+"[^>]*>([^<]+)</a>', html)
+    targets = {lang: (href, label) for href, lang, label in switcher}
+    assert targets["ko"] == ("/ko/about/", "한국어")
+    assert targets["ja"] == ("/ja/about/", "日本語")
+    assert client.get(targets["ja"][0]).status_code == 200
+
+
+def test_about_page_shows_the_objectives_staff_wrote(client, site_settings):
+    site_settings.objectives_ja = "第一段落です。\n\n第二段落です。"
+    site_settings.save()
+    html = client.get("/ja/about/").content.decode()
+    assert "<p>第一段落です。</p>" in html
+    assert "<p>第二段落です。</p>" in html
+
+
+def test_untranslated_text_falls_back_to_english(client, site_settings):
+    site_settings.mission_ko = ""
+    site_settings.save()
+    html = client.get("/ko/").content.decode()
+    assert site_settings.mission_en in html
+
+
+def test_unknown_page_gets_a_404_in_the_sites_design(client, site_settings):
+    response = client.get("/ko/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "페이지를 찾을 수 없습니다" in html
+    assert 'class="site-header"' in html
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_join_pages_out(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Disallow: /en/join/" in body
+    assert "admin" not in body  # the admin's address is not advertised
+
+
+def test_sitemap_lists_site_pages_in_every_language(client, site_settings):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    body = response.content.decode()
+    for lang in LANGUAGES:
+        assert f"<loc>http://testserver/{lang}/about/</loc>" in body
+    assert 'hreflang="ko" href="http://testserver/ko/"' in body
+
+
+@pytest.mark.parametrize("url", ["/en/", "/ko/about/"])
+def test_site_pages_take_a_constant_number_of_queries(
+    client, site_settings, django_assert_max_num_queries, url
+):
+    # The site settings record is cached after the first request.
+    client.get(url)
+    with django_assert_max_num_queries(1):
+        assert client.get(url).status_code == 200
+
+
+def test_site_settings_edit_shows_at_once(client, site_settings):
+    client.get("/en/")
+    site_settings.mission_en = "A freshly edited mission."
+    site_settings.save()
+    assert "A freshly edited mission." in client.get("/en/").content.decode()

@@ -1,0 +1,107 @@
+"""Configuration comes from the environment; production settings pass Django's deploy checks."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x7Qp-9vK2mZr8tLw4nYb6cHs1dFj3gAe5uIo0pRq7sTv9wXy2zBn4mCk6lDh8jGf",
+    "ALLOWED_HOSTS": "icnk.example.org",
+    "DATABASE_URL": "sqlite:////tmp/icnk-deploy-check.sqlite3",
+    "ADMIN_URL": "secretariat-office/",
+    "EMAIL_URL": "smtp+tls://mailer:secret@mail.example.org:587",
+}
+
+
+def clean_environ():
+    """This process's environment without what the test run itself sets."""
+    test_only = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "CACHE_URL"}
+    return {k: v for k, v in os.environ.items() if k not in test_only}
+
+
+def run_python(code, **env_vars):
+    """Run code in a fresh interpreter that sees only the given variables (no pytest)."""
+    env = clean_environ()
+    env.update(env_vars)
+    env["DJANGO_SETTINGS_MODULE"] = "icnk.settings"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+
+READ_SETTINGS = """
+import django, json
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    "debug": s.DEBUG,
+    "engine": s.DATABASES["default"]["ENGINE"],
+    "db_name": s.DATABASES["default"]["NAME"],
+    "cache": s.CACHES["default"]["BACKEND"],
+    "email": s.MAILERS["default"]["BACKEND"],
+    "mail_host": s.MAILERS["default"]["OPTIONS"].get("host"),
+    "hosts": s.ALLOWED_HOSTS,
+    "admin_url": s.ADMIN_URL,
+    "media_root": str(s.MEDIA_ROOT),
+}))
+"""
+
+
+def test_settings_are_read_from_the_environment():
+    result = run_python(
+        READ_SETTINGS,
+        DEBUG="1",
+        DATABASE_URL="postgres://coalition:pw@db.internal:5432/coalition",
+        CACHE_URL="redis://127.0.0.1:6379/3",
+        EMAIL_URL="smtp+tls://user:pw@mail.example.org:587",
+        ALLOWED_HOSTS="a.example.org,b.example.org",
+        ADMIN_URL="office",
+        MEDIA_ROOT="/srv/uploads",
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["debug"] is True
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["db_name"] == "coalition"
+    assert values["cache"] == "django_redis.cache.RedisCache"
+    assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["mail_host"] == "mail.example.org"
+    assert values["hosts"] == ["a.example.org", "b.example.org"]
+    assert values["admin_url"] == "office/"
+    assert values["media_root"] == "/srv/uploads"
+
+
+def test_development_defaults_need_no_configuration():
+    result = run_python(READ_SETTINGS, DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["db_name"].endswith("db.sqlite3")
+    assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["email"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_debug_is_off_unless_set_and_then_a_secret_key_is_required():
+    result = run_python(READ_SETTINGS)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize("extra", [{}, {"CACHE_URL": "redis://127.0.0.1:6379/1"}])
+def test_check_deploy_is_clean_with_production_variables(extra):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={**clean_environ(), **PRODUCTION_ENV, **extra},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
