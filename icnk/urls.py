@@ -7,13 +7,22 @@ from django.views.static import serve
 
 from icnk import views
 from icnk.sitemaps import StaticPagesSitemap
+from members.sitemaps import OrganizationSitemap
+from statements.sitemaps import CampaignSitemap, StatementSitemap
 
-sitemaps = {"pages": StaticPagesSitemap}
+sitemaps = {
+    "pages": StaticPagesSitemap,
+    "organizations": OrganizationSitemap,
+    "statements": StatementSitemap,
+    "campaigns": CampaignSitemap,
+}
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("api/v1/members/", include("members.api_urls")),
+    path("api/v1/statements/", include("statements.api_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
@@ -21,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("members/", include("members.urls")),
+    path("join/", include("members.join_urls")),
     path("statements/", include("statements.urls")),
     path("campaigns/", include("statements.campaign_urls")),
     prefix_default_language=True,

@@ -1,0 +1,106 @@
+"""Uploaded images, checked by what they contain rather than what they are called.
+
+Every image is opened with Pillow, refused when it is not PNG, JPEG or WebP, too large in bytes
+or pixels, or a decompression bomb; then re-encoded, which drops EXIF and other metadata (a
+photo's location can endanger the people in it) and anything hidden after the image data.
+"""
+
+import io
+import uuid
+import warnings
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_SIDE = 4000
+ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+
+
+def clean_image(upload, *, max_bytes=MAX_BYTES, max_side=MAX_SIDE, longest_side=None):
+    """Return a new, re-encoded upload or raise ValidationError with a reader's message.
+
+    `longest_side` shrinks the stored image (a logo needs no more than a few hundred pixels).
+    """
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The image is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+            code="too_large",
+        )
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as probe:
+                image_format = probe.format
+                width, height = probe.size
+                if image_format not in ALLOWED_FORMATS:
+                    raise ValidationError(
+                        _("Please upload a PNG, JPEG or WebP image."), code="bad_format"
+                    )
+                if width > max_side or height > max_side:
+                    raise ValidationError(
+                        _("The image is %(w)s×%(h)s pixels; at most %(max)s×%(max)s is allowed.")
+                        % {"w": width, "h": height, "max": max_side},
+                        code="too_many_pixels",
+                    )
+                probe.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
+                image = ImageOps.exif_transpose(image)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            _("The image is too large to process safely."), code="decompression_bomb"
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            _("This file is not an image we can read. Please upload a PNG, JPEG or WebP image."),
+            code="not_an_image",
+        ) from None
+
+    if longest_side and max(image.size) > longest_side:
+        image.thumbnail((longest_side, longest_side))
+    return _encode(image, image_format)
+
+
+def _encode(image, image_format):
+    out = io.BytesIO()
+    if image_format == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+        content_type = "image/jpeg"
+    elif image_format == "WEBP":
+        image.save(out, "WEBP", quality=88)
+        content_type = "image/webp"
+    else:
+        if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+            image = image.convert("RGBA")
+        image.save(out, "PNG", optimize=True)
+        content_type = "image/png"
+    # A generated name: nothing of the uploader's file name reaches the disk.
+    name = f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[image_format]}"
+    return SimpleUploadedFile(name, out.getvalue(), content_type=content_type)
+
+
+@deconstructible
+class RandomName:
+    """upload_to that stores files under a random name in `folder`, keeping a safe extension."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, instance, filename):
+        extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        if not extension.isalnum() or len(extension) > 5:
+            extension = "bin"
+        return f"{self.folder}/{uuid.uuid4().hex}.{extension}"
+
+    def __eq__(self, other):
+        return isinstance(other, RandomName) and other.folder == self.folder

@@ -1,0 +1,410 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from icnk.i18n import Localized
+from icnk.images import RandomName
+from members.regions import Region, region_for
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    LEFT = "left", _("Left")
+
+
+# ---------------------------------------------------------------------------------------------
+# Organizations
+# ---------------------------------------------------------------------------------------------
+
+
+class OrganizationKind(models.TextChoices):
+    INTERNATIONAL_NGO = "international_ngo", _("International NGO")
+    NATIONAL_NGO = "national_ngo", _("National NGO")
+    SURVIVORS = "survivors", _("Survivors' and victims' group")
+    FAITH = "faith", _("Faith-based organization")
+    LEGAL = "legal", _("Lawyers and legal")
+    ACADEMIC = "academic", _("Academic and research")
+    MEDIA = "media", _("Media")
+    OTHER = "other", _("Other")
+
+
+class Listing(models.TextChoices):
+    """How an organization appears in public. Some groups cannot be named where they work."""
+
+    NAMED = "named", _("Listed by name")
+    COUNTED = "counted", _("Counted only")
+    UNLISTED = "unlisted", _("Not listed")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=MemberStatus.ACTIVE)
+
+    def listed(self):
+        """What readers may see by name: active organizations listed by name."""
+        return self.active().filter(listing=Listing.NAMED)
+
+    def counted(self):
+        """What public totals include: listed by name or counted only."""
+        return self.active().filter(listing__in=[Listing.NAMED, Listing.COUNTED])
+
+    def search(self, query):
+        query = (query or "").strip()
+        if not query:
+            return self
+        return self.filter(
+            Q(name__icontains=query) | Q(local_name__icontains=query) | Q(acronym__icontains=query)
+        )
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    local_name = models.CharField(
+        _("local name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name in its own script, for example in Korean or Japanese."),
+    )
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=False)
+    country = CountryField(
+        _("country"), blank=True, help_text=_("Leave blank for an international organization.")
+    )
+    region = models.CharField(
+        _("region"), max_length=20, choices=Region.choices, editable=False, db_index=True
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.OTHER
+    )
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=RandomName("logos"),
+        blank=True,
+        help_text=_("PNG, JPEG or WebP, at most 2 MB. It is re-encoded and resized."),
+    )
+    description_en = models.TextField(_("description (English)"), max_length=2000, blank=True)
+    description_ko = models.TextField(_("description (Korean)"), max_length=2000, blank=True)
+    description_ja = models.TextField(_("description (Japanese)"), max_length=2000, blank=True)
+    member_since = models.DateField(_("member since"), default=timezone.localdate)
+    founding_member = models.BooleanField(_("founding member"), default=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    listing = models.CharField(
+        _("public listing"), max_length=10, choices=Listing.choices, default=Listing.NAMED
+    )
+    # Private: staff only, never on a public page, feed or API.
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    private_notes = models.TextField(_("private notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    description = Localized("description")
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "listing", "name"], name="org_public_name_idx"),
+            models.Index(fields=["status", "listing", "country"], name="org_public_country_idx"),
+            models.Index(fields=["status", "listing", "kind"], name="org_public_kind_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="left") | Q(left_on__isnull=False),
+                name="org_left_has_date",
+                violation_error_message=_("An organization that left needs the date it left."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.region = region_for(self.country)
+        if not self.slug:
+            self.slug = unique_slug(Organization, self.acronym or self.name, exclude_pk=self.pk)
+        if self.status == MemberStatus.LEFT and not self.left_on:
+            self.left_on = timezone.localdate()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:organization-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.status == MemberStatus.ACTIVE and self.listing == Listing.NAMED
+
+    @property
+    def display_name(self):
+        if self.acronym and self.acronym not in self.name:
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Individual supporters
+# ---------------------------------------------------------------------------------------------
+
+
+class Visibility(models.TextChoices):
+    """Agreed with each person: some supporters are at personal risk."""
+
+    FULL_NAME = "full_name", _("Full name")
+    DISPLAY_NAME = "display_name", _("Display name only")
+    INITIALS = "initials", _("Initials only")
+    COUNTED = "counted", _("Counted only (never named)")
+    HIDDEN = "hidden", _("Hidden")
+
+
+NAMED_VISIBILITIES = [Visibility.FULL_NAME, Visibility.DISPLAY_NAME, Visibility.INITIALS]
+
+
+class SupporterQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=MemberStatus.ACTIVE)
+
+    def named(self):
+        """Supporters who may appear by some name on public pages."""
+        return self.active().filter(visibility__in=NAMED_VISIBILITIES)
+
+    def counted(self):
+        """Supporters included in public totals."""
+        return self.active().exclude(visibility=Visibility.HIDDEN)
+
+
+class Supporter(models.Model):
+    full_name = models.CharField(_("full name"), max_length=200)
+    display_name = models.CharField(
+        _("public display name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown instead of the full name when the person asked for it (a pseudonym)."),
+    )
+    affiliation = models.CharField(
+        _("title or affiliation"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example a post, a book, a prize or an association."),
+    )
+    country = CountryField(_("country"), blank=True)
+    region = models.CharField(
+        _("region"), max_length=20, choices=Region.choices, editable=False, db_index=True
+    )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=15,
+        choices=Visibility.choices,
+        default=Visibility.HIDDEN,
+        help_text=_("Agreed with the person. Hidden until they consent to more."),
+    )
+    consent_date = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_means = models.CharField(
+        _("consent given by"),
+        max_length=200,
+        blank=True,
+        help_text=_("How the person agreed, for example “email of 10 January 2013”."),
+    )
+    # Private: staff only.
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    private_notes = models.TextField(_("private notes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
+    member_since = models.DateField(_("member since"), default=timezone.localdate)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    taken_down_at = models.DateTimeField(_("taken down at"), null=True, blank=True)
+    taken_down_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken down by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SupporterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("individual supporter")
+        verbose_name_plural = _("individual supporters")
+        ordering = ["full_name"]
+        indexes = [
+            models.Index(fields=["status", "visibility", "full_name"], name="sup_public_idx"),
+            models.Index(fields=["status", "visibility", "country"], name="sup_public_country_idx"),
+        ]
+        permissions = [
+            ("takedown_supporter", _("Can take a supporter down from every public page")),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.region = region_for(self.country)
+        super().save(*args, **kwargs)
+
+    @property
+    def public_name(self):
+        """The name readers may see, or "" when this person must not be named."""
+        if self.status != MemberStatus.ACTIVE:
+            return ""
+        if self.visibility == Visibility.FULL_NAME:
+            return self.full_name
+        if self.visibility == Visibility.DISPLAY_NAME:
+            return self.display_name or initials(self.full_name)
+        if self.visibility == Visibility.INITIALS:
+            return initials(self.full_name)
+        return ""
+
+    @property
+    def public_affiliation(self):
+        """Shown beside a full or display name; with initials it could identify the person."""
+        if self.visibility in (Visibility.FULL_NAME, Visibility.DISPLAY_NAME) and self.is_named:
+            return self.affiliation
+        return ""
+
+    @property
+    def is_named(self):
+        return bool(self.public_name)
+
+
+def initials(name):
+    """ "Suzanne Scholte" -> "S. S."; a name without spaces (as in Korean) -> its first letter."""
+    parts = [p for p in name.replace(".", " ").split() if p]
+    return " ".join(f"{p[0].upper()}." for p in parts) if parts else ""
+
+
+def unique_slug(model, text, *, exclude_pk=None, max_length=100):
+    base = slugify(text)[:max_length].strip("-") or "member"
+    slug, n = base, 2
+    qs = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while qs.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests to join
+# ---------------------------------------------------------------------------------------------
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        """Verified and not yet decided: what the secretariat has to look at."""
+        return self.filter(status=JoinRequest.Status.PENDING)
+
+    def open_for_email(self, email):
+        """Requests for this address still in progress (unverified or awaiting a decision)."""
+        return self.filter(
+            email__iexact=email,
+            status__in=[JoinRequest.Status.UNVERIFIED, JoinRequest.Status.PENDING],
+        )
+
+
+class JoinRequest(models.Model):
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", _("Organization")
+        INDIVIDUAL = "individual", _("Individual supporter")
+
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", _("Email not yet verified")
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    kind = models.CharField(_("applying as"), max_length=15, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.UNVERIFIED
+    )
+    language = models.CharField(_("language"), max_length=5, default="en")
+    # Both paths
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("The organization's name, or the person's.")
+    )
+    country = CountryField(_("country"), blank=True)
+    email = models.EmailField(_("email"), max_length=254)
+    accepted_objectives = models.BooleanField(_("accepted the objectives"), default=False)
+    # Organizations
+    local_name = models.CharField(_("local name"), max_length=200, blank=True)
+    organization_kind = models.CharField(
+        _("kind of organization"), max_length=20, choices=OrganizationKind.choices, blank=True
+    )
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    description = models.TextField(_("short description"), max_length=2000, blank=True)
+    logo = models.ImageField(_("logo"), upload_to=RandomName("join-logos"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_role = models.CharField(_("contact person's role"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    support_statement = models.TextField(
+        _("how it will support the objectives"), max_length=3000, blank=True
+    )
+    # Individuals
+    display_name = models.CharField(_("public display name"), max_length=200, blank=True)
+    affiliation = models.CharField(_("title or affiliation"), max_length=300, blank=True)
+    wants_listing = models.BooleanField(_("wishes to be listed publicly"), default=False)
+    # Progress
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), max_length=2000, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization created"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="join_requests",
+    )
+    supporter = models.ForeignKey(
+        Supporter,
+        verbose_name=_("supporter created"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="join_requests",
+    )
+    personal_data_erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["status", "-submitted_at"], name="join_status_idx"),
+            models.Index(fields=["email"], name="join_email_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def email_domain(self):
+        return self.email.rsplit("@", 1)[-1].lower() if "@" in self.email else ""

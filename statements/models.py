@@ -1,0 +1,423 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from icnk.i18n import Localized
+from icnk.images import RandomName
+from members.models import Organization, Supporter
+
+LANGUAGE_CHOICES = [("en", _("English")), ("ko", _("Korean")), ("ja", _("Japanese"))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaigns
+# ---------------------------------------------------------------------------------------------
+
+
+class CampaignQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+    def active(self):
+        return self.public().filter(status=Campaign.Status.ACTIVE)
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ACHIEVED = "achieved", _("Achieved")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=200, blank=True)
+    goal_en = models.CharField(_("goal (English)"), max_length=300)
+    goal_ko = models.CharField(_("goal (Korean)"), max_length=300, blank=True)
+    goal_ja = models.CharField(_("goal (Japanese)"), max_length=300, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    outcome_en = models.CharField(_("outcome (English)"), max_length=300, blank=True)
+    outcome_ko = models.CharField(_("outcome (Korean)"), max_length=300, blank=True)
+    outcome_ja = models.CharField(_("outcome (Japanese)"), max_length=300, blank=True)
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    is_public = models.BooleanField(_("shown on the site"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    title = Localized("title")
+    goal = Localized("goal")
+    description = Localized("description")
+    outcome = Localized("outcome")
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-started_on"]
+        indexes = [models.Index(fields=["is_public", "status"], name="campaign_public_idx")]
+
+    def __str__(self):
+        return self.title_en
+
+    def get_absolute_url(self):
+        return reverse("campaigns:detail", kwargs={"slug": self.slug})
+
+
+class Milestone(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    date = models.DateField(_("date"))
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=200, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
+    statement_key = models.UUIDField(
+        _("related statement"),
+        null=True,
+        blank=True,
+        help_text=_("The statement this milestone links to, in whichever language is read."),
+    )
+
+    title = Localized("title")
+    description = Localized("description")
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.title_en}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Statements
+# ---------------------------------------------------------------------------------------------
+
+
+class Topic(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_ko = models.CharField(_("name (Korean)"), max_length=100, blank=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100, blank=True)
+
+    name = Localized("name")
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name_en
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self):
+        """Published and due: drafts and statements scheduled for later stay invisible."""
+        return self.filter(status=Statement.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_language(self, language):
+        return self.filter(language=language)
+
+    def search(self, query):
+        """Ranked full-text search on PostgreSQL; plain case-insensitive matching elsewhere."""
+        from statements.search import search_statements
+
+        return search_statements(self, query)
+
+
+class Statement(models.Model):
+    class Kind(models.TextChoices):
+        PRESS_RELEASE = "press_release", _("Press release")
+        JOINT_STATEMENT = "joint_statement", _("Joint statement")
+        OPEN_LETTER = "open_letter", _("Open letter")
+        REPORT = "report", _("Report")
+        NEWS = "news", _("News")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.JOINT_STATEMENT
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    translation_key = models.UUIDField(
+        _("translation key"),
+        default=uuid.uuid4,
+        db_index=True,
+        help_text=_("Shared by the language versions of one statement."),
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="translations",
+        help_text=_("The original this is a translation of; empty for the original."),
+    )
+    dateline = models.CharField(
+        _("dateline place"), max_length=100, blank=True, help_text=_("For example: Tokyo")
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("A time in the future schedules the statement."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    summary = models.TextField(_("summary"), max_length=1000, blank=True)
+    body = models.TextField(_("body (Markdown)"))
+    body_html = models.TextField(editable=False, blank=True)
+    image = models.ImageField(_("image"), upload_to=RandomName("statements"), blank=True)
+    image_alt = models.CharField(_("image description (alt text)"), max_length=300, blank=True)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statements",
+    )
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        ordering = ["-published_at", "-pk"]
+        permissions = [("publish_statement", _("Can publish and unpublish statements"))]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "slug"], name="statement_slug_per_lang"),
+            models.UniqueConstraint(
+                fields=["translation_key", "language"], name="statement_one_per_lang"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="statement_published_has_time",
+                violation_error_message=_("A published statement needs a publication time."),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["language", "status", "-published_at"], name="statement_public_idx"
+            ),
+            models.Index(fields=["language", "kind", "-published_at"], name="statement_kind_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        from statements.markdown import render_markdown
+
+        self.body_html = render_markdown(self.body)
+        if self.translation_of_id and self.translation_of.translation_key != self.translation_key:
+            self.translation_key = self.translation_of.translation_key
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("statements:detail", kwargs={"slug": self.slug})
+
+    @property
+    def source(self):
+        """The original version; signatures and attachments shared by all versions hang on it."""
+        return self.translation_of if self.translation_of_id else self
+
+    @property
+    def source_id(self):
+        return self.translation_of_id or self.pk
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+
+class PressContact(models.Model):
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="press_contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    contact = models.CharField(
+        _("email or phone"), max_length=200, blank=True, help_text=_("Shown only if public.")
+    )
+    contact_is_public = models.BooleanField(_("show the contact in public"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("press contact")
+        verbose_name_plural = _("press contacts")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class SignatureQuerySet(models.QuerySet):
+    def standing(self):
+        """Signatures not withdrawn."""
+        return self.filter(withdrawn_on__isnull=True)
+
+
+class Signature(models.Model):
+    """One organization's or person's name on a statement: a record, never silently changed.
+
+    Signatures hang on the original statement and are shared by its language versions. The
+    organization's name is copied at signing, so a later rename does not rewrite history. A
+    withdrawn signature is marked with its date instead of being deleted.
+    """
+
+    statement = models.ForeignKey(
+        Statement,
+        verbose_name=_("statement"),
+        on_delete=models.CASCADE,
+        related_name="signatures",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+    )
+    supporter = models.ForeignKey(
+        Supporter,
+        verbose_name=_("individual supporter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+    )
+    name_at_signing = models.CharField(
+        _("name when signed"),
+        max_length=250,
+        blank=True,
+        help_text=_("The organization's name as it stood when it signed; filled in for you."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    signed_on = models.DateField(_("signed on"), default=timezone.localdate)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organization__isnull=False, supporter__isnull=True)
+                    | Q(organization__isnull=True, supporter__isnull=False)
+                ),
+                name="signature_one_signatory",
+                violation_error_message=_(
+                    "A signature is either an organization's or a person's, not both."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["statement", "organization"],
+                condition=Q(organization__isnull=False),
+                name="signature_org_once",
+                violation_error_message=_("This organization has already signed."),
+            ),
+            models.UniqueConstraint(
+                fields=["statement", "supporter"],
+                condition=Q(supporter__isnull=False),
+                name="signature_supporter_once",
+                violation_error_message=_("This person has already signed."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_at_signing or str(self.organization or self.supporter)
+
+    def save(self, *args, **kwargs):
+        if self.organization_id and not self.name_at_signing:
+            self.name_at_signing = self.organization.display_name
+        super().save(*args, **kwargs)
+
+    def is_later_endorsement(self, statement):
+        published = statement.published_at
+        return bool(published and self.signed_on > timezone.localdate(published))
+
+
+ATTACHMENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+class Attachment(models.Model):
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    file = models.FileField(
+        _("file"),
+        upload_to=RandomName("attachments"),
+        validators=[FileExtensionValidator(list(ATTACHMENT_TYPES))],
+        help_text=_("PDF or an office document, at most 20 MB."),
+    )
+    content_type = models.CharField(_("content type"), max_length=120, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
