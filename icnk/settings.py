@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "icnk.context_processors.site",
+                "statements.context_processors.campaign",
             ],
         },
     },

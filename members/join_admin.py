@@ -1,0 +1,1 @@
+"""Admin for requests to join (the review queue)."""
