@@ -1,3 +1,10 @@
+from django.urls import path
+
+from statements import api
+
 app_name = "statements-api"
 
-urlpatterns = []
+urlpatterns = [
+    path("", api.statement_list, name="list"),
+    path("<str:slug>/", api.statement_detail, name="detail"),
+]

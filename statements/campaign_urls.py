@@ -1,3 +1,9 @@
+from django.urls import path
+
+from statements import views
+
 app_name = "campaigns"
 
-urlpatterns = []
+urlpatterns = [
+    path("<slug:slug>/", views.CampaignDetailView.as_view(), name="detail"),
+]

@@ -1,3 +1,5 @@
 def campaign(request):
-    """The active campaign, for the main navigation (filled in with the statements views)."""
-    return {"active_campaign": None}
+    """The campaign the navigation links to: at most one query, cached for a few minutes."""
+    from statements.views import featured_campaign
+
+    return {"active_campaign": featured_campaign()}

@@ -1,11 +1,13 @@
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from icnk.i18n import Localized
@@ -26,6 +28,24 @@ class CampaignQuerySet(models.QuerySet):
 
     def active(self):
         return self.public().filter(status=Campaign.Status.ACTIVE)
+
+    def featured(self):
+        """The campaign the site puts forward: the active one, else the most recent public one.
+
+        A coalition whose campaign succeeded still wants readers to find it (ours is achieved).
+        """
+        return (
+            self.public()
+            .annotate(
+                is_active=models.Case(
+                    models.When(status=Campaign.Status.ACTIVE, then=models.Value(1)),
+                    default=models.Value(0),
+                    output_field=models.IntegerField(),
+                )
+            )
+            .order_by("-is_active", "-started_on", "-pk")
+            .first()
+        )
 
 
 class Campaign(models.Model):
@@ -72,8 +92,19 @@ class Campaign(models.Model):
     def __str__(self):
         return self.title_en
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(FEATURED_CAMPAIGN_CACHE_KEY)
+
     def get_absolute_url(self):
         return reverse("campaigns:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        cache.delete(FEATURED_CAMPAIGN_CACHE_KEY)
+        return super().delete(*args, **kwargs)
+
+
+FEATURED_CAMPAIGN_CACHE_KEY = "statements:featured-campaign:v1"
 
 
 class Milestone(models.Model):
@@ -135,6 +166,14 @@ class StatementQuerySet(models.QuerySet):
 
     def in_language(self, language):
         return self.filter(language=language)
+
+    def for_listing(self):
+        """What a list, feed or API page needs of each row, in a constant number of queries."""
+        return self.select_related("campaign")
+
+    def versions_of(self, statement):
+        """Every language version of one statement, this one included."""
+        return self.filter(translation_key=statement.translation_key)
 
     def search(self, query):
         """Ranked full-text search on PostgreSQL; plain case-insensitive matching elsewhere."""
@@ -250,7 +289,38 @@ class Statement(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("statements:detail", kwargs={"slug": self.slug})
+        # A statement lives under its own language's prefix, whatever language is active
+        # (the sitemap, the feed and the API build links outside any language prefix).
+        with translation.override(self.language):
+            return reverse("statements:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = ValidationError(
+                _("“%(slug)s” is used by the site itself; choose another."),
+                code="reserved",
+                params={"slug": self.slug},
+            )
+        original = self.translation_of
+        if original is not None:
+            if original.translation_of_id:
+                errors["translation_of"] = ValidationError(
+                    _("Choose the original statement, not another translation of it."),
+                    code="translation_of_translation",
+                )
+            elif original.pk == self.pk or original.language == self.language:
+                errors["translation_of"] = ValidationError(
+                    _("A translation must be in a different language from its original."),
+                    code="same_language",
+                )
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            errors["published_at"] = ValidationError(
+                _("Give a publication time, or keep the statement as a draft."),
+                code="published_without_time",
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def source(self):
@@ -271,7 +341,21 @@ class Statement(models.Model):
 
     @property
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_translation_outdated(self):
+        """A translation last edited before its original's last change may say something else."""
+        original = self.translation_of
+        return bool(original and self.updated_at and self.updated_at < original.updated_at)
+
+
+# Paths under /<lang>/statements/ that are not statements.
+RESERVED_SLUGS = {"feed"}
 
 
 class PressContact(models.Model):
@@ -299,6 +383,9 @@ class SignatureQuerySet(models.QuerySet):
     def standing(self):
         """Signatures not withdrawn."""
         return self.filter(withdrawn_on__isnull=True)
+
+    def for_display(self):
+        return self.select_related("organization", "supporter")
 
 
 class Signature(models.Model):
@@ -398,6 +485,55 @@ ATTACHMENT_TYPES = {
 }
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
+# What the first bytes of each kind of file must be. A renamed executable or HTML page is
+# refused whatever its extension says.
+PDF_MAGIC = b"%PDF-"
+ZIP_MAGIC = b"PK\x03\x04"  # OOXML (docx, xlsx, pptx) and ODF (odt)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy Office (doc, xls, ppt)
+ATTACHMENT_MAGIC = {
+    "pdf": PDF_MAGIC,
+    "doc": OLE_MAGIC,
+    "xls": OLE_MAGIC,
+    "ppt": OLE_MAGIC,
+    "docx": ZIP_MAGIC,
+    "xlsx": ZIP_MAGIC,
+    "pptx": ZIP_MAGIC,
+    "odt": ZIP_MAGIC,
+}
+
+
+def inspect_attachment(upload):
+    """Check an uploaded file's size and first bytes; return its content type.
+
+    Raises ValidationError with a message for the person uploading.
+    """
+    size = upload.size
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s MB; attachments can be at most 20 MB."),
+            code="too_large",
+            params={"size": f"{size / 1024 / 1024:.1f}"},
+        )
+    if size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            _("Attach a PDF or an office document (%(kinds)s)."),
+            code="extension",
+            params={"kinds": ", ".join(sorted(ATTACHMENT_TYPES))},
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(ATTACHMENT_MAGIC[extension]):
+        raise ValidationError(
+            _("This file is not a real .%(extension)s document; its content does not match."),
+            code="content_type",
+            params={"extension": extension},
+        )
+    return ATTACHMENT_TYPES[extension]
+
 
 class Attachment(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="attachments")
@@ -421,3 +557,24 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.size:
+            self.size = self.file.size
+        if self.file and not self.content_type:
+            extension = self.file.name.rsplit(".", 1)[-1].lower()
+            self.content_type = ATTACHMENT_TYPES.get(extension, "application/octet-stream")
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Only a newly uploaded file is inspected; a stored one was checked when it came in.
+        if self.file and not getattr(self.file, "_committed", True):
+            try:
+                self.content_type = inspect_attachment(self.file)
+            except ValidationError as error:
+                raise ValidationError({"file": error}) from error
+            self.size = self.file.size
+
+    @property
+    def extension(self):
+        return self.file.name.rsplit(".", 1)[-1].upper() if self.file else ""

@@ -1,9 +1,151 @@
-from statements.models import Statement
+"""Reads that several pages share: who signed, which language versions, what an org signed."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from members.models import Listing, Visibility
+from statements.models import PressContact, Signature, Statement
+
+
+@dataclass
+class SignatoryLine:
+    name: str
+    affiliation: str = ""
+    url: str = ""
+    signed_on: object = None
+    withdrawn_on: object = None
+    later_endorsement: bool = False
+
+
+@dataclass
+class Signatories:
+    organizations: list = field(default_factory=list)
+    individuals: list = field(default_factory=list)
+    other_organizations: int = 0
+    other_individuals: int = 0
+
+    @property
+    def total(self):
+        return (
+            len(self.organizations)
+            + len(self.individuals)
+            + self.other_organizations
+            + self.other_individuals
+        )
+
+    def __bool__(self):
+        return bool(self.total)
+
+
+def signatories(statement):
+    """The statement's signatories as a reader may see them, in signing order (one query).
+
+    The record is the statement's: organizations appear under the name they signed with, even
+    if they have left since, and withdrawn signatures stay, marked. People are different: each
+    appears only as their visibility level allows *today*, so a person taken down disappears
+    from every old statement at once; people counted only are summed; hidden ones are left out.
+    """
+    published_on = timezone.localdate(statement.published_at) if statement.published_at else None
+    result = Signatories()
+    rows = Signature.objects.for_display().filter(statement_id=statement.source_id)
+    for signature in rows:
+        line = SignatoryLine(
+            name="",
+            signed_on=signature.signed_on,
+            withdrawn_on=signature.withdrawn_on,
+            later_endorsement=bool(published_on and signature.signed_on > published_on),
+        )
+        if signature.organization_id:
+            organization = signature.organization
+            if organization.listing == Listing.NAMED:
+                line.name = signature.name_at_signing or organization.display_name
+                if organization.is_public:
+                    line.url = organization.get_absolute_url()
+                result.organizations.append(line)
+            elif organization.listing == Listing.COUNTED and not signature.withdrawn_on:
+                result.other_organizations += 1
+            continue
+        supporter = signature.supporter
+        if supporter.public_name:
+            line.name = supporter.public_name
+            line.affiliation = supporter.public_affiliation
+            result.individuals.append(line)
+        elif (
+            supporter.visibility == Visibility.COUNTED
+            and supporter.status == "active"
+            and not signature.withdrawn_on
+        ):
+            result.other_individuals += 1
+    return result
+
+
+def language_versions(statement):
+    """The other published language versions of a statement, in site language order."""
+    order = {"en": 0, "ko": 1, "ja": 2}
+    versions = (
+        Statement.objects.published()
+        .versions_of(statement)
+        .exclude(pk=statement.pk)
+        .only("pk", "slug", "title", "language", "translation_key")
+    )
+    return sorted(versions, key=lambda v: order.get(v.language, 9))
+
+
+def press_contacts(statement):
+    """This version's press contacts, or its original's when it has none of its own."""
+    contacts = list(
+        PressContact.objects.filter(statement_id__in={statement.pk, statement.source_id})
+    )
+    own = [c for c in contacts if c.statement_id == statement.pk]
+    return own or contacts
+
+
+def in_language(statements, language):
+    """From several versions of several statements, keep one per statement: the reader's
+    language where it exists, else the original, else any. Keeps the input order."""
+    chosen = {}
+    for statement in statements:
+        current = chosen.get(statement.translation_key)
+        if current is None or _preference(statement, language) < _preference(current, language):
+            chosen[statement.translation_key] = statement
+    seen, result = set(), []
+    for statement in statements:
+        key = statement.translation_key
+        if key not in seen and chosen[key] is statement:
+            seen.add(key)
+            result.append(statement)
+    return result
+
+
+def _preference(statement, language):
+    if statement.language == language:
+        return 0
+    return 1 if not statement.translation_of_id else 2
 
 
 def signed_by(organization, language):
-    """Published statements the organization signed, in the reader's language where possible.
-
-    Used by the organization page. Filled in with the statements views.
-    """
-    return Statement.objects.none()
+    """Published statements the organization signed (and has not withdrawn from), newest
+    first, each in the reader's language where a version exists. One query."""
+    keys = (
+        Signature.objects.standing()
+        .filter(organization=organization)
+        .values("statement__translation_key")
+    )
+    candidates = list(
+        Statement.objects.published()
+        .filter(translation_key__in=keys)
+        .only(
+            "pk",
+            "title",
+            "slug",
+            "language",
+            "published_at",
+            "translation_key",
+            "translation_of_id",
+            "kind",
+            "summary",
+        )
+        .order_by("-published_at", "-pk")
+    )
+    return in_language(candidates, language)

@@ -1,3 +1,292 @@
+import json
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.views.generic import DetailView, ListView
+
+from icnk.i18n import current_language
+from icnk.models import SiteSettings
+from statements import queries
+from statements.models import Campaign, Statement
+from statements.templatetags.statements_tags import dateline
+
+OG_LOCALES = {"en": "en_GB", "ko": "ko_KR", "ja": "ja_JP"}
+HOME_LATEST = 4
+
+
 def home_context(request):
-    """What the home page shows of statements and the campaign (filled in by the views)."""
-    return {}
+    """The home page's latest statements in the reader's language and the featured campaign."""
+    latest = list(
+        Statement.objects.published()
+        .in_language(current_language())
+        .for_listing()
+        .order_by("-published_at", "-pk")[:HOME_LATEST]
+    )
+    campaign = Campaign.objects.featured()
+    milestones = list(campaign.milestones.all()) if campaign else []
+    return {"latest_statements": latest, "home_campaign": campaign, "home_milestones": milestones}
+
+
+# ---------------------------------------------------------------------------------------------
+# List
+# ---------------------------------------------------------------------------------------------
+
+
+class StatementListView(ListView):
+    """Published statements in the reader's language, newest first, with filters and search."""
+
+    template_name = "statements/statement_list.html"
+    context_object_name = "statements"
+    paginate_by = 20
+
+    @cached_property
+    def filters(self):
+        params = self.request.GET
+        kind = params.get("kind", "")
+        year = params.get("year", "")
+        return {
+            "q": params.get("q", "").strip()[:200],
+            "kind": kind if kind in Statement.Kind.values else "",
+            "year": int(year) if year.isdigit() and 1900 < int(year) < 3000 else None,
+            "campaign": params.get("campaign", "")[:120],
+        }
+
+    def get_queryset(self):
+        f = self.filters
+        statements = Statement.objects.published().in_language(current_language()).for_listing()
+        if f["kind"]:
+            statements = statements.filter(kind=f["kind"])
+        if f["year"]:
+            statements = statements.filter(published_at__year=f["year"])
+        if f["campaign"]:
+            statements = statements.filter(campaign__slug=f["campaign"], campaign__is_public=True)
+        if f["q"]:
+            return statements.search(f["q"])
+        return statements.order_by("-published_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        public = Statement.objects.published().in_language(current_language())
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filters=self.filters,
+            kinds=Statement.Kind.choices,
+            years=[d.year for d in public.dates("published_at", "year", order="DESC")],
+            campaigns=list(Campaign.objects.public().only("slug", *Campaign.title.field_names())),
+            filter_query=query.urlencode(),
+            is_filtered=any(self.filters.values()),
+        )
+        return context
+
+
+# ---------------------------------------------------------------------------------------------
+# One statement
+# ---------------------------------------------------------------------------------------------
+
+
+def _json_ld(data):
+    """A JSON-LD block that no text in the data can break out of (as json_script does)."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def statement_context(request, statement):
+    """Everything the statement page shows; also used by the staff preview of a draft."""
+    site = SiteSettings.load()
+    versions = queries.language_versions(statement)
+    url = request.build_absolute_uri(statement.get_absolute_url())
+    image = request.build_absolute_uri(statement.image.url) if statement.image else ""
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": statement.title[:110],
+        "description": statement.summary,
+        "inLanguage": statement.language,
+        "datePublished": statement.published_at,
+        "dateModified": statement.updated_at,
+        "mainEntityOfPage": url,
+        "url": url,
+        "author": {"@type": "Organization", "name": site.name if site else ""},
+        "publisher": {"@type": "Organization", "name": site.name if site else ""},
+    }
+    if image:
+        json_ld["image"] = [image]
+    if statement.dateline:
+        json_ld["dateline"] = dateline(statement)
+    # The site-wide language switcher would keep this slug in another language; point it at the
+    # real versions instead, and at the list where a version does not exist.
+    by_language = {v.language: v for v in versions}
+    by_language[statement.language] = statement
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        if version := by_language.get(code):
+            path = version.get_absolute_url()
+            alternates.append(
+                {"code": code, "url": path, "absolute_url": request.build_absolute_uri(path)}
+            )
+    attachments = list(statement.source.attachments.all()) if statement.pk else []
+    return {
+        "statement": statement,
+        "dateline": dateline(statement),
+        "signatories": queries.signatories(statement),
+        "versions": versions,
+        "attachments": attachments,
+        "press_contacts": queries.press_contacts(statement),
+        "canonical_url": url,
+        "og_image": image,
+        "og_locale": OG_LOCALES.get(statement.language, "en_GB"),
+        "og_locale_alternates": [OG_LOCALES[v.language] for v in versions],
+        "json_ld": _json_ld(json_ld),
+        "language_alternates": alternates,
+    }
+
+
+def _list_url(language):
+    with translation.override(language):
+        return reverse("statements:list")
+
+
+def statement_detail(request, slug):
+    language = current_language()
+    statement = (
+        Statement.objects.published()
+        .select_related("campaign", "translation_of")
+        .filter(slug=slug, language=language)
+        .first()
+    )
+    if statement is None:
+        # A link with another language's slug: send the reader to this language's version, or
+        # to the statement in its own language when there is none.
+        other = Statement.objects.published().filter(slug=slug).first()
+        if other is None:
+            raise Http404(gettext("No such statement."))
+        version = Statement.objects.published().versions_of(other).filter(language=language)
+        return redirect((version.first() or other).get_absolute_url())
+    return TemplateResponse(
+        request, "statements/statement_detail.html", statement_context(request, statement)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Feed
+# ---------------------------------------------------------------------------------------------
+
+
+class StatementFeed(Feed):
+    """Atom feed of the latest published statements in the language of the URL."""
+
+    feed_type = Atom1Feed
+    limit = 20
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        self.site = SiteSettings.load()
+        return super().__call__(request, *args, **kwargs)
+
+    def title(self):
+        name = self.site.name if self.site else ""
+        return gettext("%(site)s: statements") % {"site": name}
+
+    def subtitle(self):
+        return self.site.mission if self.site else ""
+
+    def link(self):
+        return _list_url(current_language())
+
+    def feed_url(self):
+        return self.request.build_absolute_uri()
+
+    def items(self):
+        return (
+            Statement.objects.published()
+            .in_language(current_language())
+            .for_listing()
+            .order_by("-published_at", "-pk")[: self.limit]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary or item.body_html
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.published_at)
+
+    def item_categories(self, item):
+        return [item.get_kind_display()]
+
+    def item_guid(self, item):
+        # Stable across slug edits: the statement's key and language.
+        return f"urn:uuid:{item.translation_key}:{item.language}"
+
+    def item_guid_is_permalink(self, item):
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaigns
+# ---------------------------------------------------------------------------------------------
+
+
+class CampaignDetailView(DetailView):
+    template_name = "statements/campaign_detail.html"
+    context_object_name = "campaign"
+
+    def get_queryset(self):
+        return Campaign.objects.public()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        language = current_language()
+        milestones = list(self.object.milestones.all())
+        keys = {m.statement_key for m in milestones if m.statement_key}
+        linked = {}
+        if keys:
+            found = (
+                Statement.objects.published()
+                .filter(translation_key__in=keys)
+                .only("pk", "slug", "title", "language", "translation_key", "translation_of_id")
+            )
+            linked = {s.translation_key: s for s in queries.in_language(list(found), language)}
+        for milestone in milestones:
+            milestone.statement = linked.get(milestone.statement_key)
+        context.update(
+            milestones=milestones,
+            statements=list(
+                Statement.objects.published()
+                .in_language(language)
+                .filter(campaign=self.object)
+                .for_listing()
+                .order_by("-published_at", "-pk")[:20]
+            ),
+        )
+        return context
+
+
+def featured_campaign():
+    """The campaign in the navigation, cached: one query at most per page, usually none."""
+    from statements.models import FEATURED_CAMPAIGN_CACHE_KEY
+
+    campaign = cache.get(FEATURED_CAMPAIGN_CACHE_KEY)
+    if campaign is None:
+        campaign = Campaign.objects.featured() or False
+        cache.set(FEATURED_CAMPAIGN_CACHE_KEY, campaign, 300)
+    return campaign or None
