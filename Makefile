@@ -29,7 +29,14 @@ run: install ## migrate, load the demo coalition, print the admin login and serv
 	@$(DEV_ENV) $(MANAGE) load_demo
 	@$(DEV_ENV) PORT=$(PORT) $(MANAGE) ensure_demo_admin
 	@echo "  Serving the demo coalition on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
-	@$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "  A worker sends queued mail beside it (printed to this console)."
+	@$(DEV_ENV) $(MANAGE) worker -v0 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+.PHONY: worker
+worker: install ## run the background worker (mail with retries, daily purge of stale join requests)
+	@$(MANAGE) worker
 
 .PHONY: test
 test: install ## run the whole test suite (PostgreSQL when DATABASE_URL says so)

@@ -71,3 +71,37 @@ class SiteSettings(models.Model):
                 return cls(name_en="Coalition", short_name="", mission_en="", objectives_en="")
             cache.set(cls.CACHE_KEY, settings_, 60 * 60)
         return settings_
+
+
+class OutboundEmail(models.Model):
+    """A message the site has promised to send: the durable record behind the task queue.
+
+    The row is written in the same transaction as whatever caused the mail (a join request,
+    a decision), together with the task that delivers it, so a crash, a full mailbox or a mail
+    server that is down loses nothing: the task retries with back-off until it is sent.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Gave up")
+
+    to = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="outbound_status_idx")]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

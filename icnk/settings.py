@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_countries",
     "import_export",
+    "django_tasks_db",
     "icnk",
     "members",
     "statements",
@@ -153,6 +154,31 @@ if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ICNK secretariat <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where notices of new verified join requests go (default: the site's public contact address).
+SECRETARIAT_EMAILS = env.list("SECRETARIAT_EMAILS", default=[])
+MAIL_RETRY_BACKOFF_SECONDS = env.int("MAIL_RETRY_BACKOFF_SECONDS", default=60)
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=12)
+
+# ---------------------------------------------------------------------------------------------
+# Background tasks
+# ---------------------------------------------------------------------------------------------
+
+# A durable queue in the database (django-tasks-db): no broker to run, and a task enqueued in
+# a transaction exists exactly when the data it is about does. `make worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
+
+# ---------------------------------------------------------------------------------------------
+# Joining
+# ---------------------------------------------------------------------------------------------
+
+JOIN_VERIFY_MAX_AGE_DAYS = env.int("JOIN_VERIFY_MAX_AGE_DAYS", default=3)
+JOIN_RATE_LIMIT = env.int("JOIN_RATE_LIMIT", default=5)  # submissions per client address
+JOIN_RATE_WINDOW_SECONDS = env.int("JOIN_RATE_WINDOW_SECONDS", default=60 * 60)
+# Personal data of rejected or never-verified requests is erased after this many days.
+JOIN_REQUEST_RETENTION_DAYS = env.int("JOIN_REQUEST_RETENTION_DAYS", default=30)
+# Number of trusted reverse proxies in front of the app; the client address is read from
+# X-Forwarded-For only when this is above zero, so it cannot be spoofed without one.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # ---------------------------------------------------------------------------------------------
 # Passwords and authentication

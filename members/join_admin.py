@@ -1,1 +1,314 @@
-"""Admin for requests to join (the review queue)."""
+"""Admin for requests to join: the secretariat's review queue."""
+
+import difflib
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from members import services
+from members.models import JoinRequest, Organization, Supporter
+
+# Addresses at these providers say nothing about which organization someone belongs to.
+WEBMAIL_DOMAINS = {
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.jp", "hotmail.com", "outlook.com",
+    "live.com", "icloud.com", "me.com", "naver.com", "daum.net", "hanmail.net", "nate.com",
+    "proton.me", "protonmail.com", "aol.com", "gmx.de", "mail.ru", "qq.com", "163.com",
+}  # fmt: skip
+
+
+class ReviewStatusFilter(admin.SimpleListFilter):
+    """Shows the requests awaiting review by default: what the secretariat looks at most."""
+
+    title = _("status")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("pending", _("Awaiting review")),
+            ("unverified", _("Email not yet verified")),
+            ("approved", _("Approved")),
+            ("rejected", _("Rejected")),
+            ("all", _("All")),
+        ]
+
+    def choices(self, changelist):
+        value = self.value() or "pending"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "pending"
+        if value == "all":
+            return queryset
+        return queryset.filter(status=value)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=2000,
+        help_text=_("Kept with the request; sent to the applicant if you tick the box below."),
+    )
+    notify = forms.BooleanField(label=_("Email the reason to the applicant"), required=False)
+
+
+def likely_duplicates(join_request):
+    """Members and other requests with the same email, the same domain or a similar name."""
+    found = []
+    email, domain = join_request.email, join_request.email_domain
+    name = join_request.name.strip()
+    if not email and not name:
+        return found
+    org_q = Q(contact_email__iexact=email) if email else Q(pk__in=[])
+    if domain and domain not in WEBMAIL_DOMAINS:
+        org_q |= Q(contact_email__iendswith=f"@{domain}") | Q(website__icontains=domain)
+    words = [w for w in name.split() if len(w) > 3][:3]
+    name_q = Q(name__iexact=name)
+    for word in words:
+        name_q |= Q(name__icontains=word)
+    if name:
+        org_q |= name_q | Q(local_name__iexact=name)
+    for org in Organization.objects.filter(org_q)[:20]:
+        if (
+            _similar(name, org.name)
+            or org.contact_email.lower() == email.lower()
+            or (domain and domain not in WEBMAIL_DOMAINS and domain in org.contact_email.lower())
+        ):
+            found.append(
+                (
+                    _("organization"),
+                    org.name,
+                    _reason(join_request, org.contact_email, org.name),
+                    reverse("admin:members_organization_change", args=[org.pk]),
+                )
+            )
+    sup_q = Q(email__iexact=email) if email else Q(pk__in=[])
+    if name:
+        sup_q |= Q(full_name__iexact=name)
+    for sup in Supporter.objects.filter(sup_q)[:10]:
+        found.append(
+            (
+                _("individual supporter"),
+                sup.full_name,
+                _reason(join_request, sup.email, sup.full_name),
+                reverse("admin:members_supporter_change", args=[sup.pk]),
+            )
+        )
+    req_q = Q(email__iexact=email) if email else Q(pk__in=[])
+    if domain and domain not in WEBMAIL_DOMAINS:
+        req_q |= Q(email__iendswith=f"@{domain}")
+    if name:
+        req_q |= name_q
+    for other in JoinRequest.objects.filter(req_q).exclude(pk=join_request.pk)[:10]:
+        if (
+            other.email.lower() == email.lower()
+            or _similar(name, other.name)
+            or (domain and other.email_domain == domain and domain not in WEBMAIL_DOMAINS)
+        ):
+            found.append(
+                (
+                    _("request to join"),
+                    f"{other.name} ({other.get_status_display()})",
+                    _reason(join_request, other.email, other.name),
+                    reverse("admin:members_joinrequest_change", args=[other.pk]),
+                )
+            )
+    return found
+
+
+def _similar(a, b):
+    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.75
+
+
+def _reason(join_request, email, name):
+    if email and email.lower() == join_request.email.lower():
+        return _("same email")
+    if _similar(join_request.name, name):
+        return _("similar name")
+    return _("same domain")
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "country",
+        "email",
+        "status",
+        "submitted_at",
+        "verified_at",
+        "decided_by",
+    ]
+    list_filter = [ReviewStatusFilter, "kind", "country"]
+    list_select_related = ["decided_by"]
+    search_fields = ["name", "local_name", "email", "display_name"]
+    date_hierarchy = "submitted_at"
+    actions = ["approve", "reject"]
+    readonly_fields = [
+        "kind",
+        "status",
+        "language",
+        "likely_duplicates",
+        "logo_preview",
+        "accepted_objectives",
+        "submitted_at",
+        "verified_at",
+        "decided_at",
+        "decided_by",
+        "rejection_reason",
+        "organization",
+        "supporter",
+        "personal_data_erased_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["kind", "status", "likely_duplicates"]}),
+        (
+            _("Applicant"),
+            {
+                "fields": [
+                    "name",
+                    "local_name",
+                    "display_name",
+                    "affiliation",
+                    "country",
+                    "organization_kind",
+                    "website",
+                    "description",
+                    "logo_preview",
+                    "support_statement",
+                    "wants_listing",
+                    "accepted_objectives",
+                ]
+            },
+        ),
+        (_("Contact (private)"), {"fields": ["contact_name", "contact_role", "email", "phone"]}),
+        (
+            _("Progress"),
+            {
+                "fields": [
+                    "language",
+                    "submitted_at",
+                    "verified_at",
+                    "decided_at",
+                    "decided_by",
+                    "rejection_reason",
+                    "organization",
+                    "supporter",
+                    "personal_data_erased_at",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # requests come from the public form
+
+    @admin.display(description=_("likely duplicates"))
+    def likely_duplicates(self, obj):
+        rows = likely_duplicates(obj)
+        if not rows:
+            return _("None found")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li>{}: <a href="{}">{}</a> ({})</li>',
+                ((kind, url, label, why) for kind, label, why, url in rows),
+            ),
+        )
+
+    @admin.display(description=_("logo"))
+    def logo_preview(self, obj):
+        if not obj.logo:
+            return "—"
+        return format_html('<img class="admin-logo-preview" src="{}" alt="">', obj.logo.url)
+
+    @admin.action(description=_("Approve the selected requests"), permissions=["change"])
+    def approve(self, request, queryset):
+        approved = skipped = 0
+        for join_request in queryset:
+            try:
+                member = services.join_request_approve(
+                    join_request=join_request, reviewer=request.user
+                )
+            except services.DecisionError:
+                skipped += 1
+                continue
+            approved += 1
+            self.log_change(request, member, "Created from an approved request to join")
+        if approved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d request approved; the member was created and welcomed by email.",
+                    "%(n)d requests approved; the members were created and welcomed by email.",
+                    approved,
+                )
+                % {"n": approved},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d request was skipped: only requests awaiting review can be decided.",
+                    "%(n)d requests were skipped: only requests awaiting review can be decided.",
+                    skipped,
+                )
+                % {"n": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Reject the selected requests…"), permissions=["change"])
+    def reject(self, request, queryset):
+        pending = queryset.filter(status=JoinRequest.Status.PENDING)
+        if "apply" in request.POST:
+            form = RejectForm(request.POST)
+            if form.is_valid():
+                count = 0
+                for join_request in pending:
+                    services.join_request_reject(
+                        join_request=join_request,
+                        reviewer=request.user,
+                        reason=form.cleaned_data["reason"],
+                        notify=form.cleaned_data["notify"],
+                    )
+                    count += 1
+                self.message_user(
+                    request,
+                    ngettext("%(n)d request rejected.", "%(n)d requests rejected.", count)
+                    % {"n": count},
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = RejectForm()
+        if not pending.exists():
+            self.message_user(
+                request, _("Only requests awaiting review can be rejected."), messages.WARNING
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/members/joinrequest/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject requests to join"),
+                "form": form,
+                "requests": pending,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

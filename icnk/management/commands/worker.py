@@ -1,0 +1,27 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from members.tasks import schedule_purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the background worker: sends queued mail (retrying while the mail server is down) "
+        "and runs the daily purge of stale join requests. Stop it with Ctrl-C or SIGTERM; a "
+        "task interrupted mid-way is picked up again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
+
+    def handle(self, *args, batch=False, interval=1.0, **options):
+        schedule_purge()
+        call_command(
+            "db_worker",
+            queue_name="*",
+            interval=interval,
+            batch=batch,
+            startup_delay=not batch,
+            verbosity=options.get("verbosity", 1),
+        )

@@ -1,0 +1,152 @@
+"""The public forms for asking to join: one for organizations, one for individuals."""
+
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from icnk.images import clean_image
+from members.models import JoinRequest, OrganizationKind
+
+HONEYPOT_FIELD = "fax_number"
+
+
+class JoinFormBase(forms.ModelForm):
+    """Shared by both paths: objectives, honeypot and the one-open-request-per-email rule.
+
+    Only the fields listed in Meta.fields are read from the request, so extra posted fields
+    such as `status` or `organization` are ignored.
+    """
+
+    accept_objectives = forms.BooleanField(
+        label=_("I support the coalition's objectives set out above."),
+        error_messages={"required": _("Please confirm that you support the objectives.")},
+    )
+    # Hidden from people by CSS; bots fill it in.
+    fax_number = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if JoinRequest.objects.open_for_email(email).exists():
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "A request from this email address is already being processed. "
+                        "Check your inbox for our message, or"
+                    ),
+                    reverse("join:resend"),
+                    _("ask for a new confirmation link."),
+                ),
+                code="duplicate",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.data.get(HONEYPOT_FIELD):
+            raise forms.ValidationError(
+                _(
+                    "This request could not be sent. If you are a person, please leave the "
+                    "field “Leave this field empty” blank and try again."
+                ),
+                code="honeypot",
+            )
+        return cleaned
+
+
+class OrganizationJoinForm(JoinFormBase):
+    kind_value = JoinRequest.Kind.ORGANIZATION
+
+    class Meta:
+        model = JoinRequest
+        fields = [
+            "name",
+            "local_name",
+            "country",
+            "organization_kind",
+            "website",
+            "description",
+            "logo",
+            "contact_name",
+            "contact_role",
+            "email",
+            "phone",
+            "support_statement",
+        ]
+        labels = {
+            "name": _("Name of the organization"),
+            "local_name": _("Name in its own language or script"),
+            "organization_kind": _("Kind of organization"),
+            "description": _("Short description"),
+            "contact_name": _("Contact person"),
+            "contact_role": _("Contact person's role"),
+            "email": _("Contact email"),
+            "phone": _("Phone (optional)"),
+            "support_statement": _("How will your organization support the objectives?"),
+        }
+        help_texts = {
+            "country": _("Leave empty for an international organization."),
+            "email": _("We send a confirmation link to this address."),
+            "logo": _("Optional. PNG, JPEG or WebP, at most 2 MB and 4000×4000 pixels."),
+            "description": _("At most 2,000 characters. Shown on our site if we welcome you."),
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "support_statement": forms.Textarea(attrs={"rows": 4}),
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accept_objectives"].label = _(
+            "Our organization supports the coalition's objectives set out above."
+        )
+        for name in ("organization_kind", "contact_name", "support_statement"):
+            self.fields[name].required = True
+        self.fields["organization_kind"].choices = [("", "—")] + list(OrganizationKind.choices)
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not logo:
+            return logo
+        return clean_image(logo, longest_side=600)
+
+
+class IndividualJoinForm(JoinFormBase):
+    kind_value = JoinRequest.Kind.INDIVIDUAL
+
+    class Meta:
+        model = JoinRequest
+        fields = ["name", "display_name", "affiliation", "country", "email", "wants_listing"]
+        labels = {
+            "name": _("Full name"),
+            "display_name": _("Name to show in public (optional)"),
+            "affiliation": _("Title or affiliation (optional)"),
+            "email": _("Email"),
+            "wants_listing": _("List my name publicly as a supporter"),
+        }
+        help_texts = {
+            "display_name": _("For example a pen name. Leave empty to use your full name."),
+            "affiliation": _("For example: Professor of Law, Seoul National University."),
+            "email": _("We send a confirmation link to this address. It is never published."),
+            "wants_listing": _(
+                "If you leave this unticked, you are counted as a supporter but never named. "
+                "You can change your mind at any time by writing to the secretariat."
+            ),
+        }
+
+
+FORMS = {
+    JoinRequest.Kind.ORGANIZATION: OrganizationJoinForm,
+    JoinRequest.Kind.INDIVIDUAL: IndividualJoinForm,
+}
+
+
+class ResendForm(forms.Form):
+    email = forms.EmailField(label=_("Your email"), max_length=254)

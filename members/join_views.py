@@ -1,0 +1,192 @@
+"""/<lang>/join/: ask to join, confirm the email address, learn what happens next."""
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from icnk.i18n import current_language
+from icnk.net import client_ip
+from members import services
+from members.join_forms import FORMS, HONEYPOT_FIELD, ResendForm
+from members.models import JoinRequest
+
+logger = logging.getLogger(__name__)
+
+SESSION_SUBMITTED = "join_submitted_email"
+
+
+# ---------------------------------------------------------------------------------------------
+# Rate limit, kept in the shared cache so every app server counts together
+# ---------------------------------------------------------------------------------------------
+
+
+def _rate_key(request):
+    return f"join-rate:{client_ip(request)}"
+
+
+def rate_limited(request):
+    """True when this client address has used up its submissions for the window.
+
+    If the cache is unreachable the limit cannot be counted, and the form stays open rather
+    than turning every applicant away; the honeypot and the one-request-per-email rule still
+    hold. That choice is deliberate: losing a real applicant costs more than a few bots.
+    """
+    try:
+        return (cache.get(_rate_key(request)) or 0) >= settings.JOIN_RATE_LIMIT
+    except Exception:
+        logger.warning("join rate limit: cache unreachable, not enforced")
+        return False
+
+
+def count_submission(request):
+    key = _rate_key(request)
+    try:
+        cache.add(key, 0, settings.JOIN_RATE_WINDOW_SECONDS)
+        cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, settings.JOIN_RATE_WINDOW_SECONDS)
+    except Exception:
+        logger.warning("join rate limit: cache unreachable, not counted")
+
+
+def too_many(request):
+    minutes = settings.JOIN_RATE_WINDOW_SECONDS // 60
+    return render(
+        request,
+        "join/rate_limited.html",
+        {"minutes": minutes, "limit": settings.JOIN_RATE_LIMIT},
+        status=429,
+        headers={"Retry-After": str(settings.JOIN_RATE_WINDOW_SECONDS)},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Views
+# ---------------------------------------------------------------------------------------------
+
+
+def _kind(request):
+    value = request.POST.get("kind") or request.GET.get("as")
+    return value if value in FORMS else JoinRequest.Kind.ORGANIZATION
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def join(request):
+    kind = _kind(request)
+    form_class = FORMS[kind]
+    if request.method == "POST":
+        if rate_limited(request):
+            return too_many(request)
+        form = form_class(request.POST, request.FILES)
+        if request.POST.get(HONEYPOT_FIELD):
+            count_submission(request)
+        if form.is_valid():
+            count_submission(request)
+            join_request = services.join_request_submit(
+                form=form,
+                kind=kind,
+                language=current_language(),
+                base_url=request.build_absolute_uri("/"),
+            )
+            request.session[SESSION_SUBMITTED] = join_request.email
+            return redirect("join:sent")
+    else:
+        form = form_class()
+    return render(
+        request,
+        "join/join_form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kinds": JoinRequest.Kind,
+            "honeypot_field": form[HONEYPOT_FIELD],
+            "verify_days": settings.JOIN_VERIFY_MAX_AGE_DAYS,
+            "retention_days": settings.JOIN_REQUEST_RETENTION_DAYS,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+def sent(request):
+    """After submitting: check your inbox."""
+    return render(
+        request,
+        "join/sent.html",
+        {
+            "email": request.session.get(SESSION_SUBMITTED, ""),
+            "verify_days": settings.JOIN_VERIFY_MAX_AGE_DAYS,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request, token):
+    try:
+        join_request = services.read_token(token)
+    except signing.SignatureExpired:
+        return _expired(request, token)
+    except signing.BadSignature:
+        return render(request, "join/link_invalid.html", {"form": ResendForm()}, status=400)
+    admin_url = request.build_absolute_uri(
+        reverse("admin:members_joinrequest_change", args=[join_request.pk])
+    )
+    newly = services.join_request_verify(join_request=join_request, admin_url=admin_url)
+    return render(
+        request,
+        "join/verified.html",
+        {"join_request": join_request, "newly_verified": newly},
+    )
+
+
+def _expired(request, token):
+    """An old link: offer a new one by pressing a button (POST), sent to the same address."""
+    try:
+        join_request = services.read_token(token, max_age=10 * 365 * 24 * 3600)
+    except signing.BadSignature:
+        join_request = None
+    if request.method == "POST" and join_request is not None:
+        if join_request.status == JoinRequest.Status.UNVERIFIED:
+            services.send_verification(
+                join_request=join_request, base_url=request.build_absolute_uri("/")
+            )
+        request.session[SESSION_SUBMITTED] = join_request.email
+        return redirect("join:sent")
+    still_open = join_request is not None and join_request.status == JoinRequest.Status.UNVERIFIED
+    return render(
+        request,
+        "join/link_expired.html",
+        {"still_open": still_open, "form": ResendForm(), "days": settings.JOIN_VERIFY_MAX_AGE_DAYS},
+        status=410,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def resend(request):
+    """Ask for a new link by email address. The answer never says whether the address is known."""
+    form = ResendForm(request.POST or None)
+    if request.method == "POST":
+        if rate_limited(request):
+            return too_many(request)
+        if form.is_valid():
+            count_submission(request)
+            email = form.cleaned_data["email"].strip().lower()
+            pending = JoinRequest.objects.filter(
+                email__iexact=email, status=JoinRequest.Status.UNVERIFIED
+            ).first()
+            if pending is not None:
+                services.send_verification(
+                    join_request=pending, base_url=request.build_absolute_uri("/")
+                )
+            request.session[SESSION_SUBMITTED] = email
+            return redirect("join:sent")
+    return render(request, "join/resend.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,268 @@
+"""What happens to a request to join: submitted, verified, approved or rejected, purged.
+
+Each function is one step, keyword-only, and does its writes and its mail in one transaction.
+"""
+
+import datetime
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from icnk.mail import queue_mail
+from icnk.models import SiteSettings
+from members.models import (
+    JoinRequest,
+    Listing,
+    Organization,
+    Supporter,
+    Visibility,
+    unique_slug,
+)
+
+logger = logging.getLogger(__name__)
+
+TOKEN_SALT = "members.join.verify"
+
+
+class DecisionError(Exception):
+    """A decision that cannot be taken (the request is not awaiting review)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Verification links
+# ---------------------------------------------------------------------------------------------
+
+
+def _email_digest(email):
+    return hashlib.sha256(email.lower().encode()).hexdigest()[:20]
+
+
+def make_token(join_request):
+    # A digest of the email is signed too, so a link stops working if the address changes; the
+    # address itself stays out of the link (and out of every access log it passes through).
+    return signing.dumps(
+        {"id": join_request.pk, "e": _email_digest(join_request.email)}, salt=TOKEN_SALT
+    )
+
+
+def read_token(token, *, max_age=None):
+    """The request a token names. Raises signing.SignatureExpired or signing.BadSignature."""
+    if max_age is None:
+        max_age = datetime.timedelta(days=settings.JOIN_VERIFY_MAX_AGE_DAYS)
+    data = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
+    join_request = JoinRequest.objects.filter(pk=data.get("id")).first()
+    if join_request is None or _email_digest(join_request.email) != data.get("e"):
+        raise signing.BadSignature("no such request")
+    return join_request
+
+
+def send_verification(*, join_request, base_url):
+    with translation.override(join_request.language):
+        path = reverse("join:verify", kwargs={"token": make_token(join_request)})
+    queue_mail(
+        to=join_request.email,
+        template_prefix="join/email/verify",
+        context={
+            "join_request": join_request,
+            "link": base_url.rstrip("/") + path,
+            "days": settings.JOIN_VERIFY_MAX_AGE_DAYS,
+            "site": SiteSettings.load(),
+        },
+        language=join_request.language,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def join_request_submit(*, form, kind, language, base_url):
+    join_request = form.save(commit=False)
+    join_request.kind = kind
+    join_request.language = language
+    join_request.accepted_objectives = True
+    join_request.status = JoinRequest.Status.UNVERIFIED
+    join_request.save()
+    send_verification(join_request=join_request, base_url=base_url)
+    return join_request
+
+
+@transaction.atomic
+def join_request_verify(*, join_request, admin_url):
+    """Mark the email as proven; the request now reaches the secretariat (once)."""
+    if join_request.status != JoinRequest.Status.UNVERIFIED:
+        return False
+    join_request.status = JoinRequest.Status.PENDING
+    join_request.verified_at = timezone.now()
+    join_request.save(update_fields=["status", "verified_at"])
+    site = SiteSettings.load()
+    recipients = settings.SECRETARIAT_EMAILS or ([site.contact_email] if site.contact_email else [])
+    for address in recipients:
+        queue_mail(
+            to=address,
+            template_prefix="join/email/secretariat_new",
+            context={"join_request": join_request, "admin_url": admin_url, "site": site},
+            language=settings.LANGUAGE_CODE,
+        )
+    return True
+
+
+def _require_pending(join_request):
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise DecisionError(f"{join_request} is {join_request.get_status_display()}")
+
+
+def _log(user, obj, message):
+    LogEntry.objects.log_actions(
+        user_id=user.pk,
+        queryset=[obj],
+        action_flag=CHANGE,
+        change_message=message,
+        single_object=True,
+    )
+
+
+@transaction.atomic
+def join_request_approve(*, join_request, reviewer):
+    """Create the member from the request, link it, and welcome them by email."""
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    _require_pending(join_request)
+    today = timezone.localdate()
+    if join_request.kind == JoinRequest.Kind.ORGANIZATION:
+        member = Organization(
+            name=join_request.name,
+            local_name=join_request.local_name,
+            slug=unique_slug(Organization, join_request.name),
+            country=join_request.country,
+            kind=join_request.organization_kind or "other",
+            website=join_request.website,
+            description_en=join_request.description,
+            member_since=today,
+            listing=Listing.NAMED,
+            contact_name=join_request.contact_name,
+            contact_email=join_request.email,
+            contact_phone=join_request.phone,
+            private_notes=(
+                f"Contact role: {join_request.contact_role}\n"
+                f"How it will support the objectives: {join_request.support_statement}"
+            ),
+        )
+        if join_request.logo:
+            with join_request.logo.open("rb") as source:
+                extension = join_request.logo.name.rsplit(".", 1)[-1]
+                member.logo.save(f"logo.{extension}", ContentFile(source.read()), save=False)
+        member.save()
+        join_request.organization = member
+    else:
+        member = Supporter.objects.create(
+            full_name=join_request.name,
+            display_name=join_request.display_name,
+            affiliation=join_request.affiliation,
+            country=join_request.country,
+            email=join_request.email,
+            # They chose at joining: named in full if they asked, otherwise only counted.
+            visibility=(
+                (Visibility.DISPLAY_NAME if join_request.display_name else Visibility.FULL_NAME)
+                if join_request.wants_listing
+                else Visibility.COUNTED
+            ),
+            consent_date=today,
+            consent_means=f"Join request #{join_request.pk} (verified email)",
+            member_since=today,
+        )
+        join_request.supporter = member
+    join_request.status = JoinRequest.Status.APPROVED
+    join_request.decided_at = timezone.now()
+    join_request.decided_by = reviewer
+    join_request.save()
+    _log(reviewer, join_request, "Approved")
+    queue_mail(
+        to=join_request.email,
+        template_prefix="join/email/welcome",
+        context={"join_request": join_request, "member": member, "site": SiteSettings.load()},
+        language=join_request.language,
+    )
+    return member
+
+
+@transaction.atomic
+def join_request_reject(*, join_request, reviewer, reason, notify):
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    _require_pending(join_request)
+    join_request.status = JoinRequest.Status.REJECTED
+    join_request.decided_at = timezone.now()
+    join_request.decided_by = reviewer
+    join_request.rejection_reason = reason
+    join_request.save()
+    _log(reviewer, join_request, "Rejected" + (" (reason emailed)" if notify else ""))
+    if notify:
+        queue_mail(
+            to=join_request.email,
+            template_prefix="join/email/rejected",
+            context={
+                "join_request": join_request,
+                "reason": reason,
+                "days": settings.JOIN_REQUEST_RETENTION_DAYS,
+                "site": SiteSettings.load(),
+            },
+            language=join_request.language,
+        )
+    return join_request
+
+
+PERSONAL_FIELDS = [
+    "name",
+    "local_name",
+    "email",
+    "website",
+    "description",
+    "contact_name",
+    "contact_role",
+    "phone",
+    "support_statement",
+    "display_name",
+    "affiliation",
+    "rejection_reason",
+]
+
+
+def join_requests_purge(*, days=None, now=None):
+    """Erase the personal data of rejected and never-verified requests older than `days`.
+
+    The rows stay, stripped, so that the numbers (how many asked, how many were turned down)
+    remain. Returns how many requests were erased.
+    """
+    days = settings.JOIN_REQUEST_RETENTION_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    stale = JoinRequest.objects.filter(personal_data_erased_at__isnull=True).filter(
+        models_q_stale(cutoff)
+    )
+    erased = 0
+    for join_request in stale.iterator():
+        with transaction.atomic():
+            if join_request.logo:
+                join_request.logo.delete(save=False)
+            for field in PERSONAL_FIELDS:
+                setattr(join_request, field, "")
+            join_request.country = ""
+            join_request.personal_data_erased_at = timezone.now()
+            join_request.save()
+            erased += 1
+    return erased
+
+
+def models_q_stale(cutoff):
+    from django.db.models import Q
+
+    return Q(status=JoinRequest.Status.REJECTED, decided_at__lt=cutoff) | Q(
+        status=JoinRequest.Status.UNVERIFIED, submitted_at__lt=cutoff
+    )
