@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -61,6 +61,51 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(
             Q(name__icontains=query) | Q(local_name__icontains=query) | Q(acronym__icontains=query)
         )
+
+    def public(self):
+        """Listed organizations with only the columns a public page may read.
+
+        Deferring the private contact fields means a template mistake cannot leak them without
+        an extra query, which the pinned query counts would catch.
+        """
+        return self.listed().only(*PUBLIC_ORGANIZATION_FIELDS)
+
+    def by_region(self):
+        """Ordered by region in the order of `Region` (Asia first), then by name."""
+        order = Case(
+            *(When(region=value, then=Value(i)) for i, value in enumerate(Region.values)),
+            default=Value(len(Region.values)),
+        )
+        return self.order_by(order, "name", "pk")
+
+    def totals(self):
+        """Counted organizations and the number of distinct countries they come from."""
+        return self.counted().aggregate(
+            organizations=Count("pk"),
+            countries=Count("country", distinct=True, filter=~Q(country="")),
+        )
+
+
+PUBLIC_ORGANIZATION_FIELDS = [
+    "id",
+    "name",
+    "local_name",
+    "acronym",
+    "slug",
+    "country",
+    "region",
+    "kind",
+    "website",
+    "logo",
+    "description_en",
+    "description_ko",
+    "description_ja",
+    "member_since",
+    "founding_member",
+    "status",
+    "listing",
+    "updated_at",
+]
 
 
 class Organization(models.Model):
@@ -149,6 +194,28 @@ class Organization(models.Model):
         return self.status == MemberStatus.ACTIVE and self.listing == Listing.NAMED
 
     @property
+    def local_name_language(self):
+        """A language code for the local name's `lang` attribute, so it renders in the right font.
+
+        Hangul means Korean and kana Japanese; Han characters alone depend on the country.
+        """
+        text = self.local_name
+        if not text:
+            return ""
+        if any("\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" for ch in text):
+            return "ko"
+        if any("\u3040" <= ch <= "\u30ff" for ch in text):
+            return "ja"
+        return {
+            "JP": "ja",
+            "KR": "ko",
+            "KP": "ko",
+            "CN": "zh-Hans",
+            "TW": "zh-Hant",
+            "ID": "id",
+        }.get(str(self.country), "")
+
+    @property
     def display_name(self):
         if self.acronym and self.acronym not in self.name:
             return f"{self.name} ({self.acronym})"
@@ -184,6 +251,35 @@ class SupporterQuerySet(models.QuerySet):
     def counted(self):
         """Supporters included in public totals."""
         return self.active().exclude(visibility=Visibility.HIDDEN)
+
+    def public(self):
+        """Named supporters with only the columns that `public_name` and a page need."""
+        return self.named().only(*PUBLIC_SUPPORTER_FIELDS)
+
+    def public_search(self, query):
+        """Search by the name each person shows, never by a name they keep private.
+
+        Matching a full name that is shown only as initials would confirm who hides behind them.
+        """
+        query = (query or "").strip()
+        if not query:
+            return self
+        return self.filter(
+            Q(visibility=Visibility.FULL_NAME, full_name__icontains=query)
+            | Q(visibility=Visibility.DISPLAY_NAME, display_name__icontains=query)
+        )
+
+
+PUBLIC_SUPPORTER_FIELDS = [
+    "id",
+    "full_name",
+    "display_name",
+    "affiliation",
+    "country",
+    "region",
+    "visibility",
+    "status",
+]
 
 
 class Supporter(models.Model):

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from members import views
+
 app_name = "members"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<slug:slug>/", views.organization_detail, name="organization-detail"),
+]
