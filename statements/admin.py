@@ -1,0 +1,431 @@
+"""The secretariat's statement desk: write, translate, sign, preview, publish.
+
+Editors create, translate and publish (they hold `publish_statement`); only administrators hold
+the delete permissions (see icnk/roles.py). Every action below leaves a LogEntry.
+"""
+
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Organization
+from statements.models import (
+    Attachment,
+    Campaign,
+    Milestone,
+    PressContact,
+    Signature,
+    Statement,
+    Topic,
+)
+from statements.views import statement_context
+
+# Fields a new translation starts from, copied from its original.
+TRANSLATION_PREFILL = ["title", "summary", "body", "kind", "campaign", "dateline", "slug"]
+
+
+class SignatureInline(admin.TabularInline):
+    model = Signature
+    fk_name = "statement"
+    extra = 0
+    fields = ["order", "organization", "supporter", "name_at_signing", "signed_on", "withdrawn_on"]
+    # Raw ids when the members admin does not offer autocomplete (see get_autocomplete_fields).
+    raw_id_fields = ["organization", "supporter"]
+    verbose_name_plural = _("signatories (a record: mark withdrawals with a date, do not delete)")
+
+    def get_autocomplete_fields(self, request):
+        registry = self.admin_site._registry
+        related = [
+            ("organization", Organization),
+            ("supporter", Signature.supporter.field.related_model),
+        ]
+        return [
+            name
+            for name, model in related
+            if model in registry and registry[model].get_search_fields(request)
+        ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization", "supporter")
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["title", "language", "file", "order", "content_type", "size"]
+    readonly_fields = ["content_type", "size"]
+
+
+class PressContactInline(admin.TabularInline):
+    model = PressContact
+    extra = 0
+    fields = ["name", "role", "contact", "contact_is_public", "order"]
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "language",
+        "kind",
+        "publication_state",
+        "published_at",
+        "translation_state",
+    ]
+    list_filter = ["status", "language", "kind", "campaign"]
+    list_select_related = ["translation_of", "campaign"]
+    search_fields = ["title", "slug", "summary"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["translation_of", "campaign"]
+    filter_horizontal = ["topics"]
+    readonly_fields = ["language_versions", "preview_link", "author", "created_at", "updated_at"]
+    actions = ["publish", "unpublish", "add_all_active_members"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "language", "kind", "summary", "body"]}),
+        (
+            _("Publication"),
+            {
+                "fields": ["status", "published_at", "dateline", "campaign", "preview_link"],
+                "description": _(
+                    "A publication time in the future schedules the statement: it appears "
+                    "by itself at that time."
+                ),
+            },
+        ),
+        (_("Language versions"), {"fields": ["translation_of", "language_versions"]}),
+        (
+            _("Image and topics"),
+            {"fields": ["image", "image_alt", "topics"], "classes": ["collapse"]},
+        ),
+        (
+            _("Record"),
+            {"fields": ["author", "created_at", "updated_at"], "classes": ["collapse"]},
+        ),
+    ]
+
+    # -- permissions ---------------------------------------------------------------------------
+
+    def has_publish_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields.append("status")
+        return fields
+
+    def get_inlines(self, request, obj):
+        # Signatures and documents belong to the original; its translations share them.
+        if obj is not None and obj.translation_of_id:
+            return [PressContactInline]
+        return [SignatureInline, AttachmentInline, PressContactInline]
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public else self._preview_url(obj)
+
+    # -- list columns --------------------------------------------------------------------------
+
+    @admin.display(description=_("state"), ordering="status")
+    def publication_state(self, obj):
+        if obj.is_public:
+            return gettext("Published")
+        if obj.is_scheduled:
+            return gettext("Scheduled")
+        return gettext("Draft")
+
+    @admin.display(description=_("translation"))
+    def translation_state(self, obj):
+        if not obj.translation_of_id:
+            return gettext("Original")
+        if obj.is_translation_outdated:
+            return format_html(
+                '<strong class="translation-outdated">⚠ {}</strong>',
+                gettext("Older than its original"),
+            )
+        return gettext("Up to date")
+
+    # -- change form ---------------------------------------------------------------------------
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, obj):
+        if not obj or not obj.pk:
+            return gettext("Save first, then preview.")
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            self._preview_url(obj),
+            gettext("Preview as readers will see it"),
+        )
+
+    @admin.display(description=_("versions"))
+    def language_versions(self, obj):
+        if not obj or not obj.pk:
+            return gettext("Save the statement first; then its translations can be added here.")
+        source = obj.source
+        versions = list(
+            Statement.objects.versions_of(obj).select_related("translation_of").order_by("pk")
+        )
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> · {} · {}{}</li>',
+            (
+                (
+                    reverse("admin:statements_statement_change", args=[v.pk]),
+                    v.get_language_display(),
+                    v.title,
+                    self.publication_state(v),
+                    format_html(" · <strong>⚠ {}</strong>", gettext("older than its original"))
+                    if v.is_translation_outdated
+                    else "",
+                )
+                for v in versions
+            ),
+        )
+        present = {v.language for v in versions}
+        add_url = reverse("admin:statements_statement_add")
+        missing = format_html_join(
+            " ",
+            '<a class="button" href="{}?{}">{}</a>',
+            (
+                (
+                    add_url,
+                    urlencode({"translation_of": source.pk, "language": code}),
+                    gettext("Add a translation: %(language)s") % {"language": name},
+                )
+                for code, name in settings.LANGUAGES
+                if code not in present
+            ),
+        )
+        return format_html("<ul>{}</ul><p>{}</p>", rows, missing)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        source_pk = request.GET.get("translation_of", "")
+        source = Statement.objects.filter(pk=source_pk).first() if source_pk.isdigit() else None
+        if source is not None:
+            source = source.source
+            initial.update({name: getattr(source, name) for name in TRANSLATION_PREFILL})
+            initial["campaign"] = source.campaign_id
+            initial["translation_of"] = source.pk
+            initial["language"] = request.GET.get("language", "")
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    # -- preview -------------------------------------------------------------------------------
+
+    def get_urls(self):
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="statements_statement_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def _preview_url(self, obj):
+        return reverse("admin:statements_statement_preview", args=[obj.pk])
+
+    def preview_view(self, request, object_id):
+        """The public page of a draft or scheduled statement, for staff only, never cached."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        with translation.override(obj.language):
+            context = statement_context(request, obj)
+            context["preview"] = True
+            response = TemplateResponse(request, "statements/statement_detail.html", context)
+            response.render()
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    # -- actions -------------------------------------------------------------------------------
+
+    @admin.action(
+        description=_("Publish (now, or at their scheduled time)"), permissions=["publish"]
+    )
+    def publish(self, request, queryset):
+        now = timezone.now()
+        count = 0
+        for statement in queryset.exclude(status=Statement.Status.PUBLISHED):
+            statement.status = Statement.Status.PUBLISHED
+            statement.published_at = statement.published_at or now
+            # update() leaves updated_at alone: publishing is not an edit of the text.
+            Statement.objects.filter(pk=statement.pk).update(
+                status=statement.status, published_at=statement.published_at
+            )
+            self.log_change(request, statement, gettext("Published"))
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d statement published or scheduled.",
+                "%(count)d statements published or scheduled.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish (back to draft)"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        count = 0
+        for statement in queryset.filter(status=Statement.Status.PUBLISHED):
+            Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.DRAFT)
+            self.log_change(request, statement, gettext("Unpublished"))
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d statement taken back to draft.",
+                "%(count)d statements taken back to draft.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Add all active members as signatories"), permissions=["change"])
+    def add_all_active_members(self, request, queryset):
+        """Every active organization (listed by name or counted) not yet on the statement.
+
+        Only on originals: translations share their original's signatures.
+        """
+        today = timezone.localdate()
+        members = list(Organization.objects.counted().order_by("name"))
+        added_total, skipped = 0, 0
+        for statement in queryset:
+            if statement.translation_of_id:
+                skipped += 1
+                continue
+            signed = set(
+                statement.signatures.exclude(organization=None).values_list(
+                    "organization_id", flat=True
+                )
+            )
+            last = statement.signatures.aggregate(last=Max("order"))["last"] or 0
+            new = [
+                Signature(
+                    statement=statement,
+                    organization=organization,
+                    name_at_signing=organization.display_name,
+                    order=last + i,
+                    signed_on=today,
+                )
+                for i, organization in enumerate(
+                    (o for o in members if o.pk not in signed), start=1
+                )
+            ]
+            Signature.objects.bulk_create(new)
+            if new:
+                self.log_change(
+                    request,
+                    statement,
+                    gettext("Added %(count)d member organizations as signatories.")
+                    % {"count": len(new)},
+                )
+            added_total += len(new)
+        self.message_user(
+            request,
+            ngettext("%(count)d signature added.", "%(count)d signatures added.", added_total)
+            % {"count": added_total},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                gettext("Translations were skipped: add signatories on the original statement."),
+                messages.WARNING,
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaigns
+# ---------------------------------------------------------------------------------------------
+
+
+class MilestoneForm(forms.ModelForm):
+    statement_key = forms.TypedChoiceField(
+        label=_("related statement"),
+        required=False,
+        coerce=uuid.UUID,
+        empty_value=None,
+        help_text=_("Readers see it in their own language where a version exists."),
+    )
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "date",
+            "title_en",
+            "title_ko",
+            "title_ja",
+            "description_en",
+            "description_ko",
+            "description_ja",
+            "statement_key",
+        ]
+
+    def __init__(self, *args, statement_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["statement_key"].choices = statement_choices or [("", "---------")]
+
+
+class MilestoneInline(admin.StackedInline):
+    model = Milestone
+    form = MilestoneForm
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title_en", "status", "started_on", "ended_on", "is_public"]
+    list_filter = ["status", "is_public"]
+    search_fields = ["title_en", "title_ko", "title_ja", "slug"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    inlines = [MilestoneInline]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, MilestoneInline):
+            # One query for the choices of every milestone form, not one per form.
+            originals = Statement.objects.filter(translation_of=None).order_by("-published_at")
+            choices = [("", "---------")] + [
+                (str(key), title)
+                for key, title in originals.values_list("translation_key", "title")
+            ]
+            kwargs["form_kwargs"] = {"statement_choices": choices}
+        return kwargs
+
+    fieldsets = [
+        (None, {"fields": ["title_en", "slug", "status", "started_on", "ended_on", "is_public"]}),
+        (_("English"), {"fields": ["goal_en", "description_en", "outcome_en"]}),
+        (_("Korean"), {"fields": ["title_ko", "goal_ko", "description_ko", "outcome_ko"]}),
+        (_("Japanese"), {"fields": ["title_ja", "goal_ja", "description_ja", "outcome_ja"]}),
+    ]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_ko", "name_ja", "slug"]
+    search_fields = ["name_en", "name_ko", "name_ja"]
+    prepopulated_fields = {"slug": ["name_en"]}
