@@ -1,1 +1,235 @@
 from members import join_admin  # noqa: F401  (registers the join-request review queue)
+
+# isort: split
+from django.contrib import admin, messages
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+
+from members.forms import OrganizationAdminForm
+from members.models import Listing, MemberStatus, Organization, Supporter, Visibility
+from members.resources import OrganizationResource
+
+
+class ActiveStatusFilter(admin.SimpleListFilter):
+    """Active members by default: they are what the secretariat looks at most."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*MemberStatus.choices, ("all", _("All"))]
+
+    def choices(self, changelist):
+        value = self.value() or MemberStatus.ACTIVE
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or MemberStatus.ACTIVE
+        if value == "all":
+            return queryset
+        return queryset.filter(status=value)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ImportExportModelAdmin):
+    form = OrganizationAdminForm
+    resource_classes = [OrganizationResource]
+    import_formats = [CSV]
+    export_formats = [CSV, XLSX]
+    list_display = [
+        "logo_thumbnail",
+        "name",
+        "acronym",
+        "country",
+        "kind",
+        "listing",
+        "status",
+        "founding_member",
+        "member_since",
+    ]
+    list_display_links = ["logo_thumbnail", "name"]
+    list_filter = [
+        ActiveStatusFilter,
+        "listing",
+        "kind",
+        ("country", CountryFilter),
+        "founding_member",
+    ]
+    search_fields = ["name", "local_name", "acronym"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["logo_preview", "region", "created_at", "updated_at"]
+    date_hierarchy = "member_since"
+    list_per_page = 100
+    actions = ["list_by_name", "count_only", "unlist", "mark_as_left"]
+    fieldsets = [
+        (None, {"fields": ["name", "local_name", "acronym", "slug", "country", "region", "kind"]}),
+        (_("Public page"), {"fields": ["website", "logo", "logo_preview"]}),
+        (
+            _("Description"),
+            {"fields": ["description_en", "description_ko", "description_ja"]},
+        ),
+        (
+            _("Membership"),
+            {"fields": ["member_since", "founding_member", "status", "left_on", "listing"]},
+        ),
+        (
+            _("Private contact (staff only)"),
+            {"fields": ["contact_name", "contact_email", "contact_phone", "private_notes"]},
+        ),
+        (_("Record"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("logo"))
+    def logo_thumbnail(self, organization):
+        if not organization.logo:
+            return ""
+        return format_html(
+            '<img src="{}" alt="" width="32" height="32" style="object-fit:contain">',
+            organization.logo.url,
+        )
+
+    @admin.display(description=_("logo preview"))
+    def logo_preview(self, organization):
+        if not organization.logo:
+            return gettext("No logo yet.")
+        return format_html(
+            '<img src="{}" alt="" style="max-width:200px;max-height:200px">',
+            organization.logo.url,
+        )
+
+    def has_import_permission(self, request):
+        """Importing adds and changes rows, so it needs both permissions (editors have them)."""
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_or_change_permission(request)
+
+    def _bulk_update(self, request, queryset, message, **values):
+        with transaction.atomic():
+            organizations = list(queryset.select_for_update())
+            for organization in organizations:
+                for name, value in values.items():
+                    setattr(organization, name, value)
+                organization.save()
+                self.log_change(request, organization, message)
+        cache.clear()  # public pages and counts change at once
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d organization updated.",
+                "%(count)d organizations updated.",
+                len(organizations),
+            )
+            % {"count": len(organizations)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("List by name on public pages"), permissions=["change"])
+    def list_by_name(self, request, queryset):
+        self._bulk_update(request, queryset, gettext("Listed by name."), listing=Listing.NAMED)
+
+    @admin.action(description=_("Count only (never name) on public pages"), permissions=["change"])
+    def count_only(self, request, queryset):
+        self._bulk_update(request, queryset, gettext("Counted only."), listing=Listing.COUNTED)
+
+    @admin.action(description=_("Remove from public pages"), permissions=["change"])
+    def unlist(self, request, queryset):
+        self._bulk_update(request, queryset, gettext("Not listed."), listing=Listing.UNLISTED)
+
+    @admin.action(description=_("Mark as left the coalition today"), permissions=["change"])
+    def mark_as_left(self, request, queryset):
+        self._bulk_update(
+            request,
+            queryset.exclude(status=MemberStatus.LEFT),
+            gettext("Marked as left."),
+            status=MemberStatus.LEFT,
+            left_on=timezone.localdate(),
+        )
+
+
+@admin.register(Supporter)
+class SupporterAdmin(admin.ModelAdmin):
+    list_display = [
+        "full_name",
+        "public_name_shown",
+        "visibility",
+        "country",
+        "status",
+        "member_since",
+        "taken_down_at",
+    ]
+    list_filter = [ActiveStatusFilter, "visibility", ("country", CountryFilter)]
+    search_fields = ["full_name", "display_name", "affiliation"]
+    list_select_related = ["taken_down_by"]
+    readonly_fields = [
+        "public_name_shown",
+        "taken_down_at",
+        "taken_down_by",
+        "created_at",
+        "updated_at",
+    ]
+    list_per_page = 100
+    actions = ["take_down"]
+    fieldsets = [
+        (None, {"fields": ["full_name", "display_name", "affiliation", "country"]}),
+        (
+            _("Visibility (agreed with the person)"),
+            {"fields": ["visibility", "public_name_shown", "consent_date", "consent_means"]},
+        ),
+        (_("Membership"), {"fields": ["status", "member_since", "left_on"]}),
+        (_("Private (staff only)"), {"fields": ["email", "phone", "private_notes"]}),
+        (
+            _("Record"),
+            {
+                "classes": ["collapse"],
+                "fields": ["taken_down_at", "taken_down_by", "created_at", "updated_at"],
+            },
+        ),
+    ]
+
+    @admin.display(description=_("shown to the public as"))
+    def public_name_shown(self, supporter):
+        if supporter.pk is None:
+            return ""
+        return supporter.public_name or gettext("(not named)")
+
+    def has_takedown_permission(self, request):
+        return request.user.has_perm("members.takedown_supporter")
+
+    @admin.action(
+        description=_("Take down: hide from every public page now"), permissions=["takedown"]
+    )
+    def take_down(self, request, queryset):
+        now = timezone.now()
+        with transaction.atomic():
+            supporters = list(queryset.select_for_update())
+            for supporter in supporters:
+                supporter.visibility = Visibility.HIDDEN
+                supporter.taken_down_at = now
+                supporter.taken_down_by = request.user
+                supporter.save()
+                self.log_change(request, supporter, gettext("Taken down from every public page."))
+        # Pages and API answers cached anywhere may still carry the name: drop them all.
+        cache.clear()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d person taken down from every public page.",
+                "%(count)d people taken down from every public page.",
+                len(supporters),
+            )
+            % {"count": len(supporters)},
+            messages.SUCCESS,
+        )

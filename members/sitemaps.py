@@ -1,9 +1,19 @@
 from django.contrib.sitemaps import Sitemap
 
+from members.models import Organization
+
 
 class OrganizationSitemap(Sitemap):
+    """Organizations listed by name, each in every language with hreflang alternates."""
+
     i18n = True
     alternates = True
+    x_default = True
+    changefreq = "monthly"
+    priority = 0.5
 
     def items(self):
-        return []
+        return Organization.objects.listed().only("slug", "updated_at").order_by("name", "pk")
+
+    def lastmod(self, organization):
+        return organization.updated_at
