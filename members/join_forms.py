@@ -1,5 +1,7 @@
 """The public forms for asking to join: one for organizations, one for individuals."""
 
+import re
+
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
@@ -9,6 +11,8 @@ from icnk.images import clean_image
 from members.models import JoinRequest, OrganizationKind
 
 HONEYPOT_FIELD = "fax_number"
+# The start of an HTML tag or comment: "<b", "</", "<!". A lone "<" as in "<3" is fine.
+MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
 
 
 class JoinFormBase(forms.ModelForm):
@@ -49,6 +53,15 @@ class JoinFormBase(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and MARKUP.search(value):
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("Please write plain text: HTML tags such as <script> are not allowed."),
+                        code="markup",
+                    ),
+                )
         if self.data.get(HONEYPOT_FIELD):
             raise forms.ValidationError(
                 _(
@@ -62,6 +75,15 @@ class JoinFormBase(forms.ModelForm):
 
 class OrganizationJoinForm(JoinFormBase):
     kind_value = JoinRequest.Kind.ORGANIZATION
+
+    # A plain file field: the image is checked by clean_image, with messages a person
+    # understands, rather than by ImageField's single "not a valid image".
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("Optional. PNG, JPEG or WebP, at most 2 MB and 4000×4000 pixels."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
 
     class Meta:
         model = JoinRequest
@@ -93,13 +115,11 @@ class OrganizationJoinForm(JoinFormBase):
         help_texts = {
             "country": _("Leave empty for an international organization."),
             "email": _("We send a confirmation link to this address."),
-            "logo": _("Optional. PNG, JPEG or WebP, at most 2 MB and 4000×4000 pixels."),
             "description": _("At most 2,000 characters. Shown on our site if we welcome you."),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "support_statement": forms.Textarea(attrs={"rows": 4}),
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
         }
 
     def __init__(self, *args, **kwargs):

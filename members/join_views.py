@@ -57,13 +57,14 @@ def count_submission(request):
 
 def too_many(request):
     minutes = settings.JOIN_RATE_WINDOW_SECONDS // 60
-    return render(
+    response = render(
         request,
         "join/rate_limited.html",
         {"minutes": minutes, "limit": settings.JOIN_RATE_LIMIT},
         status=429,
-        headers={"Retry-After": str(settings.JOIN_RATE_WINDOW_SECONDS)},
     )
+    response["Retry-After"] = str(settings.JOIN_RATE_WINDOW_SECONDS)
+    return response
 
 
 # ---------------------------------------------------------------------------------------------
