@@ -109,10 +109,11 @@ class OrganizationJoinForm(JoinFormBase):
             "contact_name": _("Contact person"),
             "contact_role": _("Contact person's role"),
             "email": _("Contact email"),
-            "phone": _("Phone (optional)"),
+            "phone": _("Phone"),
             "support_statement": _("How will your organization support the objectives?"),
         }
         help_texts = {
+            "name": "",
             "country": _("Leave empty for an international organization."),
             "email": _("We send a confirmation link to this address."),
             "description": _("At most 2,000 characters. Shown on our site if we welcome you."),
@@ -130,6 +131,9 @@ class OrganizationJoinForm(JoinFormBase):
         for name in ("organization_kind", "contact_name", "support_statement"):
             self.fields[name].required = True
         self.fields["organization_kind"].choices = [("", "—")] + list(OrganizationKind.choices)
+        self.fields["country"].choices = [("", _("International (no single country)"))] + [
+            choice for choice in self.fields["country"].choices if choice[0]
+        ]
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -152,6 +156,7 @@ class IndividualJoinForm(JoinFormBase):
             "wants_listing": _("List my name publicly as a supporter"),
         }
         help_texts = {
+            "name": _("Seen only by the secretariat unless you choose to be listed."),
             "display_name": _("For example a pen name. Leave empty to use your full name."),
             "affiliation": _("For example: Professor of Law, Seoul National University."),
             "email": _("We send a confirmation link to this address. It is never published."),
