@@ -154,29 +154,31 @@ def kind_facets(query):
     return facets
 
 
-def page_of(queryset, number):
-    """One page of a list, or an empty one past its end (two lists share the page number)."""
-    paginator = Paginator(queryset, PER_PAGE)
+def page_number(value, num_pages):
+    """The page asked for, kept between the first and the last (a bad value means the first)."""
     try:
-        number = max(int(number), 1)
+        number = int(value)
     except (TypeError, ValueError):
         number = 1
-    if number > paginator.num_pages:
-        return paginator, number, []
-    return paginator, number, list(paginator.page(number).object_list)
+    return min(max(number, 1), num_pages)
+
+
+def page_slice(paginator, number):
+    """One page of a list, or nothing past its end: two lists share the page number."""
+    if number > paginator.num_pages or not paginator.count:
+        return []
+    return list(paginator.page(number).object_list)
 
 
 @require_safe
 def directory(request):
     query = DirectoryQuery.from_request(request)
-    org_paginator, number, organizations = page_of(query.organizations(), query.page)
-    sup_paginator, number, supporters = page_of(query.supporters(), query.page)
+    org_paginator = Paginator(query.organizations(), PER_PAGE)
+    sup_paginator = Paginator(query.supporters(), PER_PAGE)
     num_pages = max(org_paginator.num_pages, sup_paginator.num_pages)
-    number = min(number, num_pages)
-    if not organizations and not supporters and number > 1:
-        # A page number past the end shows the last page rather than nothing.
-        _p, number, organizations = page_of(query.organizations(), num_pages)
-        _p, number, supporters = page_of(query.supporters(), num_pages)
+    number = page_number(query.page, num_pages)
+    organizations = page_slice(org_paginator, number)
+    supporters = page_slice(sup_paginator, number)
     context = {
         "query": query,
         "totals": member_totals(),

@@ -1,0 +1,195 @@
+import pytest
+from django.urls import reverse
+
+from members.models import Listing, MemberStatus, Organization, OrganizationKind
+from members.models import Visibility as V
+from tests.members.conftest import bulk_organizations, make_supporter
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = "/en/members/"
+
+
+@pytest.fixture
+def coalition(site_settings, organization, japanese_organization, international_organization):
+    make_supporter("Suzanne Scholte", V.FULL_NAME, affiliation="Defense Forum", country="US")
+    make_supporter("Hidden Person", V.HIDDEN, country="KR")
+    make_supporter("Counted Person", V.COUNTED, country="KR")
+    Organization.objects.create(name="Quiet Group", listing=Listing.COUNTED, country="TH")
+    Organization.objects.create(name="Old Friend", status=MemberStatus.LEFT, country="KR")
+
+
+def test_url_names_follow_the_contract(organization):
+    assert reverse("members:directory") == "/en/members/"
+    assert organization.get_absolute_url() == "/en/members/open-north-korea/"
+
+
+def test_directory_lists_organizations_and_named_supporters(client, coalition):
+    response = client.get(DIRECTORY)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Open North Korea" in html
+    assert 'lang="ko">열린북한' in html
+    assert "Human Rights Watch (HRW)" in html
+    assert "Suzanne Scholte" in html and "Defense Forum" in html
+    assert "/static/flags/kr.gif" in html
+    for never in ("Hidden Person", "Counted Person", "Quiet Group", "Old Friend"):
+        assert never not in html
+
+
+def test_headline_counts_counted_members_but_not_hidden_or_departed(client, coalition):
+    response = client.get(DIRECTORY)
+    # 3 listed + 1 counted-only organizations from KR, JP, TH; Suzanne + the counted person.
+    assert "4 organizations from 3 countries and 2 individual supporters" in response.text
+
+
+def test_headline_uses_singular_forms(client, site_settings, organization):
+    assert "1 organization from 1 country" in client.get(DIRECTORY).text
+
+
+def test_filter_by_country_shows_only_that_country(client, coalition):
+    response = client.get(DIRECTORY, {"country": "jp"})
+    assert "Life Funds for North Korean Refugees" in response.text
+    assert "Open North Korea" not in response.text
+    assert "Suzanne Scholte" not in response.text
+    assert "1 result" in response.text
+
+
+def test_filter_links_carry_counts(client, coalition):
+    response = client.get(DIRECTORY)
+    facets = {f["code"]: f["count"] for f in response.context["country_facets"]}
+    assert facets == {"KR": 1, "JP": 1, "US": 1}
+    kinds = {f["code"]: f["count"] for f in response.context["kind_facets"]}
+    assert kinds == {"national_ngo": 2, "international_ngo": 1, "individual": 1}
+    assert 'href="?country=JP"' in response.text
+
+
+def test_filter_by_kind(client, coalition):
+    response = client.get(DIRECTORY, {"kind": OrganizationKind.INTERNATIONAL_NGO})
+    assert "Human Rights Watch" in response.text
+    assert "Open North Korea" not in response.text
+    assert "Suzanne Scholte" not in response.text
+    individuals = client.get(DIRECTORY, {"kind": "individual"})
+    assert "Suzanne Scholte" in individuals.text
+    assert "Open North Korea" not in individuals.text
+
+
+@pytest.mark.parametrize("query", ["열린", "open north", "HRW", "refugees"])
+def test_search_matches_name_local_name_and_acronym(client, coalition, query):
+    response = client.get(DIRECTORY, {"q": query})
+    assert response.context["result_count"] == 1
+
+
+def test_empty_search_is_friendly(client, coalition):
+    response = client.get(DIRECTORY, {"q": "no such member"})
+    assert response.status_code == 200
+    assert "No members match your search" in response.text
+    assert "Show all members" in response.text
+
+
+def test_directory_groups_by_region_or_alphabetically(client, coalition):
+    by_region = client.get(DIRECTORY).text
+    assert by_region.index("Asia") < by_region.index("International</h3>")
+    assert by_region.index("Open North Korea") < by_region.index("Human Rights Watch")
+    alphabetical = client.get(DIRECTORY, {"order": "alpha"}).text
+    assert alphabetical.index("Human Rights Watch") < alphabetical.index("Open North Korea")
+
+
+def test_directory_paginates_past_100(client, site_settings):
+    bulk_organizations(150)
+    first = client.get(DIRECTORY)
+    assert len(first.context["organizations"]) == 100
+    assert "Page 1 of 2" in first.text
+    second = client.get(DIRECTORY, {"page": 2})
+    assert len(second.context["organizations"]) == 50
+    assert client.get(DIRECTORY, {"page": "x"}).status_code == 200
+
+
+def test_directory_is_translated(client, coalition):
+    response = client.get("/ko/members/")
+    assert response.status_code == 200
+    assert '<html lang="ko">' in response.text
+
+
+def test_organization_page_shows_its_public_details(client, site_settings, organization):
+    response = client.get(organization.get_absolute_url())
+    html = response.text
+    assert response.status_code == 200
+    assert "<title>Open North Korea · Members" in html
+    assert 'lang="ko">열린북한</p>' in html
+    assert 'href="https://example.org/onk" rel="noopener nofollow"' in html
+    assert "Works to open the country" in html
+    assert "Founding member" in html
+    assert "Statements it signed" in html
+
+
+def test_organization_page_describes_it_in_the_readers_language(
+    client, site_settings, organization
+):
+    assert "외부 정보를 전하는 단체." in client.get(f"/ko/members/{organization.slug}/").text
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"listing": Listing.COUNTED},
+        {"listing": Listing.UNLISTED},
+        {"status": MemberStatus.SUSPENDED},
+        {"status": MemberStatus.LEFT, "left_on": "2020-01-01"},
+    ],
+)
+def test_organization_page_is_404_unless_listed(client, site_settings, organization, changes):
+    Organization.objects.filter(pk=organization.pk).update(**changes)
+    assert client.get(organization.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/v1/members/{organization.slug}/").status_code == 404
+
+
+def test_home_page_shows_counts_by_region(client, coalition):
+    response = client.get("/en/")
+    html = response.text
+    assert "4 organizations from 3 countries and 2 individual supporters" in html
+    regions = {r["code"]: r for r in response.context["member_regions"]}
+    assert regions["asia"]["organizations"] == 3
+    assert regions["asia"]["supporters"] == 1
+    assert regions["international"]["organizations"] == 1
+
+
+def test_api_lists_public_organizations_with_filters(client, coalition):
+    body = client.get("/api/v1/members/", {"country": "KR"}).json()
+    assert body["count"] == 1
+    assert body["previous"] is None and body["next"] is None
+    assert body["results"][0]["slug"] == "open-north-korea"
+    assert body["results"][0]["local_name"] == "열린북한"
+    assert body["totals"] == {"organizations": 4, "countries": 3, "supporters": 2}
+
+
+def test_api_lists_named_supporters_by_public_name(client, coalition):
+    make_supporter("Real Name", V.INITIALS, affiliation="Secret post")
+    body = client.get("/api/v1/members/", {"kind": "individual"}).json()
+    assert [r["name"] for r in body["results"]] == ["R. N.", "Suzanne Scholte"]
+    assert body["results"][0]["affiliation"] == ""
+
+
+def test_api_paginates_with_next_and_previous(client, site_settings):
+    bulk_organizations(150)
+    first = client.get("/api/v1/members/", {"kind": ""}).json()
+    assert first["count"] == 150
+    assert first["next"] == "http://testserver/api/v1/members/?page=2"
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 50
+    assert second["previous"] == "http://testserver/api/v1/members/?page=1"
+    assert client.get("/api/v1/members/", {"page": 9}).status_code == 404
+
+
+def test_api_detail_and_schema(client, organization):
+    body = client.get("/api/v1/members/open-north-korea/").json()
+    assert body["name"] == "Open North Korea"
+    assert body["statements"] == []
+    assert client.get("/api/v1/members/openapi.json").json()["openapi"].startswith("3.")
+
+
+def test_sitemap_lists_listed_organizations_in_every_language(client, coalition):
+    xml = client.get("/sitemap.xml").text
+    assert "/en/members/open-north-korea/" in xml
+    assert 'hreflang="ja" href="http://testserver/ja/members/open-north-korea/"' in xml
+    assert "quiet-group" not in xml and "old-friend" not in xml
