@@ -207,6 +207,7 @@ LANGUAGES = [
     ("ja", _("Japanese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["icnk.formats"]
 USE_I18N = True
 USE_TZ = True
 # The coalition's secretariat works from Tokyo; dates on statements are in this zone.

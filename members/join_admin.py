@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_countries.filters import CountryFilter
 
 from members import services
 from members.models import JoinRequest, Organization, Supporter
@@ -151,7 +152,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
         "verified_at",
         "decided_by",
     ]
-    list_filter = [ReviewStatusFilter, "kind", "country"]
+    list_filter = [ReviewStatusFilter, "kind", ("country", CountryFilter)]
     list_select_related = ["decided_by"]
     search_fields = ["name", "local_name", "email", "display_name"]
     date_hierarchy = "submitted_at"
