@@ -1,0 +1,171 @@
+"""The statement desk: roles, translations, preview, publishing, signatories."""
+
+import datetime
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.utils import timezone
+
+from members.models import Listing, MemberStatus, Organization
+from statements.models import Signature, Statement
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/statements/statement/"
+
+
+def test_editors_create_and_publish_but_cannot_delete(client, editor, statement):
+    client.force_login(editor)
+    assert client.get(f"{CHANGELIST}add/").status_code == 200
+    assert client.get(f"{CHANGELIST}{statement.pk}/change/").status_code == 200
+    assert client.get(f"{CHANGELIST}{statement.pk}/delete/").status_code == 403
+    actions = client.get(CHANGELIST).content.decode()
+    assert 'value="publish"' in actions and 'value="delete_selected"' not in actions
+
+
+def test_administrators_can_delete(client, administrator, make_statement):
+    draft = make_statement(status=Statement.Status.DRAFT)
+    client.force_login(administrator)
+    response = client.post(f"{CHANGELIST}{draft.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Statement.objects.filter(pk=draft.pk).exists()
+
+
+def test_staff_without_a_role_cannot_see_statements(client, django_user_model, statement):
+    user = django_user_model.objects.create_user(
+        "nobody", password="x-long-password", is_staff=True
+    )
+    client.force_login(user)
+    assert client.get(CHANGELIST).status_code == 403
+    assert client.get(f"{CHANGELIST}{statement.pk}/preview/").status_code == 403
+
+
+def test_editor_writes_a_statement_and_it_stays_a_draft(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        f"{CHANGELIST}add/",
+        {
+            "title": "New statement",
+            "slug": "new-statement",
+            "language": "en",
+            "kind": "joint_statement",
+            "body": "Hello <script>x</script>",
+            "status": "draft",
+            **_empty_inlines(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    statement = Statement.objects.get(slug="new-statement")
+    assert statement.author == editor
+    assert "<script>" not in statement.body_html
+    assert client.get("/en/statements/new-statement/").status_code == 404
+
+
+def test_publish_and_unpublish_actions(client, editor, make_statement):
+    draft = make_statement(status=Statement.Status.DRAFT, published_at=None, slug="d")
+    client.force_login(editor)
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.is_public
+    assert client.get("/en/statements/d/").status_code == 200
+    client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [draft.pk]})
+    assert client.get("/en/statements/d/").status_code == 404
+    assert LogEntry.objects.filter(object_id=str(draft.pk)).count() == 2
+
+
+def test_publishing_keeps_a_future_time_so_the_statement_is_scheduled(
+    client, editor, make_statement
+):
+    later = timezone.now() + datetime.timedelta(days=3)
+    draft = make_statement(status=Statement.Status.DRAFT, published_at=later, slug="later")
+    client.force_login(editor)
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.is_scheduled
+    assert "Scheduled" in client.get(CHANGELIST).content.decode()
+    assert client.get("/en/statements/later/").status_code == 404
+
+
+def test_staff_preview_shows_a_draft_as_the_public_would_and_is_never_cached(
+    client, editor, site_settings, make_statement
+):
+    draft = make_statement(
+        title="Draft under review", status=Statement.Status.DRAFT, language="ja", dateline="東京"
+    )
+    client.force_login(editor)
+    response = client.get(f"{CHANGELIST}{draft.pk}/preview/")
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+    html = response.content.decode()
+    assert '<html lang="ja">' in html and "Draft under review" in html
+    assert "東京、" in html
+    client.logout()
+    assert client.get(f"{CHANGELIST}{draft.pk}/preview/").status_code == 302  # to the login
+
+
+def test_versions_are_listed_with_add_a_translation_links_and_outdated_marks(
+    client, editor, statement, translations
+):
+    client.force_login(editor)
+    html = client.get(f"{CHANGELIST}{translations['ko'].pk}/change/").content.decode()
+    assert translations["ja"].title in html
+    assert "older than its original" not in html
+    Statement.objects.filter(pk=statement.pk).update(
+        updated_at=timezone.now() + datetime.timedelta(minutes=5)
+    )
+    html = client.get(f"{CHANGELIST}{statement.pk}/change/").content.decode()
+    assert html.count("older than its original") == 2
+    assert "Older than its original" in client.get(CHANGELIST).content.decode()
+
+
+def test_add_a_translation_prefills_from_the_original(client, editor, statement, campaign):
+    statement.campaign = campaign
+    statement.save()
+    client.force_login(editor)
+    html = client.get(f"{CHANGELIST}{statement.pk}/change/").content.decode()
+    link = f"{CHANGELIST}add/?translation_of={statement.pk}&amp;language=ko"
+    assert link in html
+    form = client.get(link.replace("&amp;", "&")).context["adminform"].form
+    assert form.initial["title"] == statement.title
+    assert form.initial["body"] == statement.body
+    assert form.initial["language"] == "ko"
+    assert form.initial["translation_of"] == statement.pk
+    assert form.initial["campaign"] == campaign.pk
+
+
+def test_add_all_active_members_adds_listed_and_counted_active_organizations(
+    client, editor, statement, organization
+):
+    Organization.objects.create(name="Counted", slug="counted", listing=Listing.COUNTED)
+    Organization.objects.create(name="Unlisted", slug="unlisted", listing=Listing.UNLISTED)
+    Organization.objects.create(
+        name="Gone", slug="gone", status=MemberStatus.LEFT, left_on=datetime.date(2012, 1, 1)
+    )
+    Signature.objects.create(statement=statement, organization=organization)
+    client.force_login(editor)
+    client.post(
+        CHANGELIST, {"action": "add_all_active_members", "_selected_action": [statement.pk]}
+    )
+    names = list(statement.signatures.values_list("name_at_signing", flat=True))
+    assert names == ["Human Rights Watch (HRW)", "Counted"]
+
+
+def test_campaign_admin_shows_milestones_inline(client, editor, campaign):
+    client.force_login(editor)
+    html = client.get(f"/admin/statements/campaign/{campaign.pk}/change/").content.decode()
+    assert "European Parliament asks" in html
+
+
+def _empty_inlines():
+    data = {}
+    for prefix in ("signatures", "attachments", "press_contacts"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data

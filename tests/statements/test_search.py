@@ -1,0 +1,70 @@
+"""Search finds statements in every language; ranked full-text on PostgreSQL, plain on SQLite.
+
+These run on both databases (DATABASE_URL decides); the last one only on PostgreSQL.
+"""
+
+import pytest
+from django.db import connection
+from django.utils.html import escape
+
+from statements.models import Statement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(make_statement):
+    return {
+        "inquiry": make_statement(
+            title="Coalition welcomes Japan's decision",
+            body="Japan will negotiate for a commission of inquiry into crimes against humanity.",
+        ),
+        "camps": make_statement(title="Prison camps report", body="About political prisoners."),
+        "ko": make_statement(
+            language="ko",
+            title="국제연대, 일본 정부의 결정 환영",
+            body="북한의 반인도범죄를 조사할 유엔 조사위원회 설립을 촉구합니다.",
+        ),
+        "ja": make_statement(
+            language="ja",
+            title="日本政府の決定を歓迎",
+            body="北朝鮮における人道に対する罪を調査する国連調査委員会の設置を求めます。",
+        ),
+    }
+
+
+def titles(client, lang, q):
+    html = client.get(f"/{lang}/statements/", {"q": q}).content.decode()
+    return [s for s in Statement.objects.values_list("title", flat=True) if escape(s) in html]
+
+
+def test_search_finds_english_words(client, site_settings, corpus):
+    assert titles(client, "en", "inquiry") == [corpus["inquiry"].title]
+    assert titles(client, "en", "prison") == [corpus["camps"].title]
+
+
+def test_search_finds_words_inside_korean_and_japanese_text(client, site_settings, corpus):
+    assert titles(client, "ko", "조사위원회") == [corpus["ko"].title]
+    assert titles(client, "ja", "調査委員会") == [corpus["ja"].title]
+    assert titles(client, "ja", "人道") == [corpus["ja"].title]
+
+
+def test_search_with_no_match_says_so(client, site_settings, corpus):
+    html = client.get("/en/statements/", {"q": "zzzz"}).content.decode()
+    assert "No statement matches “zzzz”." in html
+
+
+def test_search_ranks_title_matches_first(client, site_settings, make_statement):
+    make_statement(title="Other news", body="The word camps appears only in the body here.")
+    make_statement(title="Camps in the title", body="Nothing else.")
+    assert [s.title for s in Statement.objects.published().search("camps")] == [
+        "Camps in the title",
+        "Other news",
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_postgresql_search_stems_english_words(corpus):
+    # "investigating" and "inquiries" share stems with words in the text, not substrings.
+    found = Statement.objects.published().in_language("en").search("inquiries")
+    assert [s.title for s in found] == [corpus["inquiry"].title]

@@ -1,0 +1,123 @@
+"""A statement's signatory list is a record."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from members.models import Listing, MemberStatus, Organization, Supporter, Visibility
+from statements.models import Signature
+from statements.queries import signatories, signed_by
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, statement):
+    return client.get(statement.get_absolute_url()).content.decode()
+
+
+def test_an_organization_keeps_the_name_it_signed_with(client, site_settings, statement):
+    organization = Organization.objects.create(name="Open North Korea", slug="onk")
+    Signature.objects.create(statement=statement, organization=organization)
+    organization.name = "Renamed Organization"
+    organization.save()
+    html = page(client, statement)
+    assert "Open North Korea" in html
+    assert "Renamed Organization" not in html
+
+
+def test_a_member_that_left_stays_on_what_it_signed(client, site_settings, statement):
+    organization = Organization.objects.create(name="People In Need", slug="pin")
+    Signature.objects.create(statement=statement, organization=organization)
+    organization.status = MemberStatus.LEFT
+    organization.save()
+    assert "People In Need" in page(client, statement)
+
+
+def test_a_member_approved_later_is_not_added_to_old_statements(
+    client, site_settings, statement, organization
+):
+    Signature.objects.create(statement=statement, organization=organization)
+    Organization.objects.create(name="Newcomer Group", slug="newcomer")
+    assert "Newcomer Group" not in page(client, statement)
+
+
+def test_a_withdrawn_signature_is_shown_as_withdrawn_with_its_date(
+    client, site_settings, statement, organization
+):
+    Signature.objects.create(
+        statement=statement, organization=organization, withdrawn_on=datetime.date(2013, 2, 1)
+    )
+    html = page(client, statement)
+    assert "Human Rights Watch (HRW)" in html
+    assert "withdrawn on 1 February 2013" in html
+    # It no longer counts among the statements the organization stands behind.
+    assert signed_by(organization, "en") == []
+
+
+def test_signatures_after_publication_show_as_later_endorsements(
+    client, site_settings, make_statement, organization
+):
+    statement = make_statement(
+        published_at=datetime.datetime(2013, 1, 28, 2, 0, tzinfo=datetime.UTC)
+    )
+    Signature.objects.create(
+        statement=statement, organization=organization, signed_on=datetime.date(2013, 1, 28)
+    )
+    late = Organization.objects.create(name="Han Voice", slug="han-voice")
+    Signature.objects.create(
+        statement=statement, organization=late, signed_on=datetime.date(2013, 3, 2)
+    )
+    html = page(client, statement)
+    assert html.count("endorsed later") == 1
+    assert "endorsed later, on 2 March 2013" in html
+
+
+def test_people_appear_only_as_their_visibility_allows_today(client, site_settings, statement):
+    people = {
+        "full": Supporter.objects.create(full_name="David Hawk", visibility=Visibility.FULL_NAME),
+        "initials": Supporter.objects.create(full_name="Ken Kato", visibility=Visibility.INITIALS),
+        "counted1": Supporter.objects.create(
+            full_name="Counted One", visibility=Visibility.COUNTED
+        ),
+        "counted2": Supporter.objects.create(
+            full_name="Counted Two", visibility=Visibility.COUNTED
+        ),
+        "hidden": Supporter.objects.create(full_name="Hidden Person", visibility=Visibility.HIDDEN),
+    }
+    for person in people.values():
+        Signature.objects.create(statement=statement, supporter=person)
+    html = page(client, statement)
+    assert "David Hawk" in html
+    assert "K. K." in html and "Ken Kato" not in html
+    assert "Counted One" not in html and "Hidden Person" not in html
+    assert "and 2 other individuals" in html
+
+    # Taken down today: gone from every old statement at once, the record kept for staff.
+    people["full"].visibility = Visibility.HIDDEN
+    people["full"].taken_down_at = timezone.now()
+    people["full"].save()
+    assert "David Hawk" not in page(client, statement)
+    assert Signature.objects.filter(supporter=people["full"]).exists()
+
+
+def test_counted_and_unlisted_organizations_are_never_named(statement):
+    counted = Organization.objects.create(name="Quiet Group", slug="q", listing=Listing.COUNTED)
+    unlisted = Organization.objects.create(name="Secret Group", slug="s", listing=Listing.UNLISTED)
+    for organization in (counted, unlisted):
+        Signature.objects.create(statement=statement, organization=organization)
+    result = signatories(statement)
+    assert result.organizations == []
+    assert result.other_organizations == 1
+
+
+def test_translations_share_the_signatures_of_their_original(
+    client, site_settings, statement, translations, organization, supporter
+):
+    Signature.objects.create(statement=statement, organization=organization, order=1)
+    Signature.objects.create(statement=statement, supporter=supporter, order=2)
+    html = page(client, translations["ja"])
+    assert "Human Rights Watch (HRW)" in html and "Suzanne Scholte" in html
+    # The organization's page lists the statement in the reader's language.
+    assert [s.title for s in signed_by(organization, "ja")] == [translations["ja"].title]
+    assert [s.title for s in signed_by(organization, "en")] == [statement.title]

@@ -1,0 +1,238 @@
+"""What readers see: the statement page, its language versions, the list, feed, campaign, API."""
+
+import datetime
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from statements.models import Attachment, PressContact, Statement
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+PUBLISHED = datetime.datetime(2013, 1, 25, 2, 0, tzinfo=datetime.UTC)  # 11:00 in Tokyo
+
+
+def test_statement_page_links_to_its_other_language_versions(
+    client, site_settings, statement, translations
+):
+    html = client.get(statement.get_absolute_url()).content.decode()
+    ja_url = translations["ja"].get_absolute_url()
+    ko_url = translations["ko"].get_absolute_url()
+    assert ja_url.startswith("/ja/statements/") and ko_url.startswith("/ko/statements/")
+    assert f'<a href="{ja_url}" hreflang="ja" lang="ja" rel="alternate">日本語</a>' in html
+    assert f'<a href="{ko_url}" hreflang="ko" lang="ko" rel="alternate">한국어</a>' in html
+    # The site-wide switcher and hreflang point at the real versions, not the English slug.
+    assert f'hreflang="ja" href="http://testserver{ja_url}"' in html
+    assert "/ja/statements/welcomes-inquiry/" not in html
+    japanese = client.get(ja_url)
+    assert japanese.status_code == 200
+    assert translations["ja"].title in japanese.content.decode()
+
+
+def test_a_draft_translation_is_not_linked(client, site_settings, statement, make_statement):
+    make_statement(
+        language="ja", slug="下書き", translation_of=statement, status=Statement.Status.DRAFT
+    )
+    html = client.get(statement.get_absolute_url()).content.decode()
+    assert "下書き" not in html and 'hreflang="ja" lang="ja" rel' not in html
+
+
+def test_another_languages_slug_leads_to_the_readers_version(
+    client, site_settings, statement, translations
+):
+    response = client.get("/ja/statements/welcomes-inquiry/")
+    assert response.status_code == 302
+    assert response["Location"] == translations["ja"].get_absolute_url()
+    assert client.get("/en/statements/no-such-thing/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "place", "expected"),
+    [
+        ("en", "Tokyo", "TOKYO, 25 January 2013 –"),
+        ("ko", "도쿄", "도쿄, 2013년 1월 25일 –"),
+        ("ja", "東京", "東京、2013年1月25日 –"),
+    ],
+)
+def test_dateline_is_written_the_way_each_language_writes_it(
+    client, site_settings, make_statement, language, place, expected
+):
+    statement = make_statement(language=language, dateline=place, published_at=PUBLISHED)
+    assert expected in client.get(statement.get_absolute_url()).content.decode()
+
+
+def test_statement_page_previews_well_when_shared(client, site_settings, make_statement):
+    statement = make_statement(
+        title="Japan leads </script><script>alert(1)</script>",
+        summary="Welcome & thanks",
+        published_at=PUBLISHED,
+    )
+    html = client.get(statement.get_absolute_url()).content.decode()
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert (
+        f'<meta property="og:url" content="http://testserver{statement.get_absolute_url()}">'
+        in html
+    )
+    assert "<script>alert(1)" not in html
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(block)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == statement.title
+    assert data["datePublished"].startswith("2013-01-25T02:00:00")
+    assert "<" not in block and "&" not in block
+
+
+def test_statement_page_shows_attachments_and_only_public_press_contacts(
+    client, site_settings, statement
+):
+    Attachment.objects.create(
+        statement=statement,
+        title="Full report",
+        language="en",
+        file=SimpleUploadedFile("report.pdf", b"%PDF-1.4 test"),
+    )
+    PressContact.objects.create(
+        statement=statement, name="Kanae Doi", contact="doi@example.org", contact_is_public=False
+    )
+    PressContact.objects.create(
+        statement=statement, name="Secretariat", contact="press@example.org", contact_is_public=True
+    )
+    html = client.get(statement.get_absolute_url()).content.decode()
+    assert "Full report" in html and "PDF, 13" in html
+    assert "Kanae Doi" in html and "doi@example.org" not in html
+    assert "press@example.org" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("report.pdf", b"<html><script>alert(1)</script>", "content does not match"),
+        ("letter.docx", b"%PDF-1.4", "content does not match"),
+        ("sheet.xls", b"PK\x03\x04rest", "content does not match"),
+        ("run.exe", b"MZ\x90\x00", "Attach a PDF or an office document"),
+    ],
+)
+def test_attachments_are_checked_by_their_content(statement, name, content, message):
+    attachment = Attachment(
+        statement=statement, title="x", language="en", file=SimpleUploadedFile(name, content)
+    )
+    with pytest.raises(ValidationError) as error:
+        attachment.full_clean()
+    assert message in str(error.value.message_dict["file"])
+
+
+def test_attachments_are_at_most_20_mb(statement):
+    upload = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024))
+    attachment = Attachment(statement=statement, title="x", language="en", file=upload)
+    with pytest.raises(ValidationError) as error:
+        attachment.full_clean()
+    assert "at most 20 MB" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("a.pdf", b"%PDF-1.7", "application/pdf"),
+        ("a.docx", b"PK\x03\x04", "application/vnd.openxmlformats-officedocument"),
+        ("a.odt", b"PK\x03\x04", "application/vnd.oasis.opendocument.text"),
+        ("a.doc", b"\xd0\xcf\x11\xe0\xa1\xb1", "application/msword"),
+    ],
+)
+def test_valid_attachments_record_type_and_size(statement, name, content, content_type):
+    attachment = Attachment(
+        statement=statement, title="x", language="en", file=SimpleUploadedFile(name, content)
+    )
+    attachment.full_clean()
+    assert attachment.content_type.startswith(content_type)
+    assert attachment.size == len(content)
+
+
+def test_feed_is_valid_atom_with_the_languages_statements(
+    client, site_settings, make_statement, statement, translations
+):
+    make_statement(title="Older one", published_at=PUBLISHED)
+    response = client.get("/ja/statements/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [translations["ja"].title]
+    link = entries[0].find(f"{ATOM}link").get("href")
+    assert link == f"http://testserver{translations['ja'].get_absolute_url()}"
+    for entry in entries:
+        for tag in ("id", "updated", "published", "title"):
+            assert entry.findtext(f"{ATOM}{tag}"), tag
+    english = ET.fromstring(client.get("/en/statements/feed/").content)
+    titles = [e.findtext(f"{ATOM}title") for e in english.findall(f"{ATOM}entry")]
+    assert titles == [statement.title, "Older one"]
+
+
+def test_list_filters_by_kind_year_and_campaign(client, site_settings, make_statement, campaign):
+    make_statement(title="Press 2013", kind="press_release", published_at=PUBLISHED)
+    make_statement(
+        title="Letter 2011",
+        kind="open_letter",
+        campaign=campaign,
+        published_at=datetime.datetime(2011, 10, 3, 2, tzinfo=datetime.UTC),
+    )
+
+    def titles(**params):
+        html = client.get("/en/statements/", params).content.decode()
+        return sorted(set(re.findall(r"(Press 2013|Letter 2011)</a></h3>", html)))
+
+    assert titles() == ["Letter 2011", "Press 2013"]
+    assert titles(kind="press_release") == ["Press 2013"]
+    assert titles(year="2011") == ["Letter 2011"]
+    assert titles(campaign="coi") == ["Letter 2011"]
+    assert titles(kind="nonsense") == ["Letter 2011", "Press 2013"]
+
+
+def test_list_pages_by_twenty(client, site_settings):
+    from tests.statements.conftest import bulk_statements
+
+    bulk_statements(45)
+    first = client.get("/en/statements/").content.decode()
+    assert first.count('class="statement-card"') == 20
+    assert "Page 1 of 3" in first and "45 statements" in first
+    last = client.get("/en/statements/", {"page": 3}).content.decode()
+    assert last.count('class="statement-card"') == 5
+
+
+def test_campaign_page_shows_timeline_and_related_statements(
+    client, site_settings, campaign, make_statement
+):
+    make_statement(title="Related statement", campaign=campaign)
+    html = client.get("/en/campaigns/coi/").content.decode()
+    assert 'class="timeline"' in html
+    assert html.index("8 July 2010") < html.index("21 March 2013")
+    assert "timeline__item--achieved" in html
+    assert "Related statement" in html
+    assert "国連調査委員会の設置" in client.get("/ja/campaigns/coi/").content.decode()
+
+
+def test_sitemap_lists_statements_with_hreflang_alternates(
+    client, site_settings, statement, translations, campaign
+):
+    xml = client.get("/sitemap.xml").content.decode()
+    ja = f"http://testserver{translations['ja'].get_absolute_url()}"
+    assert f"<loc>http://testserver{statement.get_absolute_url()}</loc>" in xml
+    assert f'hreflang="ja" href="{ja}"' in xml
+    assert "<loc>http://testserver/ko/campaigns/coi/</loc>" in xml
+
+
+def test_api_lists_and_shows_public_statements(client, site_settings, statement, translations):
+    listing = client.get("/api/v1/statements/", {"language": "ja"}).json()
+    assert listing["count"] == 1
+    assert listing["results"][0]["title"] == translations["ja"].title
+    detail = client.get(f"/api/v1/statements/{statement.slug}/").json()
+    assert detail["title"] == statement.title
+    assert {v["language"] for v in detail["versions"]} == {"ko", "ja"}
+    assert client.get("/api/v1/statements/", {"language": "fr"}).status_code == 400
+    assert client.get("/api/v1/statements/", {"page": 9}).status_code == 404
