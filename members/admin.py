@@ -118,7 +118,7 @@ class OrganizationAdmin(ImportExportModelAdmin):
 
     def _bulk_update(self, request, queryset, message, **values):
         with transaction.atomic():
-            organizations = list(queryset.select_for_update())
+            organizations = list(queryset.select_for_update(of=("self",)))
             for organization in organizations:
                 for name, value in values.items():
                     setattr(organization, name, value)
@@ -214,7 +214,7 @@ class SupporterAdmin(admin.ModelAdmin):
     def take_down(self, request, queryset):
         now = timezone.now()
         with transaction.atomic():
-            supporters = list(queryset.select_for_update())
+            supporters = list(queryset.select_for_update(of=("self",)))
             for supporter in supporters:
                 supporter.visibility = Visibility.HIDDEN
                 supporter.taken_down_at = now
