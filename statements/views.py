@@ -34,7 +34,7 @@ def home_context(request):
         .for_listing()
         .order_by("-published_at", "-pk")[:HOME_LATEST]
     )
-    campaign = Campaign.objects.featured()
+    campaign = featured_campaign()  # cached, shared with the navigation
     milestones = list(campaign.milestones.all()) if campaign else []
     return {"latest_statements": latest, "home_campaign": campaign, "home_milestones": milestones}
 

@@ -107,6 +107,18 @@ def administrator(db, django_user_model):
     return _staff(django_user_model, "administrator", ADMINISTRATORS)
 
 
+def login_with_two_factor(client, user):
+    """Administrators must pass two-factor before any admin page: sign in as if they had."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 def bulk_statements(count, *, language="en", campaign=None):
     """Many published statements at once (bulk_create skips save(), so body_html is set here)."""
     now = timezone.now()

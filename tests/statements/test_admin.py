@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from members.models import Listing, MemberStatus, Organization
 from statements.models import Signature, Statement
+from tests.statements.conftest import login_with_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_editors_create_and_publish_but_cannot_delete(client, editor, statement)
 
 def test_administrators_can_delete(client, administrator, make_statement):
     draft = make_statement(status=Statement.Status.DRAFT)
-    client.force_login(administrator)
+    login_with_two_factor(client, administrator)
     response = client.post(f"{CHANGELIST}{draft.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Statement.objects.filter(pk=draft.pk).exists()
