@@ -170,3 +170,10 @@ def _empty_inlines():
             }
         )
     return data
+
+
+def test_signatories_are_picked_with_autocomplete(client, editor, statement):
+    client.force_login(editor)
+    html = client.get(f"{CHANGELIST}{statement.pk}/change/").content.decode()
+    assert 'name="signatures-__prefix__-organization"' in html
+    assert html.count("admin-autocomplete") >= 2
