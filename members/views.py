@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
@@ -107,12 +107,47 @@ def headline(*, organizations, countries, supporters):
     return gettext("%(organizations)s from %(countries)s") % parts
 
 
-def member_totals():
-    """Public totals: counted-only members count, hidden, suspended and departed ones do not."""
-    totals = Organization.objects.totals()
-    totals["supporters"] = Supporter.objects.counted().count()
+def member_counts():
+    """Public totals and counts by region, in two queries.
+
+    Counted-only members count; hidden, suspended and departed ones do not. A country belongs
+    to one region, so distinct countries per region add up to the coalition's total.
+    """
+    orgs = (
+        Organization.objects.counted()
+        .order_by()
+        .values("region")
+        .annotate(n=Count("pk"), countries=Count("country", distinct=True, filter=~Q(country="")))
+    )
+    orgs = {row["region"]: row for row in orgs}
+    people = dict(
+        Supporter.objects.counted()
+        .order_by()
+        .values("region")
+        .annotate(n=Count("pk"))
+        .values_list("region", "n")
+    )
+    regions = [
+        {
+            "code": region.value,
+            "label": region.label,
+            "organizations": orgs[region.value]["n"] if region.value in orgs else 0,
+            "supporters": people.get(region.value, 0),
+        }
+        for region in Region
+        if region.value in orgs or people.get(region.value)
+    ]
+    totals = {
+        "organizations": sum(row["n"] for row in orgs.values()),
+        "countries": sum(row["countries"] for row in orgs.values()),
+        "supporters": sum(people.values()),
+    }
     totals["headline"] = headline(**totals)
-    return totals
+    return totals, regions
+
+
+def member_totals():
+    return member_counts()[0]
 
 
 def country_facets(query):
@@ -216,34 +251,7 @@ def organization_detail(request, slug):
     return render(request, "members/organization_detail.html", context)
 
 
-def region_counts():
-    """Counted organizations and supporters per region, regions in their usual order."""
-    orgs = dict(
-        Organization.objects.counted()
-        .order_by()
-        .values_list("region")
-        .annotate(n=Count("pk"))
-        .values_list("region", "n")
-    )
-    people = dict(
-        Supporter.objects.counted()
-        .order_by()
-        .values_list("region")
-        .annotate(n=Count("pk"))
-        .values_list("region", "n")
-    )
-    return [
-        {
-            "code": region.value,
-            "label": region.label,
-            "organizations": orgs.get(region.value, 0),
-            "supporters": people.get(region.value, 0),
-        }
-        for region in Region
-        if orgs.get(region.value) or people.get(region.value)
-    ]
-
-
 def home_context(request):
     """What the home page shows of the members: the headline totals and counts by region."""
-    return {"member_totals": member_totals(), "member_regions": region_counts()}
+    totals, regions = member_counts()
+    return {"member_totals": totals, "member_regions": regions}

@@ -8,7 +8,7 @@ from PIL import Image
 
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import Listing, MemberStatus, Organization
-from tests.members.conftest import bulk_organizations
+from tests.members.conftest import bulk_organizations, login_administrator
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def editor_client(client):
 
 @pytest.fixture
 def admin_client_(client):
-    client.force_login(staff("chief", ADMINISTRATORS))
+    login_administrator(client, staff("chief", ADMINISTRATORS))
     return client
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import Listing, MemberStatus, Organization, Supporter
 from members.models import Visibility as V
+from tests.members.conftest import login_administrator
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +181,7 @@ def administrator():
 def test_an_administrator_takes_a_person_down_everywhere_at_once(client, members):
     target = members["people"][V.FULL_NAME]
     assert target.full_name in client.get("/en/members/").text  # also warms any cache
-    client.force_login(administrator())
+    login_administrator(client, administrator())
     response = client.post(
         reverse("admin:members_supporter_changelist"),
         {"action": "take_down", "_selected_action": [target.pk]},
