@@ -13,3 +13,23 @@ class IcnkConfig(AppConfig):
         # Permissions exist only after every app has migrated, so the role groups receive
         # theirs here rather than in a migration.
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="icnk-sync-roles")
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_save
+
+        from icnk import security  # noqa: F401  (connects the sign-in log)
+
+        pre_save.connect(
+            _end_sessions_on_deactivation, sender=get_user_model(), dispatch_uid="icnk-deactivate"
+        )
+
+
+def _end_sessions_on_deactivation(sender, instance, **kwargs):
+    """A deactivated account is signed out everywhere at once."""
+    if instance.pk is None or instance.is_active:
+        return
+    was_active = sender.objects.filter(pk=instance.pk, is_active=True).exists()
+    if was_active:
+        from icnk.security import end_sessions_of
+
+        end_sessions_of(instance)

@@ -5,7 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
-from icnk import views
+from icnk import security, views
 from icnk.sitemaps import StaticPagesSitemap
 from members.sitemaps import OrganizationSitemap
 from statements.sitemaps import CampaignSitemap, StatementSitemap
@@ -23,6 +23,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("api/v1/members/", include("members.api_urls")),
     path("api/v1/statements/", include("statements.api_urls")),
+    path(f"{settings.ADMIN_URL}two-factor/", security.two_factor, name="two-factor"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -42,13 +42,18 @@ def test_role_groups_exist_with_different_powers():
     assert {"change_sitesettings", "add_user", "change_user", "delete_user"} <= admin_perms
 
 
-def test_demo_admin_is_created_then_reset(settings, capsys):
+def test_demo_logins_are_created_then_reset(settings, capsys):
     settings.DEBUG = True
     call_command("ensure_demo_admin", password="a-first-password-1")
     call_command("ensure_demo_admin", password="a-second-password-2")
     out = capsys.readouterr().out
-    assert "password: a-second-password-2" in out
-    from django.contrib.auth import authenticate
+    assert "editor         username: editor" in out
+    assert "otpauth://totp/" in out
+    from django.contrib.auth.models import User
 
-    assert authenticate(username="admin", password="a-second-password-2") is not None
-    assert authenticate(username="admin", password="a-first-password-1") is None
+    admin = User.objects.get(username="admin")
+    assert admin.check_password("a-second-password-2")
+    assert not admin.check_password("a-first-password-1")
+    editor = User.objects.get(username="editor")
+    assert editor.check_password("a-second-password-2")
+    assert editor.groups.filter(name="Secretariat editors").exists()

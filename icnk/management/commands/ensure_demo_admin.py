@@ -1,47 +1,63 @@
+import os
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from icnk.roles import ADMINISTRATORS
+from icnk.roles import ADMINISTRATORS, EDITORS
 
 
 class Command(BaseCommand):
-    help = "Create or reset the local administrator account and print its login (DEBUG only)."
+    help = (
+        "Create or reset the two local demo accounts and print their logins (DEBUG only): "
+        "an editor, and an administrator with its two-factor secret as an otpauth:// URI."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--username", default="admin")
+        parser.add_argument("--username", default="admin", help="The administrator's username.")
+        parser.add_argument("--editor", default="editor", help="The editor's username.")
         parser.add_argument(
             "--password",
             default="",
-            help="Defaults to a new random password on every run, printed below.",
+            help="For both accounts; defaults to new random passwords on every run.",
         )
 
-    def handle(self, *args, username, password, **options):
+    def handle(self, *args, username, editor, password, **options):
         if not settings.DEBUG:
-            raise CommandError("Refusing to reset an account while DEBUG is off.")
-        password = password or secrets.token_urlsafe(12)
-        User = get_user_model()
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"email": f"{username}@localhost"}
-        )
-        user.is_staff = True
-        user.is_superuser = True
-        user.is_active = True
-        user.set_password(password)
-        user.save()
-        user.groups.add(Group.objects.get(name=ADMINISTRATORS))
-        admin_url = f"http://127.0.0.1:{self._port()}/{settings.ADMIN_URL}"
+            raise CommandError("Refusing to reset accounts while DEBUG is off.")
+        port = os.environ.get("PORT", "8000")
+        admin_url = f"http://127.0.0.1:{port}/{settings.ADMIN_URL}"
+
+        editor_password = password or secrets.token_urlsafe(12)
+        self._account(editor, editor_password, EDITORS, superuser=False)
+        admin_password = password or secrets.token_urlsafe(12)
+        admin_user = self._account(username, admin_password, ADMINISTRATORS, superuser=True)
+        # Administrators must use two-factor: give the demo one a fresh authenticator secret.
+        TOTPDevice.objects.filter(user=admin_user).delete()
+        device = TOTPDevice.objects.create(user=admin_user, name="demo authenticator")
+
         self.stdout.write(
             self.style.SUCCESS(
-                f"\n  Admin login ({'created' if created else 'reset'}): {admin_url}\n"
-                f"    username: {username}\n    password: {password}\n"
+                f"\n  Admin: {admin_url}\n"
+                f"    editor         username: {editor:<8} password: {editor_password}\n"
+                f"    administrator  username: {username:<8} password: {admin_password}\n"
+                f"      two-factor secret (add it to an authenticator app):\n"
+                f"      {device.config_url}\n"
             )
         )
 
-    def _port(self):
-        import os
-
-        return os.environ.get("PORT", "8000")
+    def _account(self, username, password, group_name, *, superuser):
+        User = get_user_model()
+        user, _created = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@localhost"}
+        )
+        user.is_staff = True
+        user.is_superuser = superuser
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        user.groups.set([Group.objects.get(name=group_name)])
+        return user
