@@ -1,5 +1,6 @@
 import pytest
 
+from conftest import login_with_two_factor as login_administrator  # noqa: F401
 from members.models import Organization, OrganizationKind, Supporter
 from members.models import Visibility as V
 
@@ -90,19 +91,3 @@ def _english():
     translation.activate("en")
     yield
     translation.activate("en")
-
-
-def login_administrator(client, user):
-    """Sign an administrator in; where two-factor is enforced, as if they had passed it."""
-    from django.apps import apps
-
-    client.force_login(user)
-    if not apps.is_installed("django_otp"):
-        return
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()

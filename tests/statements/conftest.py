@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from conftest import login_with_two_factor  # noqa: F401
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import Organization, Supporter, Visibility
 from statements.markdown import render_markdown
@@ -105,22 +106,6 @@ def editor(db, django_user_model):
 @pytest.fixture
 def administrator(db, django_user_model):
     return _staff(django_user_model, "administrator", ADMINISTRATORS)
-
-
-def login_with_two_factor(client, user):
-    """Administrators must pass two-factor before any admin page: sign in as if they had."""
-    from django.apps import apps
-
-    client.force_login(user)
-    if not apps.is_installed("django_otp"):
-        return
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 def bulk_statements(count, *, language="en", campaign=None):
