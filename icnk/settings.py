@@ -133,11 +133,14 @@ CACHES = {"default": env.cache_url_config(_cache_url)}
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {
-            # A slow or absent Redis must not hold a page up for long.
+            # A slow or absent Redis must not hold a page up for long, and its errors become
+            # cache misses: pages are then built from the database. /healthz still reports it.
             "SOCKET_CONNECT_TIMEOUT": 0.5,
             "SOCKET_TIMEOUT": 0.5,
+            "IGNORE_EXCEPTIONS": True,
         }
     )
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="icnk")
 
 # Sessions live in the database so that a cache outage cannot sign staff out.
