@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from icnk.i18n import Localized
 
@@ -43,6 +44,8 @@ class SiteSettings(models.Model):
     mission = Localized("mission")
     objectives = Localized("objectives")
     founded_in = Localized("founded_in")
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("site settings")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from icnk.i18n import Localized
 from icnk.images import RandomName
@@ -157,6 +158,7 @@ class Organization(models.Model):
     description = Localized("description")
 
     objects = OrganizationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("organization")
@@ -332,10 +334,12 @@ class Supporter(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    personal_data_erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SupporterQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("individual supporter")
@@ -347,6 +351,8 @@ class Supporter(models.Model):
         ]
         permissions = [
             ("takedown_supporter", _("Can take a supporter down from every public page")),
+            ("export_personal_data", _("Can export a person's personal data")),
+            ("erase_personal_data", _("Can erase a person's personal data")),
         ]
 
     def __str__(self):
@@ -488,6 +494,7 @@ class JoinRequest(models.Model):
     personal_data_erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     objects = JoinRequestQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("request to join")

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from icnk.i18n import Localized
 from icnk.images import RandomName
@@ -82,6 +83,7 @@ class Campaign(models.Model):
     outcome = Localized("outcome")
 
     objects = CampaignQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("campaign")
@@ -127,6 +129,8 @@ class Milestone(models.Model):
 
     title = Localized("title")
     description = Localized("description")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("milestone")
@@ -253,6 +257,8 @@ class Statement(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StatementQuerySet.as_manager()
+    # body_html is derived from body; updated_at is the history row's own date.
+    history = HistoricalRecords(excluded_fields=["body_html", "updated_at"])
 
     class Meta:
         verbose_name = _("statement")
@@ -430,6 +436,7 @@ class Signature(models.Model):
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = SignatureQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("signature")
