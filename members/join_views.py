@@ -7,6 +7,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -90,16 +91,34 @@ def join(request):
             count_submission(request)
         if form.is_valid():
             count_submission(request)
-            join_request = services.join_request_submit(
-                form=form,
-                kind=kind,
-                language=current_language(),
-                base_url=request.build_absolute_uri("/"),
-            )
+            try:
+                join_request = services.join_request_submit(
+                    form=form,
+                    kind=kind,
+                    language=current_language(),
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except OSError:
+                # The upload could not be written (a full or failing disk). The transaction
+                # rolled back and the storage removed any partial file: nothing is half-stored.
+                logger.exception("join request not stored: upload failed")
+                form.add_error(
+                    None,
+                    _(
+                        "We could not store your request just now because of a problem on our "
+                        "side. Nothing has been saved. Please try again in a little while, or "
+                        "send it without a logo."
+                    ),
+                )
+                return _render_form(request, form, kind, status=503)
             request.session[SESSION_SUBMITTED] = join_request.email
             return redirect("join:sent")
     else:
         form = form_class()
+    return _render_form(request, form, kind, status=400 if request.method == "POST" else 200)
+
+
+def _render_form(request, form, kind, *, status):
     return render(
         request,
         "join/join_form.html",
@@ -111,7 +130,7 @@ def join(request):
             "verify_days": settings.JOIN_VERIFY_MAX_AGE_DAYS,
             "retention_days": settings.JOIN_REQUEST_RETENTION_DAYS,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
