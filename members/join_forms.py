@@ -4,8 +4,10 @@ import re
 
 from django import forms
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from icnk.images import clean_image
 from members.models import JoinRequest, OrganizationKind
@@ -37,18 +39,11 @@ class JoinFormBase(forms.ModelForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if JoinRequest.objects.open_for_email(email).exists():
-            raise forms.ValidationError(
-                format_html(
-                    '{} <a href="{}">{}</a>',
-                    _(
-                        "A request from this email address is already being processed. "
-                        "Check your inbox for our message, or"
-                    ),
-                    reverse("join:resend"),
-                    _("ask for a new confirmation link."),
-                ),
-                code="duplicate",
-            )
+            message = _(
+                "A request from this email address is already being processed. Check your "
+                'inbox for our message, or <a href="%(url)s">ask for a new confirmation link</a>.'
+            ) % {"url": escape(reverse("join:resend"))}
+            raise forms.ValidationError(mark_safe(message), code="duplicate")  # noqa: S308
         return email
 
     def clean(self):
@@ -65,8 +60,8 @@ class JoinFormBase(forms.ModelForm):
         if self.data.get(HONEYPOT_FIELD):
             raise forms.ValidationError(
                 _(
-                    "This request could not be sent. If you are a person, please leave the "
-                    "field “Leave this field empty” blank and try again."
+                    "This request could not be sent. Please check the form and try again; if "
+                    "it keeps failing, write to the secretariat."
                 ),
                 code="honeypot",
             )
@@ -149,9 +144,9 @@ class IndividualJoinForm(JoinFormBase):
         model = JoinRequest
         fields = ["name", "display_name", "affiliation", "country", "email", "wants_listing"]
         labels = {
-            "name": _("Full name"),
-            "display_name": _("Name to show in public (optional)"),
-            "affiliation": _("Title or affiliation (optional)"),
+            "name": pgettext_lazy("person", "Full name"),
+            "display_name": _("Name to show in public"),
+            "affiliation": _("Title or affiliation"),
             "email": _("Email"),
             "wants_listing": _("List my name publicly as a supporter"),
         }

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -232,7 +233,7 @@ class Organization(models.Model):
 class Visibility(models.TextChoices):
     """Agreed with each person: some supporters are at personal risk."""
 
-    FULL_NAME = "full_name", _("Full name")
+    FULL_NAME = "full_name", pgettext_lazy("person", "Full name")
     DISPLAY_NAME = "display_name", _("Display name only")
     INITIALS = "initials", _("Initials only")
     COUNTED = "counted", _("Counted only (never named)")

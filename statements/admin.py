@@ -340,7 +340,11 @@ class StatementAdmin(admin.ModelAdmin):
                 self.log_change(
                     request,
                     statement,
-                    gettext("Added %(count)d member organizations as signatories.")
+                    ngettext(
+                        "Added %(count)d member organization as a signatory.",
+                        "Added %(count)d member organizations as signatories.",
+                        len(new),
+                    )
                     % {"count": len(new)},
                 )
             added_total += len(new)
