@@ -70,6 +70,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages whole for anonymous readers (icnk/cache.py): before sessions and languages,
+    # so a cached page skips them; after SecurityMiddleware, which still redirects plain HTTP.
+    "icnk.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,6 +148,10 @@ if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
     )
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="icnk")
+# How long a public page is kept whole for anonymous readers at most (0 turns the page cache
+# off). Any change staff make starts afresh at once, and no page outlives the next scheduled
+# publication, so this only bounds memory.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 # Sessions live in the database so that a cache outage cannot sign staff out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -2,7 +2,6 @@ from members import join_admin  # noqa: F401  (registers the join-request review
 
 # isort: split
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
@@ -12,8 +11,11 @@ from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from icnk import cache as page_cache
+from icnk.audit import HistoryAdmin
 from members.forms import OrganizationAdminForm
 from members.models import Listing, MemberStatus, Organization, Supporter, Visibility
+from members.personal_data_admin import PERSONAL_DATA_ACTIONS, PersonalDataAdminMixin
 from members.resources import OrganizationResource
 
 
@@ -43,7 +45,7 @@ class ActiveStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ImportExportModelAdmin):
+class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelAdmin):
     form = OrganizationAdminForm
     resource_classes = [OrganizationResource]
     import_formats = [CSV]
@@ -72,7 +74,9 @@ class OrganizationAdmin(ImportExportModelAdmin):
     readonly_fields = ["logo_preview", "region", "created_at", "updated_at"]
     date_hierarchy = "member_since"
     list_per_page = 100
-    actions = ["list_by_name", "count_only", "unlist", "mark_as_left"]
+    # "12 of 5,000" needs a second COUNT over the whole table on every page: skip it.
+    show_full_result_count = False
+    actions = ["list_by_name", "count_only", "unlist", "mark_as_left", *PERSONAL_DATA_ACTIONS]
     fieldsets = [
         (None, {"fields": ["name", "local_name", "acronym", "slug", "country", "region", "kind"]}),
         (_("Public page"), {"fields": ["website", "logo", "logo_preview"]}),
@@ -124,7 +128,9 @@ class OrganizationAdmin(ImportExportModelAdmin):
                     setattr(organization, name, value)
                 organization.save()
                 self.log_change(request, organization, message)
-        cache.clear()  # public pages and counts change at once
+        # Public pages and counts change at once (the saves above already started a new
+        # generation of cached pages; this covers an empty selection as well).
+        page_cache.invalidate()
         self.message_user(
             request,
             ngettext(
@@ -160,7 +166,7 @@ class OrganizationAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(admin.ModelAdmin):
+class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
     list_display = [
         "full_name",
         "public_name_shown",
@@ -177,11 +183,13 @@ class SupporterAdmin(admin.ModelAdmin):
         "public_name_shown",
         "taken_down_at",
         "taken_down_by",
+        "personal_data_erased_at",
         "created_at",
         "updated_at",
     ]
     list_per_page = 100
-    actions = ["take_down"]
+    show_full_result_count = False
+    actions = ["take_down", *PERSONAL_DATA_ACTIONS]
     fieldsets = [
         (None, {"fields": ["full_name", "display_name", "affiliation", "country"]}),
         (
@@ -194,7 +202,13 @@ class SupporterAdmin(admin.ModelAdmin):
             _("Record"),
             {
                 "classes": ["collapse"],
-                "fields": ["taken_down_at", "taken_down_by", "created_at", "updated_at"],
+                "fields": [
+                    "taken_down_at",
+                    "taken_down_by",
+                    "personal_data_erased_at",
+                    "created_at",
+                    "updated_at",
+                ],
             },
         ),
     ]
@@ -221,8 +235,9 @@ class SupporterAdmin(admin.ModelAdmin):
                 supporter.taken_down_by = request.user
                 supporter.save()
                 self.log_change(request, supporter, gettext("Taken down from every public page."))
-        # Pages and API answers cached anywhere may still carry the name: drop them all.
-        cache.clear()
+        # Pages and API answers cached anywhere may still carry the name: start a new
+        # generation, so that none of them is served again.
+        page_cache.invalidate()
         self.message_user(
             request,
             ngettext(

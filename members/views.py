@@ -7,7 +7,6 @@ supporter is shown as far as their visibility level allows and no private field 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import number_format
@@ -17,7 +16,14 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from icnk.i18n import current_language
-from members.models import Organization, OrganizationKind, Supporter
+from members.models import (
+    NAMED_VISIBILITIES,
+    Listing,
+    Organization,
+    OrganizationKind,
+    Supporter,
+    Visibility,
+)
 from members.regions import Region
 from statements.queries import signed_by
 
@@ -107,86 +113,153 @@ def headline(*, organizations, countries, supporters):
     return gettext("%(organizations)s from %(countries)s") % parts
 
 
-def member_counts():
-    """Public totals and counts by region, in two queries.
+class DirectoryCounts:
+    """Every number the directory, the home page and the API show, from two grouped queries.
 
-    Counted-only members count; hidden, suspended and departed ones do not. A country belongs
-    to one region, so distinct countries per region add up to the coalition's total.
+    One query groups the counted organizations by region, country and kind, and also counts
+    within each group those a reader may see by name and that match the search; the other does
+    the same for supporters by region and country. Totals, counts by region, both facet lists
+    and the number of results all follow in Python from those few hundred rows, whatever the
+    size of the coalition, instead of a COUNT query each.
     """
-    orgs = (
-        Organization.objects.counted()
-        .order_by()
-        .values("region")
-        .annotate(n=Count("pk"), countries=Count("country", distinct=True, filter=~Q(country="")))
-    )
-    orgs = {row["region"]: row for row in orgs}
-    people = dict(
-        Supporter.objects.counted()
-        .order_by()
-        .values("region")
-        .annotate(n=Count("pk"))
-        .values_list("region", "n")
-    )
-    regions = [
-        {
-            "code": region.value,
-            "label": region.label,
-            "organizations": orgs[region.value]["n"] if region.value in orgs else 0,
-            "supporters": people.get(region.value, 0),
+
+    def __init__(self, query=None):
+        self.query = query or DirectoryQuery()
+        q = self.query.q
+        listed = Q(listing=Listing.NAMED)
+        if q:
+            listed &= Q(name__icontains=q) | Q(local_name__icontains=q) | Q(acronym__icontains=q)
+        named = Q(visibility__in=NAMED_VISIBILITIES)
+        if q:
+            named &= Q(visibility=Visibility.FULL_NAME, full_name__icontains=q) | Q(
+                visibility=Visibility.DISPLAY_NAME, display_name__icontains=q
+            )
+        self.organizations = list(
+            Organization.objects.counted()
+            .order_by()
+            .values("region", "country", "kind")
+            .annotate(n=Count("pk"), shown=Count("pk", filter=listed))
+        )
+        self.supporters = list(
+            Supporter.objects.counted()
+            .order_by()
+            .values("region", "country")
+            .annotate(n=Count("pk"), shown=Count("pk", filter=named))
+        )
+
+    # -- totals --------------------------------------------------------------------------------
+
+    def totals(self):
+        """Counted-only members count; hidden, suspended and departed ones do not."""
+        totals = {
+            "organizations": sum(row["n"] for row in self.organizations),
+            "countries": len({row["country"] for row in self.organizations if row["country"]}),
+            "supporters": sum(row["n"] for row in self.supporters),
         }
-        for region in Region
-        if region.value in orgs or people.get(region.value)
-    ]
-    totals = {
-        "organizations": sum(row["n"] for row in orgs.values()),
-        "countries": sum(row["countries"] for row in orgs.values()),
-        "supporters": sum(people.values()),
-    }
-    totals["headline"] = headline(**totals)
-    return totals, regions
+        totals["headline"] = headline(**totals)
+        return totals
+
+    def regions(self):
+        organizations, supporters = {}, {}
+        for row in self.organizations:
+            organizations[row["region"]] = organizations.get(row["region"], 0) + row["n"]
+        for row in self.supporters:
+            supporters[row["region"]] = supporters.get(row["region"], 0) + row["n"]
+        return [
+            {
+                "code": region.value,
+                "label": region.label,
+                "organizations": organizations.get(region.value, 0),
+                "supporters": supporters.get(region.value, 0),
+            }
+            for region in Region
+            if organizations.get(region.value) or supporters.get(region.value)
+        ]
+
+    # -- what the reader's filters show --------------------------------------------------------
+
+    def _shown_organizations(self, *, country=True, kind=True):
+        query = self.query
+        if not query.shows_organizations and kind:
+            return []
+        return [
+            row
+            for row in self.organizations
+            if row["shown"]
+            and not (country and query.country and row["country"] != query.country)
+            and not (kind and query.kind and row["kind"] != query.kind)
+        ]
+
+    def _shown_supporters(self, *, country=True, kind=True):
+        query = self.query
+        if not query.shows_supporters and kind:
+            return []
+        return [
+            row
+            for row in self.supporters
+            if row["shown"] and not (country and query.country and row["country"] != query.country)
+        ]
+
+    @property
+    def organization_results(self):
+        return sum(row["shown"] for row in self._shown_organizations())
+
+    @property
+    def supporter_results(self):
+        return sum(row["shown"] for row in self._shown_supporters())
+
+    def country_facets(self):
+        """Country links with the number of listed entries each would show."""
+        query = self.query
+        counts = {}
+        for row in [
+            *self._shown_organizations(country=False),
+            *self._shown_supporters(country=False),
+        ]:
+            if row["country"]:
+                counts[row["country"]] = counts.get(row["country"], 0) + row["shown"]
+        facets = [
+            {
+                "code": code,
+                "country": Country(code),
+                "count": n,
+                "selected": code == query.country,
+                "querystring": query.querystring(country="" if code == query.country else code),
+            }
+            for code, n in counts.items()
+        ]
+        return sorted(facets, key=lambda f: str(f["country"].name))
+
+    def kind_facets(self):
+        query = self.query
+        counts = {}
+        for row in self._shown_organizations(kind=False):
+            counts[row["kind"]] = counts.get(row["kind"], 0) + row["shown"]
+        facets = [
+            {"code": kind.value, "label": kind.label, "count": counts[kind.value]}
+            for kind in OrganizationKind
+            if counts.get(kind.value)
+        ]
+        supporters = sum(row["shown"] for row in self._shown_supporters(kind=False))
+        if supporters:
+            label = gettext("Individual supporters")
+            facets.append({"code": INDIVIDUALS, "label": label, "count": supporters})
+        for facet in facets:
+            facet["selected"] = facet["code"] == query.kind
+            facet["querystring"] = query.querystring(
+                kind="" if facet["selected"] else facet["code"]
+            )
+        return facets
+
+
+def member_counts():
+    """Public totals and counts by region (two queries)."""
+    counts = DirectoryCounts()
+    return counts.totals(), counts.regions()
 
 
 def member_totals():
-    return member_counts()[0]
-
-
-def country_facets(query):
-    """Country links with the number of listed entries each would show."""
-    counts = {}
-    for qs in (query.organizations(country=False), query.supporters(country=False)):
-        rows = qs.exclude(country="").order_by().values("country").annotate(n=Count("pk"))
-        for row in rows:
-            counts[row["country"]] = counts.get(row["country"], 0) + row["n"]
-    facets = [
-        {
-            "code": code,
-            "country": Country(code),
-            "count": n,
-            "selected": code == query.country,
-            "querystring": query.querystring(country="" if code == query.country else code),
-        }
-        for code, n in counts.items()
-    ]
-    return sorted(facets, key=lambda f: str(f["country"].name))
-
-
-def kind_facets(query):
-    rows = query.organizations(kind=False).order_by().values("kind").annotate(n=Count("pk"))
-    counts = {row["kind"]: row["n"] for row in rows}
-    facets = [
-        {"code": kind.value, "label": kind.label, "count": counts[kind.value]}
-        for kind in OrganizationKind
-        if counts.get(kind.value)
-    ]
-    supporters = query.supporters(kind=False).count()
-    if supporters:
-        facets.append(
-            {"code": INDIVIDUALS, "label": gettext("Individual supporters"), "count": supporters}
-        )
-    for facet in facets:
-        facet["selected"] = facet["code"] == query.kind
-        facet["querystring"] = query.querystring(kind="" if facet["selected"] else facet["code"])
-    return facets
+    return DirectoryCounts().totals()
 
 
 def page_number(value, num_pages):
@@ -198,34 +271,38 @@ def page_number(value, num_pages):
     return min(max(number, 1), num_pages)
 
 
-def page_slice(paginator, number):
-    """One page of a list, or nothing past its end: two lists share the page number."""
-    if number > paginator.num_pages or not paginator.count:
+def page_slice(queryset, count, number):
+    """One page of a list whose size is already known, or nothing past its end: the two
+    lists share the page number. No COUNT query, and no query at all for an empty page."""
+    start = (number - 1) * PER_PAGE
+    if start >= count:
         return []
-    return list(paginator.page(number).object_list)
+    return list(queryset[start : start + PER_PAGE])
+
+
+def num_pages(count):
+    return max(1, -(-count // PER_PAGE))
 
 
 @require_safe
 def directory(request):
     query = DirectoryQuery.from_request(request)
-    org_paginator = Paginator(query.organizations(), PER_PAGE)
-    sup_paginator = Paginator(query.supporters(), PER_PAGE)
-    num_pages = max(org_paginator.num_pages, sup_paginator.num_pages)
-    number = page_number(query.page, num_pages)
-    organizations = page_slice(org_paginator, number)
-    supporters = page_slice(sup_paginator, number)
+    counts = DirectoryCounts(query)
+    org_count, sup_count = counts.organization_results, counts.supporter_results
+    pages = max(num_pages(org_count), num_pages(sup_count))
+    number = page_number(query.page, pages)
     context = {
         "query": query,
-        "totals": member_totals(),
-        "organizations": organizations,
-        "supporters": supporters,
-        "result_count": org_paginator.count + sup_paginator.count,
-        "country_facets": country_facets(query),
-        "kind_facets": kind_facets(query),
+        "totals": counts.totals(),
+        "organizations": page_slice(query.organizations(), org_count, number),
+        "supporters": page_slice(query.supporters(), sup_count, number),
+        "result_count": org_count + sup_count,
+        "country_facets": counts.country_facets(),
+        "kind_facets": counts.kind_facets(),
         "page_number": number,
-        "num_pages": num_pages,
+        "num_pages": pages,
         "previous_page": number - 1 if number > 1 else None,
-        "next_page": number + 1 if number < num_pages else None,
+        "next_page": number + 1 if number < pages else None,
         "selected_country": Country(query.country) if query.country else None,
         "selected_kind": dict(kind_choices()).get(query.kind, ""),
         "all_kinds_querystring": query.querystring(kind=""),
