@@ -49,6 +49,19 @@ serve: install ## production-like: gunicorn, DEBUG off, static files compressed 
 		bash -c '$(MANAGE) collectstatic --no-input -v0 && $(MANAGE) migrate --no-input -v0 && \
 		exec $(VENV_PY) -m gunicorn icnk.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -'
 
+# Backups use the environment as it is (production), or the development database when no
+# SECRET_KEY is set.
+OPS_ENV := $(if $(SECRET_KEY),,DEBUG=1)
+
+.PHONY: backup
+backup: install ## back up the database and uploads into backups/icnk-backup-<time>.tar.gz
+	@$(OPS_ENV) $(MANAGE) backup
+
+.PHONY: restore
+restore: install ## restore FILE=backups/... into an empty database (DATABASE_URL) and MEDIA_ROOT
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/icnk-backup-....tar.gz" && exit 2)
+	@$(OPS_ENV) $(MANAGE) restore "$(FILE)"
+
 .PHONY: lint
 lint: install ## ruff check, ruff format --check, Django's system checks
 	$(VENV_PY) -m ruff check .
