@@ -23,15 +23,12 @@ Only public fields ever appear: no contact person, email, phone or note, and no 
 beyond their visibility level. The schema is at `GET /api/v1/members/openapi.json`.
 """
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_safe
 
 from members.models import Organization
-from members.views import DirectoryQuery, member_totals
+from members.views import DirectoryCounts, DirectoryQuery, num_pages, page_slice
 from statements.queries import signed_by
-
-PER_PAGE = 100
 
 
 def organization_json(organization, request):
@@ -78,28 +75,31 @@ def _page_url(request, query, number):
 @require_safe
 def member_list(request):
     query = DirectoryQuery.from_request(request)
+    counts = DirectoryCounts(query)  # totals and the number of results: two queries in all
     individuals = not query.shows_organizations
-    queryset = query.supporters() if individuals else query.organizations()
-    paginator = Paginator(queryset, PER_PAGE)
-    try:
-        page = paginator.page(query.page)
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        raise Http404("No such page.") from None
     if individuals:
-        results = [supporter_json(s) for s in page.object_list]
+        queryset, count = query.supporters(), counts.supporter_results
     else:
-        results = [organization_json(o, request) for o in page.object_list]
-    totals = member_totals()
+        queryset, count = query.organizations(), counts.organization_results
+    pages = num_pages(count)
+    try:
+        number = int(query.page)
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1 or number > pages:
+        raise Http404("No such page.")
+    rows = page_slice(queryset, count, number)
+    if individuals:
+        results = [supporter_json(s) for s in rows]
+    else:
+        results = [organization_json(o, request) for o in rows]
+    totals = counts.totals()
     totals.pop("headline")
     return JsonResponse(
         {
-            "count": paginator.count,
-            "next": _page_url(request, query, page.next_page_number()) if page.has_next() else None,
-            "previous": _page_url(request, query, page.previous_page_number())
-            if page.has_previous()
-            else None,
+            "count": count,
+            "next": _page_url(request, query, number + 1) if number < pages else None,
+            "previous": _page_url(request, query, number - 1) if number > 1 else None,
             "totals": totals,
             "results": results,
         },
