@@ -169,6 +169,8 @@ class Organization(models.Model):
             models.Index(fields=["status", "listing", "name"], name="org_public_name_idx"),
             models.Index(fields=["status", "listing", "country"], name="org_public_country_idx"),
             models.Index(fields=["status", "listing", "kind"], name="org_public_kind_idx"),
+            # The admin's default list: active members by name.
+            models.Index(fields=["status", "name"], name="org_status_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -349,6 +351,17 @@ class Supporter(models.Model):
         indexes = [
             models.Index(fields=["status", "visibility", "full_name"], name="sup_public_idx"),
             models.Index(fields=["status", "visibility", "country"], name="sup_public_country_idx"),
+            # The directory's people, A to Z: only those who may be named are in it.
+            models.Index(
+                fields=["full_name", "id"],
+                condition=Q(
+                    status="active", visibility__in=["full_name", "display_name", "initials"]
+                ),
+                name="sup_named_name_idx",
+            ),
+            # The admin's default list (active, by name) and its country filter.
+            models.Index(fields=["status", "full_name"], name="sup_status_name_idx"),
+            models.Index(fields=["country"], name="sup_country_idx"),
         ]
         permissions = [
             ("takedown_supporter", _("Can take a supporter down from every public page")),

@@ -282,6 +282,10 @@ class Statement(models.Model):
                 fields=["language", "status", "-published_at"], name="statement_public_idx"
             ),
             models.Index(fields=["language", "kind", "-published_at"], name="statement_kind_idx"),
+            # Newest first across languages: the API, the sitemap and the admin's list.
+            models.Index(fields=["-published_at", "-id"], name="statement_recent_idx"),
+            # A link with another language's slug is looked up by slug alone.
+            models.Index(fields=["slug"], name="statement_slug_idx"),
         ]
 
     def __str__(self):
