@@ -92,3 +92,26 @@ def make_staff(username, group_name, *, password="a-long-test-password-1"):
     user.save()
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+@pytest.fixture
+def run_worker():
+    """Run the real task worker until the queue holds nothing ready (mail, purge)."""
+    from django.core.management import call_command
+
+    def run():
+        call_command("worker", batch=True, interval=0, verbosity=0)
+
+    return run
+
+
+@pytest.fixture
+def free_port():
+    """A port on 127.0.0.1 with nothing listening (a mail server that is down)."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port

@@ -4,6 +4,13 @@
 backend, inside the caller's transaction. The worker (`make worker`) sends it; when the mail
 server is down the task schedules itself again with exponential back-off, up to
 MAIL_MAX_ATTEMPTS, so the message goes out once the server is back.
+
+A worker can die at any moment (SIGKILL, a crashed machine). A message is claimed
+(`queued` → `sending`) before the SMTP conversation and marked `sent` after it; the worker
+sweeps the outbox when it starts and every few minutes: a message still `queued` with no task
+waiting, or `sending` for longer than MAIL_STALE_SECONDS, is queued again. Delivery is
+therefore at least once; a duplicate needs a crash in the seconds between the server accepting
+the message and the row being marked sent.
 """
 
 import datetime
@@ -19,6 +26,8 @@ from django.utils import timezone, translation
 from icnk.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
+
+SWEEP_EVERY = datetime.timedelta(minutes=5)
 
 
 def render_mail(template_prefix, context, language):
@@ -44,11 +53,19 @@ def retry_delay(attempts):
     return min(base * 2 ** max(attempts - 1, 0), 6 * 60 * 60)
 
 
+def _claim(email_id):
+    """Move one queued message to `sending`; False if another worker has it or it is done."""
+    claimed = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.QUEUED).update(
+        status=OutboundEmail.Status.SENDING, claimed_at=timezone.now()
+    )
+    return claimed == 1
+
+
 @task(queue_name="mail")
 def deliver_email(email_id):
-    email = OutboundEmail.objects.filter(pk=email_id).first()
-    if email is None or email.status != OutboundEmail.Status.QUEUED:
+    if not _claim(email_id):
         return "nothing to do"
+    email = OutboundEmail.objects.get(pk=email_id)
     message = EmailMessage(
         subject=email.subject,
         body=email.body,
@@ -60,6 +77,7 @@ def deliver_email(email_id):
     except Exception as error:  # a down, slow or refusing server: try again later
         email.attempts += 1
         email.last_error = f"{type(error).__name__}: {error}"[:500]
+        email.status = OutboundEmail.Status.QUEUED
         if email.attempts >= settings.MAIL_MAX_ATTEMPTS:
             email.status = OutboundEmail.Status.FAILED
             logger.error("giving up on email %s after %s attempts", email.pk, email.attempts)
@@ -76,3 +94,45 @@ def deliver_email(email_id):
     email.last_error = ""
     email.save(update_fields=["attempts", "status", "sent_at", "last_error"])
     return "sent"
+
+
+def requeue_stranded_mail():
+    """Queue again what a dead worker left behind; returns how many messages were requeued."""
+    from django_tasks_db.models import DBTaskResult
+
+    stale = timezone.now() - datetime.timedelta(seconds=settings.MAIL_STALE_SECONDS)
+    OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING, claimed_at__lt=stale).update(
+        status=OutboundEmail.Status.QUEUED
+    )
+    waiting = {
+        int(row["args_kwargs"]["args"][0])
+        for row in DBTaskResult.objects.filter(
+            task_path=deliver_email.module_path, status__in=["READY", "RUNNING"]
+        ).values("args_kwargs")
+        if row["args_kwargs"].get("args")
+    }
+    requeued = 0
+    for email_id in OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED).values_list(
+        "pk", flat=True
+    ):
+        if email_id not in waiting:
+            deliver_email.enqueue(email_id)
+            requeued += 1
+    if requeued:
+        logger.warning("requeued %s stranded email(s)", requeued)
+    return requeued
+
+
+@task
+def sweep_outbox():
+    """Every few minutes: requeue stranded mail, then schedule the next sweep."""
+    count = requeue_stranded_mail()
+    schedule_sweep(after=SWEEP_EVERY)
+    return count
+
+
+def schedule_sweep(*, after=datetime.timedelta(0)):
+    from django_tasks_db.models import DBTaskResult
+
+    if not DBTaskResult.objects.filter(task_path=sweep_outbox.module_path, status="READY").exists():
+        sweep_outbox.using(run_after=timezone.now() + after).enqueue()

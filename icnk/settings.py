@@ -180,6 +180,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAILS = env.list("SECRETARIAT_EMAILS", default=[])
 MAIL_RETRY_BACKOFF_SECONDS = env.int("MAIL_RETRY_BACKOFF_SECONDS", default=60)
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=12)
+# A message "being sent" for longer than this belonged to a worker that died: send it again.
+MAIL_STALE_SECONDS = env.int("MAIL_STALE_SECONDS", default=300)
 
 # ---------------------------------------------------------------------------------------------
 # Background tasks

@@ -3,18 +3,7 @@ import socket
 import threading
 
 import pytest
-from django.core.management import call_command
 from PIL import Image
-
-
-@pytest.fixture
-def run_worker():
-    """Run the real task worker until the queue holds nothing ready (mail, purge)."""
-
-    def run():
-        call_command("worker", batch=True, interval=0, verbosity=0)
-
-    return run
 
 
 def png_bytes(size=(120, 80), mode="RGB", color=(200, 30, 30)):
@@ -121,13 +110,3 @@ class SMTPSink:
                 return
             else:
                 say("502 not implemented")
-
-
-@pytest.fixture
-def free_port():
-    """A port on 127.0.0.1 with nothing listening (a mail server that is down)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port

@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from icnk.mail import SWEEP_EVERY, requeue_stranded_mail, schedule_sweep
 from members.tasks import schedule_purge
 
 
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
 
     def handle(self, *args, batch=False, interval=1.0, **options):
+        # Whatever a killed worker left half-done is queued again before anything else.
+        requeue_stranded_mail()
+        schedule_sweep(after=SWEEP_EVERY)
         schedule_purge()
         call_command(
             "db_worker",
@@ -23,5 +27,8 @@ class Command(BaseCommand):
             interval=interval,
             batch=batch,
             startup_delay=not batch,
+            # One process, never django-tasks-db's autoreloader (its default when DEBUG is on):
+            # a reloader's child outlives a SIGKILL to the parent.
+            reload=False,
             verbosity=options.get("verbosity", 1),
         )

@@ -1,0 +1,121 @@
+"""Mail queued before a worker dies is sent, once, after a worker starts again."""
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from icnk.mail import queue_mail
+from icnk.models import OutboundEmail
+from tests.join.conftest import SMTPSink
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _die_with_parent():
+    """Even if this test run is killed, the worker it started does not outlive it."""
+    import ctypes
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def queue_one(site_settings):
+    return queue_mail(
+        to="someone@example.org",
+        template_prefix="join/email/welcome",
+        context={"join_request": {"name": "Someone"}, "member": None, "site": site_settings},
+    )
+
+
+def test_a_message_left_sending_by_a_dead_worker_is_sent_once_by_the_next(
+    site_settings, run_worker
+):
+    email = queue_one(site_settings)
+    # What a worker killed mid-conversation leaves: the message claimed, its task gone.
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.SENDING,
+        claimed_at=timezone.now() - datetime.timedelta(minutes=10),
+    )
+    run_worker()
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert len(mail.outbox) == 1
+    run_worker()
+    assert len(mail.outbox) == 1
+
+
+def test_a_message_being_sent_right_now_is_not_sent_twice(site_settings, run_worker):
+    email = queue_one(site_settings)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.SENDING, claimed_at=timezone.now()
+    )
+    run_worker()
+    assert len(mail.outbox) == 0  # another (live) worker holds it
+
+
+def test_worker_killed_with_sigkill_loses_no_mail(site_settings, settings, free_port):
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker in another process needs a shared database: run on PostgreSQL")
+    sink = SMTPSink(port=free_port)
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DEBUG": "1",
+        "DATABASE_URL": (
+            "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict)
+        ),
+        "EMAIL_URL": f"smtp://127.0.0.1:{free_port}",
+        "MAIL_STALE_SECONDS": "1",
+        "MAIL_RETRY_BACKOFF_SECONDS": "1",
+    }
+    for _ in range(3):
+        queue_one(site_settings)
+    # The mail server is down, so the first worker is busy retrying when it is killed.
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--interval", "0.2"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,
+    )  # fmt: skip
+    try:
+        time.sleep(4)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    assert OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).count() == 3
+
+    sink.start()
+    try:
+        time.sleep(1.5)
+        done = subprocess.run(
+            [sys.executable, "manage.py", "worker", "--batch", "--interval", "0"],
+            cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        deadline = time.time() + 10
+        while len(sink.messages) < 3 and time.time() < deadline:
+            done = subprocess.run(
+                [sys.executable, "manage.py", "worker", "--batch", "--interval", "0"],
+                cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+            )  # fmt: skip
+            time.sleep(0.5)
+    finally:
+        sink.stop()
+        with connection.cursor() as cursor:  # leave no stray session from the killed worker
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count() == 3
+    assert len(sink.messages) == 3
