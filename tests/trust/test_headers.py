@@ -58,6 +58,7 @@ def public_pages():
             pages += [
                 f"/{language}/",
                 f"/{language}/about/",
+                f"/{language}/privacy/",
                 f"/{language}/members/",
                 f"/{language}/members/?country=KR",
                 organization.get_absolute_url(),
@@ -140,7 +141,7 @@ def test_every_public_page_is_served_with_the_full_set_of_security_headers(
     client, demo, production
 ):
     pages = public_pages()
-    assert len(pages) == 3 * 12 + 8
+    assert len(pages) == 3 * 13 + 8
     # The second time round most pages come whole from the page cache: same headers.
     for _round in ("rendered", "cached"):
         for url in pages:
