@@ -122,6 +122,8 @@ def test_the_admin_trips_no_policy_from_sign_in_to_the_editing_pages(
         "members/organization/",
         "members/organization/add/",
         f"members/organization/{organization.pk}/change/",
+        "members/organization/import/",
+        "members/organization/export/",
         "members/supporter/",
         "members/joinrequest/",
         "statements/statement/",
@@ -137,6 +139,14 @@ def test_the_admin_trips_no_policy_from_sign_in_to_the_editing_pages(
             found[path] = sorted(set(violations))
     visit(watched, f"{admin}statements/statement/{statement.pk}/change/")
     watched.screenshot(path=artifacts_dir / "csp-admin-statement.png", full_page=True)
+    # The export page's "Select all" box works without an inline handler.
+    visit(watched, f"{admin}members/organization/export/")
+    fields = watched.locator('.selectable-field-export-row input[type="checkbox"]')
+    assert fields.count() > 2
+    watched.locator("#select-all-toggle").uncheck()
+    assert not any(fields.nth(i).is_checked() for i in range(fields.count()))
+    watched.locator("label[for=select-all-toggle]").click()
+    assert all(fields.nth(i).is_checked() for i in range(fields.count()))
     assert found == {}
     assert watched.console_refusals == []
     assert watched.elsewhere == []
