@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from icnk.audit import HistoryAdmin
 from icnk.models import SiteSettings
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(HistoryAdmin):
     """One record: adding a second is refused and deleting the only one is not offered."""
 
     fieldsets = [

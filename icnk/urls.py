@@ -30,6 +30,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("members/", include("members.urls")),
     path("join/", include("members.join_urls")),
     path("statements/", include("statements.urls")),

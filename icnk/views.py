@@ -32,6 +32,21 @@ class AboutView(TemplateView):
     template_name = "icnk/about.html"
 
 
+class PrivacyView(TemplateView):
+    """What the site stores about people, why, who sees it, for how long, and how to ask."""
+
+    template_name = "icnk/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            retention_days=settings.JOIN_REQUEST_RETENTION_DAYS,
+            rate_window_minutes=settings.JOIN_RATE_WINDOW_SECONDS // 60,
+            idle_minutes=settings.STAFF_IDLE_TIMEOUT // 60,
+        )
+        return context
+
+
 def _database_ok():
     try:
         with connection.cursor() as cursor:

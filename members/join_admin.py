@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from icnk.audit import HistoryAdmin
 from members import services
 from members.models import JoinRequest, Organization, Supporter
+from members.personal_data_admin import PERSONAL_DATA_ACTIONS, PersonalDataAdminMixin
 
 # Addresses at these providers say nothing about which organization someone belongs to.
 WEBMAIL_DOMAINS = {
@@ -141,7 +143,7 @@ def _reason(join_request, email, name):
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(admin.ModelAdmin):
+class JoinRequestAdmin(PersonalDataAdminMixin, HistoryAdmin):
     list_display = [
         "name",
         "kind",
@@ -156,7 +158,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
     list_select_related = ["decided_by"]
     search_fields = ["name", "local_name", "email", "display_name"]
     date_hierarchy = "submitted_at"
-    actions = ["approve", "reject"]
+    actions = ["approve", "reject", *PERSONAL_DATA_ACTIONS]
     readonly_fields = [
         "kind",
         "status",

@@ -256,6 +256,8 @@ def join_requests_purge(*, days=None, now=None):
             join_request.country = ""
             join_request.personal_data_erased_at = timezone.now()
             join_request.save()
+            # The audit trail holds the same data: strip its rows too.
+            join_request.history.update(**dict.fromkeys(PERSONAL_FIELDS, ""), country="", logo="")
             erased += 1
     return erased
 

@@ -20,7 +20,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from icnk import cache as page_cache
+from icnk.audit import HistoryAdmin
 from members.models import Organization
 from statements.models import (
     Attachment,
@@ -76,7 +79,7 @@ class PressContactInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(HistoryAdmin):
     list_display = [
         "title",
         "language",
@@ -87,6 +90,9 @@ class StatementAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "language", "kind", "campaign"]
     list_select_related = ["translation_of", "campaign"]
+    # The total over 60,000 statements costs a second COUNT per page view; the filtered count
+    # is enough.
+    show_full_result_count = False
     search_fields = ["title", "slug", "summary"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -269,12 +275,19 @@ class StatementAdmin(admin.ModelAdmin):
         for statement in queryset.exclude(status=Statement.Status.PUBLISHED):
             statement.status = Statement.Status.PUBLISHED
             statement.published_at = statement.published_at or now
-            # update() leaves updated_at alone: publishing is not an edit of the text.
-            Statement.objects.filter(pk=statement.pk).update(
-                status=statement.status, published_at=statement.published_at
+            # bulk_update leaves updated_at alone (publishing is not an edit of the text) and
+            # still writes a history row.
+            bulk_update_with_history(
+                [statement],
+                Statement,
+                ["status", "published_at"],
+                default_user=request.user,
+                default_change_reason="Published",
             )
             self.log_change(request, statement, gettext("Published"))
             count += 1
+        # update() sends no signal: start a new generation of cached pages here.
+        page_cache.invalidate()
         self.message_user(
             request,
             ngettext(
@@ -290,9 +303,17 @@ class StatementAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         count = 0
         for statement in queryset.filter(status=Statement.Status.PUBLISHED):
-            Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.DRAFT)
+            statement.status = Statement.Status.DRAFT
+            bulk_update_with_history(
+                [statement],
+                Statement,
+                ["status"],
+                default_user=request.user,
+                default_change_reason="Unpublished",
+            )
             self.log_change(request, statement, gettext("Unpublished"))
             count += 1
+        page_cache.invalidate()
         self.message_user(
             request,
             ngettext(
@@ -335,7 +356,7 @@ class StatementAdmin(admin.ModelAdmin):
                     (o for o in members if o.pk not in signed), start=1
                 )
             ]
-            Signature.objects.bulk_create(new)
+            bulk_create_with_history(new, Signature, default_user=request.user)
             if new:
                 self.log_change(
                     request,
@@ -348,6 +369,7 @@ class StatementAdmin(admin.ModelAdmin):
                     % {"count": len(new)},
                 )
             added_total += len(new)
+        page_cache.invalidate()  # bulk_create sends no signal
         self.message_user(
             request,
             ngettext("%(count)d signature added.", "%(count)d signatures added.", added_total)
@@ -401,7 +423,7 @@ class MilestoneInline(admin.StackedInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(HistoryAdmin):
     list_display = ["title_en", "status", "started_on", "ended_on", "is_public"]
     list_filter = ["status", "is_public"]
     search_fields = ["title_en", "title_ko", "title_ja", "slug"]

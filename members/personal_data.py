@@ -1,0 +1,358 @@
+"""A person's right to see and to remove what the coalition stores about them.
+
+A person reaches us as an individual supporter, as the contact of a member organization, or as
+someone who asked to join; often as several of these under one email address. Both functions
+start from any one of those records and gather the others through the email address and the
+links between them (a join request points at the member it created).
+
+`personal_data_export` returns everything stored about the person as plain JSON-ready data:
+the records' fields, their join requests, the statements they signed, every history row of
+those records and the mail the site sent them.
+
+`personal_data_erase` anonymizes the person everywhere at once, in one transaction:
+
+- an individual supporter's name, display name, affiliation, country, email, phone, notes and
+  consent details, in the row and in every one of its history rows; visibility becomes
+  "hidden";
+- an organization's contact person, email, phone and private notes, in the row and its history
+  (the organization itself stays: it is a public body, not a person);
+- their join requests, row and history, and the logo files they uploaded;
+- the mail the site queued or sent to them, and their name in the admin's action log.
+
+How an erased signatory shows on the statements they signed: the signature row stays, so that
+the record of who signed stays whole for staff, but an erased individual is "hidden", whose
+`Supporter.public_name` is empty, so they are neither named nor counted on any statement, old or
+new, exactly like a supporter who never agreed to be shown. An organization's signature keeps
+its `name_at_signing`: organizations are public bodies and erasing their contact person does
+not erase the organization.
+
+Each export and erasure is written to the admin's action log (LogEntry) with who did it.
+"""
+
+import json
+import logging
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from icnk import cache as page_cache
+from icnk.models import OutboundEmail
+from members.models import JoinRequest, Organization, Supporter, Visibility
+from members.services import PERSONAL_FIELDS as JOIN_REQUEST_PERSONAL_FIELDS
+
+logger = logging.getLogger(__name__)
+
+# What an erased person's name becomes: the row needs a name, and this one names nobody.
+ERASED_NAME = "(erased)"
+
+SUPPORTER_ERASED_VALUES = {
+    "full_name": ERASED_NAME,
+    "display_name": "",
+    "affiliation": "",
+    "country": "",
+    "email": "",
+    "phone": "",
+    "private_notes": "",
+    "consent_means": "",
+    "consent_date": None,
+    "visibility": Visibility.HIDDEN,
+}
+ORGANIZATION_CONTACT_ERASED_VALUES = {
+    "contact_name": "",
+    "contact_email": "",
+    "contact_phone": "",
+    "private_notes": "",
+}
+JOIN_REQUEST_ERASED_VALUES = {
+    **dict.fromkeys(JOIN_REQUEST_PERSONAL_FIELDS, ""),
+    "name": ERASED_NAME,
+    "country": "",
+    "logo": "",
+}
+
+
+class Person:
+    """Every record that belongs to one person, gathered from any one of them."""
+
+    def __init__(self, subject):
+        self.subject = subject
+        emails = set()
+        supporter_q = Q(pk__in=[])
+        organization_q = Q(pk__in=[])
+        request_q = Q(pk__in=[])
+        if isinstance(subject, Supporter):
+            emails.add(subject.email)
+            supporter_q |= Q(pk=subject.pk)
+            request_q |= Q(supporter=subject)
+        elif isinstance(subject, Organization):
+            emails.add(subject.contact_email)
+            organization_q |= Q(pk=subject.pk)
+        elif isinstance(subject, JoinRequest):
+            emails.add(subject.email)
+            request_q |= Q(pk=subject.pk)
+            if subject.supporter_id:
+                supporter_q |= Q(pk=subject.supporter_id)
+        else:
+            raise TypeError(f"no personal data is gathered from {type(subject).__name__}")
+        # A blank address matches nobody (it would match everyone without one).
+        self.emails = sorted({e.strip().lower() for e in emails if e and e.strip()})
+        for email in self.emails:
+            supporter_q |= Q(email__iexact=email)
+            organization_q |= Q(contact_email__iexact=email)
+            request_q |= Q(email__iexact=email)
+        self.supporters = self._load(Supporter, supporter_q)
+        self.organizations = self._load(Organization, organization_q)
+        self.join_requests = self._load(JoinRequest, request_q)
+
+    def _load(self, model, q):
+        """The matching rows, with the caller's own instance in place of its row."""
+        subject = self.subject
+        return [
+            subject if isinstance(subject, model) and obj.pk == subject.pk else obj
+            for obj in model.objects.filter(q).order_by("pk")
+        ]
+
+    def mail(self):
+        q = Q(pk__in=[])
+        for email in self.emails:
+            q |= Q(to__iexact=email)
+        return OutboundEmail.objects.filter(q).order_by("pk")
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+# ---------------------------------------------------------------------------------------------
+
+
+def _value(field, obj):
+    value = field.value_from_object(obj)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    try:
+        return DjangoJSONEncoder().default(value)  # dates, times, UUIDs
+    except TypeError:
+        return str(value)  # a country
+
+
+def _fields(obj, *, only=None):
+    return {
+        field.name: _value(field, obj)
+        for field in obj._meta.concrete_fields
+        if only is None or field.name in only
+    }
+
+
+def _history(obj, *, only=None):
+    """Every history row of `obj`, oldest first, with who made each change."""
+    rows = obj.history.order_by("history_date", "history_id").select_related("history_user")
+    user_field = get_user_model().USERNAME_FIELD
+    exported = []
+    for row in rows:
+        data = {
+            "date": row.history_date,
+            "type": row.get_history_type_display(),
+            "by": getattr(row.history_user, user_field, None) if row.history_user else None,
+            "reason": row.history_change_reason or "",
+        }
+        data["fields"] = {
+            field.name: _value(field, row)
+            for field in obj._meta.concrete_fields
+            if hasattr(row, field.attname) and (only is None or field.name in only)
+        }
+        exported.append(data)
+    return exported
+
+
+# An organization's contact and notes are about a person; the rest is about the organization.
+ORGANIZATION_PERSONAL_FIELDS = [
+    "id",
+    "name",
+    "slug",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "private_notes",
+]
+
+
+def personal_data_export(*, subject, user):
+    """Everything stored about the person behind `subject`, as JSON-ready data; logged."""
+    person = Person(subject)
+    supporters = []
+    for supporter in person.supporters:
+        signatures = supporter.signatures.select_related("statement").order_by("pk")
+        supporters.append(
+            {
+                "fields": _fields(supporter),
+                "history": _history(supporter),
+                "signatures": [
+                    {
+                        "statement": signature.statement.title,
+                        "statement_language": signature.statement.language,
+                        "statement_slug": signature.statement.slug,
+                        "signed_on": signature.signed_on,
+                        "withdrawn_on": signature.withdrawn_on,
+                        "name_at_signing": signature.name_at_signing,
+                        "history": _history(signature),
+                    }
+                    for signature in signatures
+                ],
+            }
+        )
+    data = {
+        "exported_at": timezone.now(),
+        "exported_by": user.get_username(),
+        "emails": person.emails,
+        "supporters": supporters,
+        "organizations": [
+            {
+                "fields": _fields(organization, only=ORGANIZATION_PERSONAL_FIELDS),
+                "history": _history(organization, only=ORGANIZATION_PERSONAL_FIELDS),
+            }
+            for organization in person.organizations
+        ],
+        "join_requests": [
+            {"fields": _fields(join_request), "history": _history(join_request)}
+            for join_request in person.join_requests
+        ],
+        "emails_sent": [
+            {
+                "to": mail.to,
+                "subject": mail.subject,
+                "body": mail.body,
+                "status": mail.status,
+                "queued_at": mail.created_at,
+                "sent_at": mail.sent_at,
+            }
+            for mail in person.mail()
+        ],
+    }
+    _log(user, subject, "Personal data exported")
+    logger.info(
+        "personal data of %s #%s exported by user #%s",
+        subject._meta.label,
+        subject.pk,
+        user.pk,
+    )
+    # Round-trip through the encoder so that callers get plain JSON types.
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+# ---------------------------------------------------------------------------------------------
+# Erasure
+# ---------------------------------------------------------------------------------------------
+
+
+def _erase_rows(obj, values, *, user, reason):
+    """Set `values` on the row (a new, anonymized history row) and on all its older rows."""
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save()
+    history_values = {
+        name: value
+        for name, value in values.items()
+        if name in {f.name for f in obj.history.model._meta.fields}
+    }
+    obj.history.model.objects.filter(**{obj._meta.pk.attname: obj.pk}).update(**history_values)
+
+
+def _delete_files(field, names):
+    storage = field.storage
+    for name in {n for n in names if n}:
+        if storage.exists(name):
+            storage.delete(name)
+
+
+@transaction.atomic
+def personal_data_erase(*, subject, user):
+    """Anonymize the person behind `subject` everywhere; see the module docstring. Logged.
+
+    Returns the Person whose records were erased.
+    """
+    person = Person(subject)
+    now = timezone.now()
+    reason = "Personal data erased"
+    names = set()
+
+    for supporter in person.supporters:
+        names.update({supporter.full_name, supporter.display_name})
+        _erase_rows(
+            supporter,
+            {**SUPPORTER_ERASED_VALUES, "personal_data_erased_at": now},
+            user=user,
+            reason=reason,
+        )
+        # A name typed on one of their signatures is their name too.
+        signatures = supporter.signatures.exclude(name_at_signing="")
+        for signature in signatures:
+            _erase_rows(signature, {"name_at_signing": ""}, user=user, reason=reason)
+        supporter.signatures.model.history.model.objects.filter(supporter_id=supporter.pk).update(
+            name_at_signing=""
+        )
+
+    for organization in person.organizations:
+        names.add(organization.contact_name)
+        _erase_rows(organization, ORGANIZATION_CONTACT_ERASED_VALUES, user=user, reason=reason)
+
+    logo_field = JoinRequest._meta.get_field("logo")
+    for join_request in person.join_requests:
+        if join_request.kind == JoinRequest.Kind.INDIVIDUAL:
+            names.update({join_request.name, join_request.display_name})
+        names.add(join_request.contact_name)
+        logos = [join_request.logo.name, *join_request.history.values_list("logo", flat=True)]
+        _erase_rows(
+            join_request,
+            {**JOIN_REQUEST_ERASED_VALUES, "personal_data_erased_at": now},
+            user=user,
+            reason=reason,
+        )
+        # After the rows no longer point at them, and only once the erasure is committed.
+        transaction.on_commit(lambda logos=logos: _delete_files(logo_field, logos))
+
+    person.mail().delete()
+    _scrub_action_log(person, names)
+    _log(user, subject, reason)
+    logger.info(
+        "personal data of %s #%s erased by user #%s", subject._meta.label, subject.pk, user.pk
+    )
+    # Public pages and API answers cached anywhere may still carry the name: start a new
+    # generation of cached pages once the erasure is committed.
+    transaction.on_commit(page_cache.invalidate)
+    return person
+
+
+def _scrub_action_log(person, names):
+    """The admin's action log names objects by their __str__ at the time: rename them."""
+    for obj in [*person.supporters, *person.join_requests]:
+        LogEntry.objects.filter(
+            content_type__app_label=obj._meta.app_label,
+            content_type__model=obj._meta.model_name,
+            object_id=str(obj.pk),
+        ).update(object_repr=str(obj)[:200])
+    # Inline changes ("Added signature “Jane Doe”") carry the name in the message itself.
+    for name in {n.strip() for n in names if n and len(n.strip()) >= 3} - {ERASED_NAME}:
+        for entry in LogEntry.objects.filter(
+            Q(change_message__contains=name) | Q(object_repr__contains=name)
+        ):
+            entry.change_message = entry.change_message.replace(name, ERASED_NAME)
+            entry.object_repr = entry.object_repr.replace(name, ERASED_NAME)
+            entry.save(update_fields=["change_message", "object_repr"])
+
+
+def _log(user, obj, message):
+    LogEntry.objects.log_actions(
+        user_id=user.pk,
+        queryset=[obj],
+        action_flag=CHANGE,
+        change_message=message,
+        single_object=True,
+    )

@@ -1,0 +1,74 @@
+"""Admin actions for a person's data: export it as JSON, or erase it (administrators only).
+
+Mixed into the supporter, organization and join-request admins, which list the two actions in
+their `actions`. The permissions `members.export_personal_data` and
+`members.erase_personal_data` are administrator-only (icnk/roles.py).
+"""
+
+import json
+
+from django.contrib import admin, messages
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from members.personal_data import personal_data_erase, personal_data_export
+
+PERSONAL_DATA_ACTIONS = ["export_personal_data", "erase_personal_data"]
+
+
+class PersonalDataAdminMixin:
+    def has_export_personal_data_permission(self, request):
+        return request.user.has_perm("members.export_personal_data")
+
+    def has_erase_personal_data_permission(self, request):
+        return request.user.has_perm("members.erase_personal_data")
+
+    @admin.action(
+        description=_("Export personal data (JSON)"), permissions=["export_personal_data"]
+    )
+    def export_personal_data(self, request, queryset):
+        people = [personal_data_export(subject=obj, user=request.user) for obj in queryset]
+        body = json.dumps({"people": people}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="personal-data-{self.opts.model_name}-{stamp}.json"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(description=_("Erase personal data…"), permissions=["erase_personal_data"])
+    def erase_personal_data(self, request, queryset):
+        """Asks for confirmation first: an erasure cannot be undone."""
+        subjects = list(queryset)
+        if not subjects:
+            return None
+        if "apply" in request.POST:
+            for subject in subjects:
+                personal_data_erase(subject=subject, user=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "The personal data of %(count)d record was erased everywhere.",
+                    "The personal data of %(count)d records was erased everywhere.",
+                    len(subjects),
+                )
+                % {"count": len(subjects)},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/members/erase_personal_data.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Erase personal data"),
+                "subjects": subjects,
+                "opts": self.opts,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

@@ -1,0 +1,345 @@
+"""A person's data: export it, erase it everywhere, and the privacy page that explains both."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from conftest import login_with_two_factor, make_staff
+from icnk.models import OutboundEmail
+from icnk.roles import ADMINISTRATORS, EDITORS
+from members.models import JoinRequest, Organization, Supporter, Visibility
+from members.personal_data import ERASED_NAME, personal_data_erase, personal_data_export
+from statements.models import Signature, Statement
+
+pytestmark = pytest.mark.django_db
+
+# Markers of the person: none may survive an erasure anywhere.
+NAME = "Park Ji-hyun"
+DISPLAY = "Hyun P."
+EMAIL = "ji-hyun.park@example.org"
+PHONE = "+82 10 9876 5432"
+NOTE = "Escaped in 2009; family still in Hamgyong."
+
+
+def png():
+    out = io.BytesIO()
+    Image.new("RGB", (40, 40), "#345678").save(out, "PNG")
+    return SimpleUploadedFile("logo.png", out.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def administrator(db):
+    return make_staff("chief", ADMINISTRATORS)
+
+
+@pytest.fixture
+def person(db, media, administrator):
+    """A supporter who joined through the form, signed a statement, and was edited since."""
+    join_request = JoinRequest.objects.create(
+        kind=JoinRequest.Kind.INDIVIDUAL,
+        status=JoinRequest.Status.APPROVED,
+        name=NAME,
+        display_name=DISPLAY,
+        email=EMAIL,
+        phone=PHONE,
+        country="KR",
+        logo=png(),
+        accepted_objectives=True,
+    )
+    supporter = Supporter.objects.create(
+        full_name=NAME,
+        display_name=DISPLAY,
+        affiliation="Survivor and author",
+        country="KR",
+        email=EMAIL,
+        phone=PHONE,
+        private_notes=NOTE,
+        visibility=Visibility.FULL_NAME,
+        consent_means=f"Email from {EMAIL}",
+        consent_date=datetime.date(2013, 1, 10),
+    )
+    join_request.supporter = supporter
+    join_request.save()
+    supporter.affiliation = "Survivor, author and researcher"
+    supporter.save()  # a second history row holding the markers
+    OutboundEmail.objects.create(to=EMAIL, subject="Welcome", body=f"Dear {NAME}, welcome.")
+    return supporter
+
+
+@pytest.fixture
+def organization(db):
+    return Organization.objects.create(
+        name="Citizens' Alliance for North Korean Human Rights",
+        acronym="NKHR",
+        slug="nkhr",
+        contact_name="Kang Mi-rae",
+        contact_email="mirae@nkhr.example",
+        contact_phone="+82 2 000 0000",
+        private_notes="Call before noon.",
+    )
+
+
+@pytest.fixture
+def statement(person, organization):
+    statement = Statement.objects.create(
+        title="Survivors call for an inquiry",
+        slug="survivors-call",
+        language="en",
+        body="We call for a Commission of Inquiry.",
+        status=Statement.Status.PUBLISHED,
+        published_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    Signature.objects.create(statement=statement, organization=organization, order=1)
+    Signature.objects.create(statement=statement, supporter=person, order=2)
+    return statement
+
+
+def markers_in(text):
+    return [m for m in (NAME, DISPLAY, EMAIL, PHONE, NOTE) if m in text]
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def test_export_holds_the_fields_join_requests_signatures_history_and_mail(
+    person, statement, administrator
+):
+    data = personal_data_export(subject=person, user=administrator)
+
+    assert data["emails"] == [EMAIL]
+    [supporter] = data["supporters"]
+    assert supporter["fields"]["full_name"] == NAME
+    assert supporter["fields"]["phone"] == PHONE
+    assert supporter["fields"]["private_notes"] == NOTE
+    assert supporter["fields"]["country"] == "KR"
+    assert [s["statement"] for s in supporter["signatures"]] == ["Survivors call for an inquiry"]
+    affiliations = [row["fields"]["affiliation"] for row in supporter["history"]]
+    assert affiliations == ["Survivor and author", "Survivor, author and researcher"]
+    [join_request] = data["join_requests"]
+    assert join_request["fields"]["email"] == EMAIL
+    assert join_request["fields"]["logo"].startswith("join-logos/")
+    assert len(join_request["history"]) == 2
+    assert data["emails_sent"][0]["body"] == f"Dear {NAME}, welcome."
+    assert data["organizations"] == []
+    entry = LogEntry.objects.get(object_id=str(person.pk), content_type__model="supporter")
+    assert entry.user == administrator
+    assert entry.change_message == "Personal data exported"
+
+
+def test_export_from_a_join_request_finds_the_supporter_it_created(person, administrator):
+    join_request = JoinRequest.objects.get(email=EMAIL)
+    data = personal_data_export(subject=join_request, user=administrator)
+    assert [s["fields"]["id"] for s in data["supporters"]] == [person.pk]
+
+
+def test_export_of_an_organization_contact_holds_only_the_contact_and_its_history(
+    organization, administrator
+):
+    data = personal_data_export(subject=organization, user=administrator)
+    [record] = data["organizations"]
+    assert record["fields"]["contact_email"] == "mirae@nkhr.example"
+    assert "description_en" not in record["fields"]
+    assert record["history"][0]["fields"]["contact_name"] == "Kang Mi-rae"
+
+
+def test_administrator_downloads_the_export_from_the_admin(client, person, administrator):
+    login_with_two_factor(client, administrator)
+    response = client.post(
+        reverse("admin:members_supporter_changelist"),
+        {"action": "export_personal_data", "_selected_action": [person.pk]},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    [exported] = json.loads(response.content)["people"]
+    assert exported["supporters"][0]["fields"]["email"] == EMAIL
+
+
+# --- erasure ---------------------------------------------------------------------------------
+
+
+def test_erasure_removes_the_person_from_row_history_join_requests_mail_and_media(
+    person, statement, administrator, media
+):
+    join_request = JoinRequest.objects.get(email=EMAIL)
+    logo_path = media / join_request.logo.name
+    assert logo_path.exists()
+
+    with pytest.raises(AssertionError):  # the markers are there before
+        assert_no_markers_stored(person, join_request)
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        personal_data_erase(subject=person, user=administrator)
+
+    person.refresh_from_db()
+    assert person.full_name == ERASED_NAME
+    assert person.visibility == Visibility.HIDDEN
+    assert person.personal_data_erased_at is not None
+    assert person.public_name == ""
+    assert_no_markers_stored(person, join_request)
+    join_request.refresh_from_db()
+    assert join_request.personal_data_erased_at is not None
+    assert not join_request.logo
+    assert not logo_path.exists()
+    assert not OutboundEmail.objects.filter(to=EMAIL).exists()
+    # The erasure itself is in the history, with who did it.
+    latest = person.history.latest()
+    assert latest.history_user == administrator
+    assert latest.history_change_reason == "Personal data erased"
+    assert LogEntry.objects.filter(change_message="Personal data erased").exists()
+
+
+def assert_no_markers_stored(person, join_request):
+    stored = json.dumps(
+        [
+            list(Supporter.objects.filter(pk=person.pk).values()),
+            list(Supporter.history.filter(id=person.pk).values()),
+            list(JoinRequest.objects.filter(pk=join_request.pk).values()),
+            list(JoinRequest.history.filter(id=join_request.pk).values()),
+            list(Signature.history.filter(supporter_id=person.pk).values()),
+            list(OutboundEmail.objects.values()),
+            list(LogEntry.objects.values("object_repr", "change_message")),
+        ],
+        default=str,
+    )
+    assert markers_in(stored) == []
+    assert "2013-01-10" not in json.dumps(
+        list(Supporter.objects.filter(pk=person.pk).values()), default=str
+    )
+
+
+def test_after_erasure_the_statement_still_renders_and_no_longer_names_the_person(
+    client, site_settings, person, statement, administrator
+):
+    before = client.get(statement.get_absolute_url())
+    assert NAME in before.text
+
+    personal_data_erase(subject=person, user=administrator)
+
+    page = client.get(statement.get_absolute_url())
+    assert page.status_code == 200
+    assert markers_in(page.text) == []
+    assert ERASED_NAME not in page.text
+    assert "other individual" not in page.text  # hidden: not even counted
+    # The organization's signature is a public body's and stays as signed.
+    assert "Citizens&#x27; Alliance for North Korean Human Rights" in page.text
+    assert Signature.objects.filter(statement=statement).count() == 2
+    assert NAME not in client.get(reverse("members:directory")).text
+
+
+def test_erasing_an_organization_contact_keeps_the_organization(
+    client, site_settings, organization, statement, administrator
+):
+    personal_data_erase(subject=organization, user=administrator)
+    organization.refresh_from_db()
+    assert organization.name == "Citizens' Alliance for North Korean Human Rights"
+    assert (organization.contact_name, organization.contact_email) == ("", "")
+    assert (organization.contact_phone, organization.private_notes) == ("", "")
+    history = json.dumps(
+        list(Organization.history.filter(id=organization.pk).values()), default=str
+    )
+    assert "Kang Mi-rae" not in history and "mirae@nkhr.example" not in history
+    assert "NKHR" in client.get(statement.get_absolute_url()).text
+
+
+def test_administrator_erases_through_the_admin_after_confirming(client, person, administrator):
+    login_with_two_factor(client, administrator)
+    # Approved requests are not in the default "awaiting review" list.
+    changelist = reverse("admin:members_joinrequest_changelist") + "?review=all"
+    join_request = JoinRequest.objects.get(email=EMAIL)
+    selection = {"action": "erase_personal_data", "_selected_action": [join_request.pk]}
+
+    confirm = client.post(changelist, selection)
+    assert confirm.status_code == 200
+    assert "This cannot be undone" in confirm.text
+    assert NAME in confirm.text
+    assert JoinRequest.objects.get(pk=join_request.pk).name == NAME  # nothing erased yet
+
+    done = client.post(changelist, {**selection, "apply": "1"}, follow=True)
+    assert "erased everywhere" in done.text
+    join_request.refresh_from_db()
+    assert join_request.name == ERASED_NAME
+    person.refresh_from_db()
+    assert person.full_name == ERASED_NAME  # the supporter it created went too
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "admin:members_supporter_changelist",
+        "admin:members_organization_changelist",
+        "admin:members_joinrequest_changelist",
+    ],
+)
+def test_only_administrators_are_offered_export_and_erase(
+    client, person, organization, administrator, changelist
+):
+    editor = make_staff("editor", EDITORS)
+    client.force_login(editor)
+    page = client.get(reverse(changelist))
+    assert page.status_code == 200
+    assert "export_personal_data" not in page.text
+    assert "erase_personal_data" not in page.text
+
+    client.logout()
+    login_with_two_factor(client, administrator)
+    page = client.get(reverse(changelist))
+    assert "export_personal_data" in page.text
+    assert "erase_personal_data" in page.text
+
+
+def test_an_editor_posting_the_actions_gets_nothing_and_erases_nothing(client, person):
+    client.force_login(make_staff("editor", EDITORS))
+    changelist = reverse("admin:members_supporter_changelist")
+    for action in ["export_personal_data", "erase_personal_data"]:
+        response = client.post(
+            changelist, {"action": action, "_selected_action": [person.pk], "apply": "1"}
+        )
+        assert response.status_code in (200, 302, 403)
+        assert not response.get("Content-Type", "").startswith("application/json")
+    person.refresh_from_db()
+    assert person.full_name == NAME
+    assert not LogEntry.objects.filter(change_message__startswith="Personal data").exists()
+
+
+# --- the privacy page ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "What we store about you"), ("ko", 'lang="ko"'), ("ja", 'lang="ja"')],
+)
+@pytest.mark.parametrize("supporters", [1, 200])
+def test_privacy_page_in_each_language_in_a_fixed_number_of_queries(
+    client, site_settings, django_assert_max_num_queries, language, heading, supporters, settings
+):
+    Supporter.objects.bulk_create(
+        Supporter(full_name=f"Person {n}", email=f"p{n}@example.org") for n in range(supporters)
+    )
+    with django_assert_max_num_queries(3):
+        response = client.get(f"/{language}/privacy/")
+    assert response.status_code == 200
+    text = response.text
+    assert heading in text
+    assert site_settings.contact_email in text
+    assert f"after {settings.JOIN_REQUEST_RETENTION_DAYS} days" in text or language != "en"
+    assert "p0@example.org" not in text
+
+
+def test_every_page_links_to_the_privacy_page(client, site_settings):
+    assert 'href="/en/privacy/"' in client.get("/en/about/").text
