@@ -62,6 +62,14 @@ restore: install ## restore FILE=backups/... into an empty database (DATABASE_UR
 	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/icnk-backup-....tar.gz" && exit 2)
 	@$(OPS_ENV) $(MANAGE) restore "$(FILE)"
 
+.PHONY: bench
+bench: install ## seed a large coalition (PostgreSQL and Redis when running), serve it, measure every page
+	@$(DEV_ENV) $(MANAGE) bench $(BENCH_ARGS)
+
+.PHONY: loadtest
+loadtest: install ## readers + join stream under faults (restarts local PostgreSQL and Redis!)
+	@$(DEV_ENV) $(MANAGE) loadtest $(LOADTEST_ARGS)
+
 .PHONY: lint
 lint: install ## ruff check, ruff format --check, Django's system checks
 	$(VENV_PY) -m ruff check .

@@ -104,10 +104,14 @@ def _json_ld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
-def statement_context(request, statement):
-    """Everything the statement page shows; also used by the staff preview of a draft."""
+def statement_context(request, statement, versions=None):
+    """Everything the statement page shows; also used by the staff preview of a draft.
+
+    `versions`: the other published language versions, when the caller already has them.
+    """
     site = SiteSettings.load()
-    versions = queries.language_versions(statement)
+    if versions is None:
+        versions = queries.language_versions(statement)
     url = request.build_absolute_uri(statement.get_absolute_url())
     image = request.build_absolute_uri(statement.image.url) if statement.image else ""
     json_ld = {
@@ -162,12 +166,16 @@ def _list_url(language):
 
 def statement_detail(request, slug):
     language = current_language()
-    statement = (
-        Statement.objects.published()
-        .select_related("campaign", "translation_of")
-        .filter(slug=slug, language=language)
-        .first()
+    # The statement and its other published language versions in one query.
+    published = Statement.objects.published()
+    found = list(
+        published.select_related("campaign", "translation_of").filter(
+            translation_key__in=published.filter(slug=slug, language=language).values(
+                "translation_key"
+            )
+        )
     )
+    statement = next((s for s in found if s.language == language and s.slug == slug), None)
     if statement is None:
         # A link with another language's slug: send the reader to this language's version, or
         # to the statement in its own language when there is none.
@@ -176,9 +184,10 @@ def statement_detail(request, slug):
             raise Http404(gettext("No such statement."))
         version = Statement.objects.published().versions_of(other).filter(language=language)
         return redirect((version.first() or other).get_absolute_url())
-    return TemplateResponse(
-        request, "statements/statement_detail.html", statement_context(request, statement)
-    )
+    order = {code: i for i, (code, _name) in enumerate(settings.LANGUAGES)}
+    versions = sorted((s for s in found if s is not statement), key=lambda s: order[s.language])
+    context = statement_context(request, statement, versions=versions)
+    return TemplateResponse(request, "statements/statement_detail.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
