@@ -72,6 +72,7 @@ PUBLIC_MODELS = [
     "statements.PressContact",
     "icnk.SiteSettings",
 ]
+PUBLIC_APPS = {"members", "statements"}
 
 
 def page_cache_seconds():
@@ -136,7 +137,8 @@ def _invalidate_on_change(sender, **kwargs):
 
 
 def _invalidate_on_m2m(sender, action, **kwargs):
-    if action.startswith("post_"):
+    # Statement topics; not a staff member's groups, which no public page shows.
+    if action.startswith("post_") and sender._meta.app_label in PUBLIC_APPS:
         invalidate()
 
 
