@@ -212,3 +212,22 @@ def test_approving_a_join_request_records_the_reviewer_on_the_request_and_new_me
     assert latest.status == JoinRequest.Status.APPROVED
     supporter = Supporter.objects.get(email="lee@example.org")
     assert supporter.history.get().history_user == editor
+
+
+@pytest.mark.parametrize("versions", [3, 60])
+def test_history_page_queries_do_not_grow_with_the_number_of_versions(
+    client, site_settings, editor, supporter, django_assert_max_num_queries, versions
+):
+    statement = Statement.objects.create(title="Draft", slug="draft", language="en", body="Text.")
+    for n in range(versions):
+        supporter.affiliation = f"Affiliation {n}"
+        supporter.save()
+        statement.body = f"Text {n}."
+        statement.author = editor
+        statement.save()
+    for obj in (supporter, statement):
+        client.get(history_url(obj))  # warm the session and the content types
+        with django_assert_max_num_queries(8):
+            page = client.get(history_url(obj))
+        assert page.status_code == 200
+        assert f"Affiliation {versions - 1}" in page.text or f"Text {versions - 1}." in page.text
