@@ -26,7 +26,15 @@ EDITOR_MODELS = {
         "presscontact",
     ],
 }
-ADMIN_ONLY = {"auth": ["user", "group"], "sessions": ["session"]}
+ADMIN_ONLY = {
+    "auth": ["user", "group"],
+    "sessions": ["session"],
+    # Unlocking accounts, resetting someone's two-factor device, looking into the task queue.
+    "axes": ["accessattempt", "accesslog", "accessfailurelog"],
+    "otp_totp": ["totpdevice"],
+    "otp_static": ["staticdevice", "statictoken"],
+    "django_tasks_database": ["dbtaskresult"],
+}
 EDITOR_ACTIONS = ("add", "change", "view")
 
 

@@ -99,7 +99,7 @@ class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelA
         if not organization.logo:
             return ""
         return format_html(
-            '<img src="{}" alt="" width="32" height="32" style="object-fit:contain">',
+            '<img class="admin-logo-thumb" src="{}" alt="" width="32" height="32">',
             organization.logo.url,
         )
 
@@ -108,7 +108,7 @@ class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelA
         if not organization.logo:
             return gettext("No logo yet.")
         return format_html(
-            '<img src="{}" alt="" style="max-width:200px;max-height:200px">',
+            '<img class="admin-logo-preview" src="{}" alt="">',
             organization.logo.url,
         )
 
