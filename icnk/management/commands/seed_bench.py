@@ -229,6 +229,9 @@ class Command(BaseCommand):
         tables = [m._meta.db_table for m in models]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                # Deferred foreign-key checks still pending (inside a test's transaction) would
+                # block TRUNCATE: run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
             else:
                 with transaction.atomic():
