@@ -63,7 +63,7 @@ def statement_list(request):
     if campaign := params.get("campaign", ""):
         statements = statements.filter(campaign__slug=campaign, campaign__is_public=True)
     if q := params.get("q", "").strip():
-        statements = statements.search(q)
+        statements = statements.search(q, language=language or None)
     else:
         statements = statements.order_by("-published_at", "-pk")
 

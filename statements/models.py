@@ -180,11 +180,16 @@ class StatementQuerySet(models.QuerySet):
         """Every language version of one statement, this one included."""
         return self.filter(translation_key=statement.translation_key)
 
-    def search(self, query):
-        """Ranked full-text search on PostgreSQL; plain case-insensitive matching elsewhere."""
+    def search(self, query, *, language=None):
+        """Ranked full-text search on PostgreSQL; plain case-insensitive matching elsewhere.
+
+        `language` (when the caller has already narrowed to one) picks the method: English
+        text is ranked by PostgreSQL's English configuration, Korean and Japanese are matched
+        inside the text.
+        """
         from statements.search import search_statements
 
-        return search_statements(self, query)
+        return search_statements(self, query, language=language)
 
 
 class Statement(models.Model):

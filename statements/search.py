@@ -25,11 +25,12 @@ def _substring(queryset, query):
     )
 
 
-def search_statements(queryset, query):
+def search_statements(queryset, query, *, language=None):
     query = (query or "").strip()[:MAX_QUERY_LENGTH]
     if not query:
         return queryset
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or (language and language != "en"):
+        # No word stemming for CJK text; and no text vector to compute for every row.
         return _substring(queryset, query).order_by("-search_rank", "-published_at")
 
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector

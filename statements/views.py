@@ -73,7 +73,7 @@ class StatementListView(ListView):
         if f["campaign"]:
             statements = statements.filter(campaign__slug=f["campaign"], campaign__is_public=True)
         if f["q"]:
-            return statements.search(f["q"])
+            return statements.search(f["q"], language=current_language())
         return statements.order_by("-published_at", "-pk")
 
     def get_context_data(self, **kwargs):
