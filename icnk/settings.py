@@ -292,7 +292,27 @@ STORAGES = {
         )
     },
 }
+# Several app servers share one media store: an S3-compatible bucket (django-storages) when
+# MEDIA_BUCKET is set, the local MEDIA_ROOT otherwise.
+MEDIA_BUCKET = env("MEDIA_BUCKET", default="")
+if MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": env("MEDIA_ENDPOINT_URL", default=None),
+            "region_name": env("MEDIA_REGION", default=None),
+            "access_key": env("MEDIA_ACCESS_KEY_ID", default=None),
+            "secret_key": env("MEDIA_SECRET_ACCESS_KEY", default=None),
+            "custom_domain": env("MEDIA_CUSTOM_DOMAIN", default=None),
+            # Uploads already get random names; never overwrite, never public-read ACLs.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": env.bool("MEDIA_SIGNED_URLS", default=False),
+        },
+    }
 FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # ---------------------------------------------------------------------------------------------

@@ -105,3 +105,20 @@ def test_check_deploy_is_clean_with_production_variables(extra):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_media_goes_to_a_shared_s3_bucket_when_configured():
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.files.storage import storages\n"
+        "s = storages['default']\n"
+        "print(type(s).__name__, getattr(s, 'bucket_name', '-'),\n"
+        "      getattr(s, 'file_overwrite', '-'))\n"
+    )
+    shared = run_python(
+        code, DEBUG="1", MEDIA_BUCKET="coalition-media", MEDIA_ENDPOINT_URL="http://127.0.0.1:9"
+    )
+    assert shared.returncode == 0, shared.stderr
+    assert shared.stdout.strip() == "S3Storage coalition-media False"
+    local = run_python(code, DEBUG="1")
+    assert local.stdout.strip() == "SafeFileSystemStorage - -"
