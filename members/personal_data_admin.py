@@ -54,7 +54,7 @@ class PersonalDataAdminMixin:
                 request,
                 ngettext(
                     "The personal data of %(count)d record was erased everywhere.",
-                    "The personal data of %(count)d records was erased everywhere.",
+                    "The personal data of %(count)d records were erased everywhere.",
                     len(subjects),
                 )
                 % {"count": len(subjects)},
