@@ -1,10 +1,13 @@
 """Mail queued before a worker dies is sent, once, after a worker starts again."""
 
+import contextlib
 import datetime
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -119,3 +122,84 @@ def test_worker_killed_with_sigkill_loses_no_mail(site_settings, settings, free_
             )
     assert OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count() == 3
     assert len(sink.messages) == 3
+
+
+class TCPProxy:
+    """127.0.0.1:<port> -> PostgreSQL, which the test can take down and bring back."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.port = None
+        self.conns = []
+        self.listener = None
+
+    def up(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port or 0))
+        self.port = self.listener.getsockname()[1]
+        self.listener.listen(16)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def down(self):
+        self.listener.close()
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+                conn.close()
+        self.conns = []
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            self.conns += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, source, target):
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                target.sendall(data)
+        with contextlib.suppress(OSError):
+            target.shutdown(socket.SHUT_WR)
+
+
+def test_worker_waits_out_a_database_outage_and_then_sends(site_settings, free_port):
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker in another process needs a shared database: run on PostgreSQL")
+    proxy = TCPProxy(int(connection.settings_dict["PORT"] or 5432))
+    proxy.up()
+    sink = SMTPSink(port=free_port)
+    sink.start()
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DEBUG": "1",
+        "DATABASE_URL": "postgres://{USER}@127.0.0.1:%d/{NAME}".format(**connection.settings_dict)
+        % proxy.port,
+        "EMAIL_URL": f"smtp://127.0.0.1:{free_port}",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--interval", "0.2"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,
+    )  # fmt: skip
+    try:
+        time.sleep(3)
+        proxy.down()  # the database is unreachable for the worker, as during a restart
+        time.sleep(3)
+        assert worker.poll() is None, "the worker exited instead of waiting for the database"
+        queue_one(site_settings)
+        proxy.up()
+        deadline = time.time() + 40
+        while not sink.messages and time.time() < deadline:
+            time.sleep(0.3)
+        assert len(sink.messages) == 1
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+        sink.stop()
+        proxy.down()

@@ -393,8 +393,8 @@ class Command(BaseCommand):
         for w in windows:
             failures_after = [
                 t - started for t, *_r, status, _s, _c in rows
-                if w["start"] <= t - started and (status >= 500 or status == 0)
-                and t - started <= w["end"] + 60
+                if w["start"] - 1 <= t - started <= w["end"] + grace
+                and (status >= 500 or status == 0)
             ]  # fmt: skip
             last_failure = max(failures_after, default=w["end"])
             per_fault[w["fault"]]["recovered_after_s"] = round(max(0.0, last_failure - w["end"]), 1)
