@@ -11,7 +11,7 @@ class StaticPagesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "about"]
+        return ["home", "about", "privacy"]
 
     def location(self, item):
         return reverse(item)

@@ -100,6 +100,7 @@ def test_sitemap_lists_site_pages_in_every_language(client, site_settings):
     body = response.content.decode()
     for lang in LANGUAGES:
         assert f"<loc>http://testserver/{lang}/about/</loc>" in body
+        assert f"<loc>http://testserver/{lang}/privacy/</loc>" in body
     assert 'hreflang="ko" href="http://testserver/ko/"' in body
 
 
