@@ -29,9 +29,16 @@ TESTING = "pytest" in sys.modules
 
 DEBUG = env.bool("DEBUG", default=False)
 
+# Commands that never sign anything or serve anyone can run without one (a newcomer checking
+# migrations or compiling translations needs no secret).
+OFFLINE_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "help"}
+_offline = (
+    Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] and sys.argv[1] in OFFLINE_COMMANDS
+)
+
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG or TESTING or _offline:
         SECRET_KEY = "django-insecure-development-key-never-use-in-production"
     else:
         raise ImproperlyConfigured(

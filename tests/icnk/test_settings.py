@@ -94,6 +94,25 @@ def test_debug_is_off_unless_set_and_then_a_secret_key_is_required():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+def test_checking_migrations_needs_no_secret_key_but_serving_does():
+    env = clean_environ()
+    offline = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert offline.returncode == 0, offline.stderr
+    assert "No changes detected" in offline.stdout
+    serving = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert serving.returncode != 0
+    assert "SECRET_KEY must be set" in serving.stderr
+
+
 @pytest.mark.parametrize("extra", [{}, {"CACHE_URL": "redis://127.0.0.1:6379/1"}])
 def test_check_deploy_is_clean_with_production_variables(extra):
     result = subprocess.run(
