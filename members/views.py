@@ -7,6 +7,7 @@ supporter is shown as far as their visibility level allows and no private field 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import number_format
@@ -318,13 +319,17 @@ def kind_choices():
     return [*OrganizationKind.choices, (INDIVIDUALS, gettext("Individual supporters"))]
 
 
+SIGNED_PER_PAGE = 20
+
+
 @require_safe
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization.objects.public(), slug=slug)
-    context = {
-        "organization": organization,
-        "statements": list(signed_by(organization, current_language())),
-    }
+    # Twenty at a time: a long-standing member may have signed hundreds.
+    page = Paginator(signed_by(organization, current_language()), SIGNED_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {"organization": organization, "statements": page.object_list, "page_obj": page}
     return render(request, "members/organization_detail.html", context)
 
 
