@@ -12,37 +12,42 @@ def png_bytes(size=(120, 80), mode="RGB", color=(200, 30, 30)):
     return out.getvalue()
 
 
+# A complete, valid request on each path, as a browser posts it.
+ORGANIZATION = {
+    "kind": "organization",
+    "name": "Citizens' Alliance for North Korean Human Rights",
+    "local_name": "북한인권시민연합",
+    "country": "KR",
+    "organization_kind": "national_ngo",
+    "website": "https://www.nkhr.example.org",
+    "description": "Documents abuses and supports survivors.",
+    "contact_name": "Kim Min-ji",
+    "contact_role": "Programme director",
+    "email": "minji@nkhr.example.org",
+    "phone": "+82 2 0000 0000",
+    "support_statement": "We will co-sign statements and share documentation.",
+    "accept_objectives": "on",
+}
+INDIVIDUAL = {
+    "kind": "individual",
+    "name": "Aiko Tanaka",
+    "display_name": "",
+    "affiliation": "Lawyer, Tokyo Bar Association",
+    "country": "JP",
+    "email": "aiko@example.jp",
+    "accept_objectives": "on",
+}
+
+
 @pytest.fixture
 def org_data():
-    return {
-        "kind": "organization",
-        "name": "Citizens' Alliance for North Korean Human Rights",
-        "local_name": "북한인권시민연합",
-        "country": "KR",
-        "organization_kind": "national_ngo",
-        "website": "https://www.nkhr.example.org",
-        "description": "Documents abuses and supports survivors.",
-        "contact_name": "Kim Min-ji",
-        "contact_role": "Programme director",
-        "email": "minji@nkhr.example.org",
-        "phone": "+82 2 0000 0000",
-        "support_statement": "We will co-sign statements and share documentation.",
-        "accept_objectives": "on",
-    }
+    return dict(ORGANIZATION)
 
 
 @pytest.fixture
 def person_data():
-    return {
-        "kind": "individual",
-        "name": "Aiko Tanaka",
-        "display_name": "",
-        "affiliation": "Lawyer, Tokyo Bar Association",
-        "country": "JP",
-        "email": "aiko@example.jp",
-        "wants_listing": "on",
-        "accept_objectives": "on",
-    }
+    """An individual who asks to be listed publicly."""
+    return {**INDIVIDUAL, "wants_listing": "on"}
 
 
 class SMTPSink:

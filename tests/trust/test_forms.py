@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from icnk.roles import ADMINISTRATORS
 from members.models import JoinRequest, Organization, Supporter, Visibility
 from members.services import make_token
+from tests.join.conftest import INDIVIDUAL, ORGANIZATION
 
 pytestmark = pytest.mark.django_db
 
@@ -53,32 +54,6 @@ def smuggled(reviewer, existing_member, existing_supporter):
         "id": 999,
         "pk": 999,
     }
-
-
-ORGANIZATION = {
-    "kind": "organization",
-    "name": "Citizens' Alliance for North Korean Human Rights",
-    "local_name": "북한인권시민연합",
-    "country": "KR",
-    "organization_kind": "national_ngo",
-    "website": "https://www.nkhr.example.org",
-    "description": "Documents abuses and supports survivors.",
-    "contact_name": "Kim Min-ji",
-    "contact_role": "Programme director",
-    "email": "minji@nkhr.example.org",
-    "phone": "+82 2 0000 0000",
-    "support_statement": "We will co-sign statements and share documentation.",
-    "accept_objectives": "on",
-}
-INDIVIDUAL = {
-    "kind": "individual",
-    "name": "Aiko Tanaka",
-    "display_name": "",
-    "affiliation": "Lawyer, Tokyo Bar Association",
-    "country": "JP",
-    "email": "aiko@example.jp",
-    "accept_objectives": "on",
-}
 
 
 def assert_untouched_by(join_request, *, existing_member, existing_supporter):
