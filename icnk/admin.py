@@ -5,6 +5,32 @@ from icnk.audit import HistoryAdmin
 from icnk.models import SiteSettings
 
 
+class DefaultStatusFilter(admin.SimpleListFilter):
+    """A status filter that opens on `default`, what staff look at most; "all" shows all.
+
+    Subclasses give `default` and `lookups()` (which should end with ("all", …)).
+    """
+
+    title = _("status")
+    parameter_name = "status"
+    default = None
+
+    def choices(self, changelist):
+        value = self.value() or self.default
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or self.default
+        if value == "all":
+            return queryset
+        return queryset.filter(status=value)
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(HistoryAdmin):
     """One record: adding a second is refused and deleting the only one is not offered."""

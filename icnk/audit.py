@@ -6,6 +6,7 @@ supporters, join requests, statements, signatures, campaigns, milestones, site s
 when the object is deleted: its history page still answers at `<object id>/history/`.
 """
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -51,3 +52,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def record_change(user, obj, message):
+    """An entry in the admin's action log for a change made outside a ModelAdmin form."""
+    LogEntry.objects.log_actions(
+        user_id=user.pk,
+        queryset=[obj],
+        action_flag=CHANGE,
+        change_message=message,
+        single_object=True,
+    )

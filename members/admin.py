@@ -12,6 +12,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from icnk import cache as page_cache
+from icnk.admin import DefaultStatusFilter
 from icnk.audit import HistoryAdmin
 from members.forms import OrganizationAdminForm
 from members.models import Listing, MemberStatus, Organization, Supporter, Visibility
@@ -19,29 +20,13 @@ from members.personal_data_admin import PERSONAL_DATA_ACTIONS, PersonalDataAdmin
 from members.resources import OrganizationResource
 
 
-class ActiveStatusFilter(admin.SimpleListFilter):
+class ActiveStatusFilter(DefaultStatusFilter):
     """Active members by default: they are what the secretariat looks at most."""
 
-    title = _("status")
-    parameter_name = "status"
+    default = MemberStatus.ACTIVE
 
     def lookups(self, request, model_admin):
         return [*MemberStatus.choices, ("all", _("All"))]
-
-    def choices(self, changelist):
-        value = self.value() or MemberStatus.ACTIVE
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or MemberStatus.ACTIVE
-        if value == "all":
-            return queryset
-        return queryset.filter(status=value)
 
 
 @admin.register(Organization)

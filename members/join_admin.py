@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from icnk.admin import DefaultStatusFilter
 from icnk.audit import HistoryAdmin
 from members import services
 from members.models import JoinRequest, Organization, Supporter
@@ -25,11 +26,11 @@ WEBMAIL_DOMAINS = {
 }  # fmt: skip
 
 
-class ReviewStatusFilter(admin.SimpleListFilter):
+class ReviewStatusFilter(DefaultStatusFilter):
     """Shows the requests awaiting review by default: what the secretariat looks at most."""
 
-    title = _("status")
     parameter_name = "review"
+    default = "pending"
 
     def lookups(self, request, model_admin):
         return [
@@ -39,21 +40,6 @@ class ReviewStatusFilter(admin.SimpleListFilter):
             ("rejected", _("Rejected")),
             ("all", _("All")),
         ]
-
-    def choices(self, changelist):
-        value = self.value() or "pending"
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or "pending"
-        if value == "all":
-            return queryset
-        return queryset.filter(status=value)
 
 
 class RejectForm(forms.Form):

@@ -32,7 +32,7 @@ Each export and erasure is written to the admin's action log (LogEntry) with who
 import json
 import logging
 
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -41,6 +41,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from icnk import cache as page_cache
+from icnk.audit import record_change
 from icnk.models import OutboundEmail
 from members.models import JoinRequest, Organization, Supporter, Visibility
 from members.services import PERSONAL_FIELDS as JOIN_REQUEST_PERSONAL_FIELDS
@@ -234,7 +235,7 @@ def personal_data_export(*, subject, user):
             for mail in person.mail()
         ],
     }
-    _log(user, subject, "Personal data exported")
+    record_change(user, subject, "Personal data exported")
     logger.info(
         "personal data of %s #%s exported by user #%s",
         subject._meta.label,
@@ -319,8 +320,8 @@ def personal_data_erase(*, subject, user):
         transaction.on_commit(lambda logos=logos: _delete_files(logo_field, logos))
 
     person.mail().delete()
-    _scrub_action_log(person, names)
-    _log(user, subject, reason)
+    _scrub_actionrecord_change(person, names)
+    record_change(user, subject, reason)
     logger.info(
         "personal data of %s #%s erased by user #%s", subject._meta.label, subject.pk, user.pk
     )
@@ -330,7 +331,7 @@ def personal_data_erase(*, subject, user):
     return person
 
 
-def _scrub_action_log(person, names):
+def _scrub_actionrecord_change(person, names):
     """The admin's action log names objects by their __str__ at the time: rename them."""
     for obj in [*person.supporters, *person.join_requests]:
         LogEntry.objects.filter(
@@ -346,13 +347,3 @@ def _scrub_action_log(person, names):
             entry.change_message = entry.change_message.replace(name, ERASED_NAME)
             entry.object_repr = entry.object_repr.replace(name, ERASED_NAME)
             entry.save(update_fields=["change_message", "object_repr"])
-
-
-def _log(user, obj, message):
-    LogEntry.objects.log_actions(
-        user_id=user.pk,
-        queryset=[obj],
-        action_flag=CHANGE,
-        change_message=message,
-        single_object=True,
-    )

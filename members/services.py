@@ -8,13 +8,14 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from icnk.audit import record_change
 from icnk.mail import queue_mail
 from icnk.models import SiteSettings
 from members.models import (
@@ -121,16 +122,6 @@ def _require_pending(join_request):
         raise DecisionError(f"{join_request} is {join_request.get_status_display()}")
 
 
-def _log(user, obj, message):
-    LogEntry.objects.log_actions(
-        user_id=user.pk,
-        queryset=[obj],
-        action_flag=CHANGE,
-        change_message=message,
-        single_object=True,
-    )
-
-
 @transaction.atomic
 def join_request_approve(*, join_request, reviewer):
     """Create the member from the request, link it, and welcome them by email."""
@@ -184,7 +175,7 @@ def join_request_approve(*, join_request, reviewer):
     join_request.decided_at = timezone.now()
     join_request.decided_by = reviewer
     join_request.save()
-    _log(reviewer, join_request, "Approved")
+    record_change(reviewer, join_request, "Approved")
     queue_mail(
         to=join_request.email,
         template_prefix="join/email/welcome",
@@ -203,7 +194,7 @@ def join_request_reject(*, join_request, reviewer, reason, notify):
     join_request.decided_by = reviewer
     join_request.rejection_reason = reason
     join_request.save()
-    _log(reviewer, join_request, "Rejected" + (" (reason emailed)" if notify else ""))
+    record_change(reviewer, join_request, "Rejected" + (" (reason emailed)" if notify else ""))
     if notify:
         queue_mail(
             to=join_request.email,
@@ -244,7 +235,8 @@ def join_requests_purge(*, days=None, now=None):
     days = settings.JOIN_REQUEST_RETENTION_DAYS if days is None else days
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     stale = JoinRequest.objects.filter(personal_data_erased_at__isnull=True).filter(
-        models_q_stale(cutoff)
+        Q(status=JoinRequest.Status.REJECTED, decided_at__lt=cutoff)
+        | Q(status=JoinRequest.Status.UNVERIFIED, submitted_at__lt=cutoff)
     )
     erased = 0
     for join_request in stale.iterator():
@@ -260,11 +252,3 @@ def join_requests_purge(*, days=None, now=None):
             join_request.history.update(**dict.fromkeys(PERSONAL_FIELDS, ""), country="", logo="")
             erased += 1
     return erased
-
-
-def models_q_stale(cutoff):
-    from django.db.models import Q
-
-    return Q(status=JoinRequest.Status.REJECTED, decided_at__lt=cutoff) | Q(
-        status=JoinRequest.Status.UNVERIFIED, submitted_at__lt=cutoff
-    )
