@@ -23,6 +23,7 @@ from django.contrib.sessions.models import Session
 from django.dispatch import receiver
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -135,9 +136,13 @@ class StaffSessionMiddleware:
             request.session[SESSION_NEEDS_2FA] = needs_two_factor(user)
         return request.session[SESSION_NEEDS_2FA]
 
+    @cached_property
+    def _exempt_paths(self):
+        # Resolved once: the URLconf does not change while the process runs.
+        return (reverse("two-factor"), reverse("admin:logout"), reverse("admin:login"))
+
     def _exempt(self, path):
-        exempt = [reverse("two-factor"), reverse("admin:logout"), reverse("admin:login")]
-        return any(path.startswith(p) for p in exempt) or path.endswith("/jsi18n/")
+        return path.startswith(self._exempt_paths) or path.endswith("/jsi18n/")
 
 
 # ---------------------------------------------------------------------------------------------

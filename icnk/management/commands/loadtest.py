@@ -240,7 +240,6 @@ class Command(BaseCommand):
     def _public_urls(self, base):
         # The statement and organization slugs, read from the load test's own database.
         import psycopg
-        from django.db import connections
 
         with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{self.db}") as conn:
             statements = conn.execute(
@@ -248,7 +247,6 @@ class Command(BaseCommand):
             ).fetchall()
             orgs = [r[0] for r in conn.execute("SELECT slug FROM members_organization LIMIT 10")]
             campaigns = [r[0] for r in conn.execute("SELECT slug FROM statements_campaign")]
-        connections.close_all()
         urls = []
         for lang in ("en", "ko", "ja"):
             urls += [f"/{lang}/", f"/{lang}/about/", f"/{lang}/members/",
