@@ -1,5 +1,7 @@
 """Korean and Japanese read as a reader in Seoul or Tokyo would write them (issue 13)."""
 
+import re
+import subprocess
 from io import StringIO
 
 import pytest
@@ -80,3 +82,38 @@ def test_the_join_forms_country_list_uses_the_corrected_names(
         assert f">{name}</option>" in html
     for name in never:
         assert name not in html
+
+
+# Words the glossary (locale/GLOSSARY.md) rules out, with the reason a reader would give.
+RULED_OUT = {
+    "ja": {
+        "国際連合": "the United Nations, not the coalition",
+        "国内NGO": "a domestic (Japanese) NGO",
+        "ホームページ": "the whole website, not its home page",
+        "加盟者": "the glossary says メンバー",
+        "追加で賛同": "the glossary says 追加署名",
+        "あなた": "too direct for the site's polite register",
+    },
+    "ko": {
+        "국내 NGO": "a domestic (Korean) NGO",
+        "홈페이지": "the whole website, not its home page",
+        "주요 일정": "an upcoming schedule, not a past timeline",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["ko", "ja"])
+def test_catalogues_are_complete_valid_and_follow_the_glossary(settings, language):
+    po = settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
+    check = subprocess.run(
+        ["msgfmt", "-c", "--statistics", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+    assert "fuzzy" not in check.stderr and "untranslated" not in check.stderr, check.stderr
+    text = po.read_text(encoding="utf-8").replace('"\n"', "")
+    translations = re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', text, flags=re.MULTILINE)
+    for word, reason in RULED_OUT[language].items():
+        found = [t for t in translations if word in t]
+        assert not found, f"{word} ({reason}): {found}"
