@@ -7,7 +7,7 @@ from icnk.models import SiteSettings
 SITE = {
     "name_en": "International Coalition to Stop Crimes against Humanity in North Korea",
     "name_ko": "북한반인도범죄철폐국제연대",
-    "name_ja": "北朝鮮における人道に対する罪を止める国際連合",
+    "name_ja": "北朝鮮における人道に対する罪を止める国際NGO連合",
     "short_name": "ICNK",
     "mission_en": (
         "Human rights organizations, campaigners and survivors from Asia, the Americas and "
@@ -16,12 +16,13 @@ SITE = {
     ),
     "mission_ko": (
         "아시아와 미주, 유럽의 인권단체와 활동가, 생존자들이 함께 힘을 모아, 북한에서 자행되는 "
-        "반인도범죄를 유엔 조사위원회가 조사하고 더 이상 처벌받지 않는 일이 없도록 활동합니다."
+        "반인도범죄를 유엔 조사위원회가 조사하고 그 책임자들이 더 이상 처벌을 피하지 못하도록 "
+        "활동합니다."
     ),
     "mission_ja": (
         "アジア、南北アメリカ、ヨーロッパの人権団体、活動家、そして生存者が力を合わせ、"
         "北朝鮮で行われている人道に対する罪が国連調査委員会によって調査され、"
-        "不処罰のまま放置されることのないよう活動しています。"
+        "その責任者が処罰を免れることのないよう活動しています。"
     ),
     "objectives_en": (
         "We bring together the major international human rights organizations, groups "
@@ -57,10 +58,10 @@ SITE = {
         "団体と個人が共に行動すれば、それぞれが単独で動くよりも各国政府や世論に大きな影響を"
         "与えることができ、一つにまとまった声こそが責任者に最も明確なメッセージを届けると"
         "私たちは考えています。\n\n"
-        "北朝鮮に変化をもたらすには、多様な力と取り組みが必要です。加盟団体はそれぞれの独自性と"
+        "北朝鮮に変化をもたらすには、多様な力と取り組みが必要です。メンバーはそれぞれの独自性と"
         "活動をそのまま保ち、私たちを結びつけるのは調査委員会の設置という共通の要求です。\n\n"
-        "加盟者はアジア、北米、中南米、ヨーロッパ各地の団体と個人です。この目標に賛同する"
-        "新たな参加を歓迎します。"
+        "メンバーはアジア、北米、中南米、ヨーロッパ各地の団体と個人です。この目標に賛同する"
+        "新たなメンバーの参加を歓迎します。"
     ),
     "founded_on": datetime.date(2011, 10, 3),
     "founded_in_en": "Tokyo",

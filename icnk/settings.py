@@ -273,6 +273,38 @@ USE_I18N = True
 USE_TZ = True
 # The coalition's secretariat works from Tokyo; dates on statements are in this zone.
 TIME_ZONE = env("TIME_ZONE", default="Asia/Tokyo")
+# django-countries' own Korean and Japanese names have errors (Seychelles as 시칠리, "Sicily";
+# グルジア; パレスチナ自治州) or read oddly in Seoul (조선민주주의인민공화국 for 북한). Naming
+# these countries here, in English, puts them in our catalogue, and locale/ (LOCALE_PATHS) wins
+# over the package's: the names a Seoul or Tokyo reader expects are in our django.po files.
+COUNTRIES_OVERRIDE = {
+    "AU": _("Australia"),
+    "BI": _("Burundi"),
+    "CC": _("Cocos (Keeling) Islands"),
+    "CD": _("Democratic Republic of the Congo"),
+    "CK": _("Cook Islands"),
+    "FK": _("Falkland Islands (Malvinas)"),
+    "GE": _("Georgia"),
+    "GF": _("French Guiana"),
+    "IO": _("British Indian Ocean Territory"),
+    "JE": _("Jersey"),
+    "KG": _("Kyrgyzstan"),
+    "KP": _("North Korea"),
+    "KR": _("South Korea"),
+    "KY": _("Cayman Islands"),
+    "LU": _("Luxembourg"),
+    "MF": _("Saint Martin (French part)"),
+    "MN": _("Mongolia"),
+    "MV": _("Maldives"),
+    "PS": _("Palestine"),
+    "RO": _("Romania"),
+    "SC": _("Seychelles"),
+    "SX": _("Sint Maarten (Dutch part)"),
+    "TH": _("Thailand"),
+    "TR": _("Türkiye"),
+    "VG": _("Virgin Islands (British)"),
+    "VI": _("Virgin Islands (U.S.)"),
+}
 
 # ---------------------------------------------------------------------------------------------
 # Static files and uploads

@@ -180,10 +180,21 @@ def statement_detail(request, slug):
         # A link with another language's slug: send the reader to this language's version, or
         # to the statement in its own language when there is none.
         other = Statement.objects.published().filter(slug=slug).first()
+        moved = other is None
+        if moved:
+            # A slug the statement was published under before staff changed it: its history
+            # remembers it, so a published address keeps working, for good (301).
+            former = (
+                Statement.history.filter(slug=slug, status=Statement.Status.PUBLISHED)
+                .order_by("-history_date")
+                .values_list("id", flat=True)
+                .first()
+            )
+            other = Statement.objects.published().filter(pk=former).first() if former else None
         if other is None:
             raise Http404(gettext("No such statement."))
         version = Statement.objects.published().versions_of(other).filter(language=language)
-        return redirect((version.first() or other).get_absolute_url())
+        return redirect((version.first() or other).get_absolute_url(), permanent=moved)
     order = {code: i for i, (code, _name) in enumerate(settings.LANGUAGES)}
     versions = sorted((s for s in found if s is not statement), key=lambda s: order[s.language])
     context = statement_context(request, statement, versions=versions)

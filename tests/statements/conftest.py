@@ -52,7 +52,7 @@ def translations(statement, make_statement):
         translation_of=statement,
     )
     ja = make_statement(
-        title="国際連合、調査委員会を歓迎",
+        title="国際NGO連合、調査委員会を歓迎",
         slug="調査委員会を歓迎",
         language="ja",
         dateline="東京",

@@ -26,7 +26,7 @@ def test_reader_reads_a_statement_and_switches_to_japanese(live_server, page, ar
         published_at=published,
     )
     Statement.objects.create(
-        title="国際連合、日本政府の決定を歓迎",
+        title="国際NGO連合、日本政府の決定を歓迎",
         slug="日本政府の決定を歓迎",
         language="ja",
         dateline="東京",
@@ -50,7 +50,7 @@ def test_reader_reads_a_statement_and_switches_to_japanese(live_server, page, ar
     page.locator(".statement__versions").get_by_role("link", name="日本語").click()
     page.wait_for_url("**/ja/statements/**")
     assert page.locator("html").get_attribute("lang") == "ja"
-    assert page.locator("h1").inner_text() == "国際連合、日本政府の決定を歓迎"
+    assert page.locator("h1").inner_text() == "国際NGO連合、日本政府の決定を歓迎"
     assert page.locator(".dateline").inner_text().startswith("東京、")
     # The signatories are the original's, shared by every language version.
     assert "Life Funds for North Korean Refugees" in page.locator(".signatories").inner_text()

@@ -51,6 +51,29 @@ def test_another_languages_slug_leads_to_the_readers_version(
     assert client.get("/en/statements/no-such-thing/").status_code == 404
 
 
+def test_a_statements_former_slug_redirects_for_good_to_its_new_address(
+    client, site_settings, statement, translations
+):
+    # How the Japanese demo statement left 国際連合が東京で発足 (the United Nations' name).
+    ja = translations["ja"]
+    old_url = ja.get_absolute_url()
+    ja.slug = "国際NGO連合が調査委員会を歓迎"
+    ja.save()
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == ja.get_absolute_url()
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_slug_only_a_draft_ever_had_leads_nowhere(client, site_settings, make_statement):
+    draft = make_statement(slug="working-title", status=Statement.Status.DRAFT)
+    draft.slug = "final-title"
+    draft.status = Statement.Status.PUBLISHED
+    draft.save()
+    assert client.get("/en/statements/final-title/").status_code == 200
+    assert client.get("/en/statements/working-title/").status_code == 404
+
+
 @pytest.mark.parametrize(
     ("language", "place", "expected"),
     [
