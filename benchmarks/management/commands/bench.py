@@ -15,7 +15,7 @@ else on SQLite and local memory. Steps:
    returned as is) and the *minimal page* (20 titles, one-line template); every page's ratio
    to both.
 
-Results go to `bench-results/latest.json` and `bench-results/latest.md` (the README table).
+Results go to `benchmarks/results/latest.md` (the table) and `latest.json` beside it.
 """
 
 import argparse
@@ -38,7 +38,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 BASE_DIR = Path(settings.BASE_DIR)
-RESULTS = BASE_DIR / "bench-results"
+RESULTS = BASE_DIR / "benchmarks" / "results"
 HOST = "127.0.0.1"  # the only host the load generator ever targets
 CACHED_PORT, UNCACHED_PORT = 8110, 8111
 FLOOR, MINIMAL = "/bench/floor/", "/bench/minimal/"
@@ -160,6 +160,7 @@ class Command(BaseCommand):
     def environment(self):
         env = dict(os.environ)
         env.pop("DEBUG", None)
+        env["DEV_TOOLS"] = "1"  # seed_bench and `bench --in-process` run with DEBUG off
         work = Path(tempfile.gettempdir()) / "icnk-bench"
         work.mkdir(exist_ok=True)
         if _reachable(5432):
@@ -180,7 +181,7 @@ class Command(BaseCommand):
 
     def serve(self, port, env):
         command = [
-            sys.executable, "-m", "gunicorn", "icnk.bench:application",
+            sys.executable, "-m", "gunicorn", "benchmarks.wsgi:application",
             "--bind", f"{HOST}:{port}", "--workers", "2", "--log-level", "warning",
         ]  # fmt: skip
         server = subprocess.Popen(command, env=env, cwd=BASE_DIR, start_new_session=True)
@@ -247,7 +248,7 @@ class Command(BaseCommand):
 
         setup_test_environment()
         results = {}
-        with override_settings(ROOT_URLCONF="icnk.bench", PAGE_CACHE_SECONDS=0):
+        with override_settings(ROOT_URLCONF="benchmarks.urls", PAGE_CACHE_SECONDS=0):
             client = Client()
             for name, path in pages().items():
                 results[name] = _time_page(client, path, CaptureQueriesContext, connection)
