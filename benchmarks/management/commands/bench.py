@@ -1,7 +1,7 @@
 """`make bench`: seed a large coalition, serve it with gunicorn, and measure every public page.
 
 Runs on PostgreSQL (database `icnk_bench`) and Redis (db 5) when they answer on 127.0.0.1,
-else on SQLite and local memory. Steps:
+else on SQLite and local memory; `BENCH_DATABASE_URL` and `BENCH_CACHE_URL` choose others. Steps:
 
 1. migrate and `seed_bench` (skipped with `--reuse` when the data is already there);
 2. two gunicorn servers (DEBUG off, 2 workers): one with the page cache on, one with it off
@@ -163,7 +163,9 @@ class Command(BaseCommand):
         env["DEV_TOOLS"] = "1"  # seed_bench and `bench --in-process` run with DEBUG off
         work = Path(tempfile.gettempdir()) / "icnk-bench"
         work.mkdir(exist_ok=True)
-        if _reachable(5432):
+        if os.environ.get("BENCH_DATABASE_URL"):
+            env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+        elif _reachable(5432):
             subprocess.run(
                 ["psql", "-h", HOST, "-U", "postgres", "-c", "CREATE DATABASE icnk_bench"],
                 capture_output=True,
@@ -171,7 +173,8 @@ class Command(BaseCommand):
             env["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/icnk_bench"
         else:
             env["DATABASE_URL"] = f"sqlite:///{work / 'icnk_bench.sqlite3'}"
-        env["CACHE_URL"] = f"redis://{HOST}:6379/5" if _reachable(6379) else "locmemcache://"
+        default_cache = f"redis://{HOST}:6379/5" if _reachable(6379) else "locmemcache://"
+        env["CACHE_URL"] = os.environ.get("BENCH_CACHE_URL") or default_cache
         env["SECRET_KEY"] = env.get("SECRET_KEY") or "bench-only-not-a-secret-" + "x" * 40
         env["STATIC_ROOT"] = str(work / "static")
         env["BENCH_FLOOR_FILE"] = str(work / "floor.html")
