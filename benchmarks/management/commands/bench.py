@@ -15,7 +15,7 @@ else on SQLite and local memory; `BENCH_DATABASE_URL` and `BENCH_CACHE_URL` choo
    returned as is) and the *minimal page* (20 titles, one-line template); every page's ratio
    to both.
 
-Results go to `benchmarks/results/latest.md` (the table) and `latest.json` beside it.
+Results go to `benchmarks/results/bench.md` (the table) and `bench.json` beside it.
 """
 
 import argparse
@@ -152,9 +152,9 @@ class Command(BaseCommand):
             "when": time.strftime("%Y-%m-%d %H:%M"),
         }
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "latest.json").write_text(json.dumps(results, indent=2))
+        (RESULTS / "bench.json").write_text(json.dumps(results, indent=2))
         table = self.table(results)
-        (RESULTS / "latest.md").write_text(table)
+        (RESULTS / "bench.md").write_text(table)
         self.stdout.write(table)
 
     def environment(self):
