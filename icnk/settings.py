@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "members",
     "statements",
 ]
+# Development tools (benchmarks/: bench, seed_bench, loadtest) are installed only with DEBUG or
+# DEV_TOOLS on, so `manage.py help` on a production host does not offer them.
+if env.bool("DEV_TOOLS", default=DEBUG):
+    INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,8 +1,7 @@
 import io
-import socket
-import threading
 
 import pytest
+from aiosmtpd.controller import Controller
 from PIL import Image
 
 
@@ -51,67 +50,19 @@ def person_data():
 
 
 class SMTPSink:
-    """A tiny SMTP server on 127.0.0.1 that keeps every message it accepts."""
+    """A mail server on 127.0.0.1 (aiosmtpd) that keeps every message it accepts, as text."""
 
-    def __init__(self, port=0):
+    def __init__(self, port):
+        self.port = port
         self.messages = []
-        self.server = socket.socket()
-        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.server.bind(("127.0.0.1", port))
-        self.port = self.server.getsockname()[1]
-        self.running = False
+        self.controller = Controller(self, hostname="127.0.0.1", port=port)
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it for each message
+        self.messages.append(envelope.original_content.decode(errors="replace"))
+        return "250 Message accepted for delivery"
 
     def start(self):
-        self.server.listen(5)
-        self.server.settimeout(0.2)
-        self.running = True
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        self.controller.start()
 
     def stop(self):
-        self.running = False
-        self.thread.join(timeout=5)
-        self.server.close()
-
-    def _serve(self):
-        while self.running:
-            try:
-                conn, _addr = self.server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with conn:
-                self._session(conn.makefile("rb"), conn)
-
-    def _session(self, reader, conn):
-        def say(line):
-            conn.sendall(line.encode() + b"\r\n")
-
-        say("220 sink ready")
-        data = None
-        while True:
-            line = reader.readline()
-            if not line:
-                return
-            command = line.decode(errors="replace").strip()
-            upper = command.upper()
-            if data is not None:
-                if command == ".":
-                    self.messages.append(b"".join(data).decode(errors="replace"))
-                    data = None
-                    say("250 queued")
-                else:
-                    data.append(line)
-            elif upper.startswith(("EHLO", "HELO")):
-                say("250 sink")
-            elif upper.startswith(("MAIL", "RCPT", "RSET", "NOOP")):
-                say("250 ok")
-            elif upper == "DATA":
-                data = []
-                say("354 go ahead")
-            elif upper == "QUIT":
-                say("221 bye")
-                return
-            else:
-                say("502 not implemented")
+        self.controller.stop()

@@ -1,10 +1,9 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
-# seed_bench at two sizes: 10 organizations, 100 supporters and 40 statements a language, then
-# ten times as many (each statement with 40 signatures, as in the benchmark).
+from benchmarks.seeding import seed_coalition
+
+# The bench's fake coalition at two sizes: 10 organizations, 100 supporters and 40 statements a
+# language, then ten times as many (each statement with 40 signatures, as in the benchmark).
 SIZES = {"small": 0.002, "large": 0.02}
 ORGANIZATION = "/en/members/bench-org-00001/"
 STATEMENT = "/en/statements/bench-en-00001/"
@@ -14,7 +13,7 @@ CAMPAIGN = "/en/campaigns/bench-campaign-001/"
 @pytest.fixture
 def seed(db):
     def run(size):
-        call_command("seed_bench", scale=SIZES[size], replace=True, stdout=StringIO())
+        seed_coalition(scale=SIZES[size], replace=True)
 
     return run
 

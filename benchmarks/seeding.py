@@ -1,4 +1,4 @@
-"""Fill a database with a coalition a hundred times ICNK's size, for `make bench`.
+"""Fill a database with a coalition a hundred times ICNK's size, for `make bench` and the tests.
 
 At `--scale 1`: 5,000 organizations, 50,000 supporters at mixed visibility levels, 20,000
 statements in each of the three languages with 40 signatures each (2.4 million signatures), 200
@@ -6,8 +6,9 @@ campaigns with five milestones each. Rows are written in bulk: COPY on PostgreSQ
 `executemany` on SQLite, with ids given up front so no row is read back. Model `save()` logic is
 reproduced where pages rely on it (region from country, rendered Markdown).
 
-It refuses to touch a database that already holds members unless `--replace` is given, which
-empties the public tables first. It is meant for a database of its own (`icnk_bench`).
+`seed_coalition()` refuses to touch a database that already holds members unless `replace` is
+given, which empties the public tables first. `manage.py seed_bench` (benchmarks/management/)
+runs it on a database of its own (`icnk_bench`); the query-count tests call it directly.
 """
 
 import datetime
@@ -16,8 +17,6 @@ import random
 import time
 import uuid
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
@@ -160,30 +159,31 @@ WORDS = {
 DATELINES = {"en": ["Tokyo", "Seoul", "Geneva", "New York"], "ko": ["서울", "도쿄"], "ja": ["東京"]}
 
 
-class Command(BaseCommand):
-    help = "Generate a large coalition for benchmarks (bulk inserts; --scale 1 = full size)."
+class DatabaseNotEmpty(Exception):
+    """The database already holds members and `replace` was not given."""
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--scale", type=float, default=1.0, help="multiply every count (default 1)"
-        )
-        parser.add_argument("--replace", action="store_true", help="empty the public tables first")
-        parser.add_argument("--seed", type=int, default=7, help="random seed (repeatable data)")
 
-    def handle(self, *args, scale, replace, seed, **options):
-        safe = settings.DEBUG or getattr(settings, "TESTING", False)
-        if not safe and "bench" not in str(connection.settings_dict["NAME"]):
-            raise CommandError(
-                "seed_bench writes tens of thousands of fake rows: run it with DEBUG=1 or on a "
-                "database whose name contains 'bench'."
-            )
+def seed_coalition(*, scale=1.0, replace=False, seed=7, stdout=None):
+    """Write a fake coalition, `scale` times the full size, printing timings to `stdout`."""
+    return Seeder(seed=seed, stdout=stdout).run(scale=scale, replace=replace)
+
+
+class Seeder:
+    def __init__(self, *, seed, stdout):
+        self.rng = random.Random(seed)
+        self.stdout = stdout
+        self.now = timezone.now()
+
+    def write(self, text):
+        if self.stdout is not None:
+            self.stdout.write(text + "\n")
+
+    def run(self, *, scale, replace):
         counts = {name: max(1, round(n * scale)) for name, n in FULL.items()}
         if Organization.objects.exists() or Statement.objects.exists():
             if not replace:
-                raise CommandError("The database already holds members: add --replace.")
+                raise DatabaseNotEmpty("The database already holds members: add --replace.")
             self._timed("emptied the public tables", self._empty)
-        self.rng = random.Random(seed)
-        self.now = timezone.now()
         started = time.monotonic()
         with transaction.atomic():
             if connection.vendor == "sqlite":
@@ -203,7 +203,7 @@ class Command(BaseCommand):
         self._timed(analyze, lambda: connection.cursor().execute(analyze))
         page_cache.invalidate()
         total = time.monotonic() - started
-        self.stdout.write(
+        self.write(
             f"Seeded {counts['organizations']:,} organizations, {counts['supporters']:,} "
             f"supporters, {3 * counts['statements']:,} statements, "
             f"{self.signature_count:,} signatures, {counts['campaigns']:,} campaigns "
@@ -215,7 +215,7 @@ class Command(BaseCommand):
     def _timed(self, label, function, *args):
         started = time.monotonic()
         result = function(*args)
-        self.stdout.write(f"  {label}: {time.monotonic() - started:.1f} s")
+        self.write(f"  {label}: {time.monotonic() - started:.1f} s")
         return result
 
     def _empty(self):

@@ -5,26 +5,18 @@
   network cost by themselves;
 - the *minimal page*: the 20 newest statements' titles through a one-line template, one query.
 
-Both run through the same middleware as every page. gunicorn serves `icnk.bench:application`;
-the in-process measurement uses this module as its URL configuration.
+Both run through the same middleware as every page. gunicorn serves `benchmarks.wsgi:application`
+(this URL configuration); the in-process measurement sets it as `ROOT_URLCONF`.
 """
 
 import os
 
-import django
-from django.apps import apps
+from django.http import HttpResponse
+from django.template import engines
+from django.urls import path
 
-if not apps.ready:  # imported by gunicorn as the WSGI module, before Django is set up
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icnk.settings")
-    django.setup(set_prefix=False)
-
-from django.conf import settings  # noqa: E402
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.template import engines  # noqa: E402
-from django.urls import path  # noqa: E402
-
-from icnk.urls import urlpatterns as site_urlpatterns  # noqa: E402
+from icnk.urls import urlpatterns as site_urlpatterns
+from statements.models import Statement
 
 _floor = None
 MINIMAL_TEMPLATE = "{% for s in statements %}<p>{{ s.title }}</p>{% endfor %}"
@@ -39,8 +31,6 @@ def floor(request):
 
 
 def minimal(request):
-    from statements.models import Statement
-
     statements = Statement.objects.published().only("title").order_by("-published_at", "-pk")
     template = engines["django"].from_string(MINIMAL_TEMPLATE)
     return HttpResponse(template.render({"statements": statements[:20]}))
@@ -51,15 +41,3 @@ urlpatterns = [
     path("bench/minimal/", minimal, name="bench-minimal"),
     *site_urlpatterns,
 ]
-
-
-def application(environ, start_response):
-    """gunicorn's entry point: the site with this module as its URL configuration."""
-    global _handler
-    if _handler is None:
-        settings.ROOT_URLCONF = "icnk.bench"
-        _handler = WSGIHandler()
-    return _handler(environ, start_response)
-
-
-_handler = None

@@ -1,13 +1,14 @@
 """`make loadtest`: readers and applicants against the production-like server, under faults.
 
 Everything runs on this machine and talks only to 127.0.0.1: gunicorn (DEBUG off) on
-PostgreSQL and Redis, the task worker, and a local SMTP sink. For a bounded time, reader
-threads request every public page in three languages and an applicant thread submits join
-requests; meanwhile the fault script applies, in turn: PostgreSQL restarted, Redis stopped for
-a while then started, a gunicorn worker killed with SIGKILL, the mail server down for a while.
-Afterwards it reconciles: every join request that was answered with success is in the database,
-no 500 was answered outside the fault windows, how long each recovery took, and every
-applicant's confirmation mail arrived exactly once.
+PostgreSQL and Redis, the task worker, and a local SMTP sink (aiosmtpd). For a bounded time,
+locust (benchmarks/locustfile.py, headless) runs readers that request every public page in three
+languages and an applicant who submits join requests; meanwhile the fault script applies, in
+turn: PostgreSQL restarted, Redis stopped for a while then started, a gunicorn worker killed with
+SIGKILL, the mail server down for a while. Afterwards it reconciles: every join request that was
+answered with success is in the database, no 500 was answered outside the fault windows, how
+long each recovery took, and every applicant's confirmation mail arrived exactly once. The
+summary goes to `benchmarks/results/loadtest.md`, every detail to `loadtest.json` beside it.
 
 It restarts the machine's PostgreSQL and Redis: run it on a development or test machine, never
 beside anything that matters.
@@ -15,24 +16,24 @@ beside anything that matters.
 
 import datetime
 import json
+import logging
 import os
-import random
 import signal
 import socket
 import subprocess
 import sys
-import threading
+import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 BASE_DIR = Path(settings.BASE_DIR)
+RESULTS = BASE_DIR / "benchmarks" / "results"
+LOCUSTFILE = BASE_DIR / "benchmarks" / "locustfile.py"
 REDIS_START = [
     "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
     "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
@@ -51,76 +52,28 @@ def port_open(port, host="127.0.0.1"):
         return sock.connect_ex((host, port)) == 0
 
 
-class SMTPSink(threading.Thread):
-    """A local mail server that can be taken down and brought back; it keeps every message."""
+class MailSink:
+    """A local mail server (aiosmtpd) that can be taken down and brought back; it keeps every
+    message it accepts."""
 
     def __init__(self, port):
-        super().__init__(daemon=True)
         self.port = port
         self.messages = []
-        self.up = threading.Event()
-        self.stop_all = threading.Event()
+        self.controller = None
 
-    def run(self):
-        while not self.stop_all.is_set():
-            if not self.up.wait(timeout=0.2):
-                continue
-            server = socket.socket()
-            server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            server.bind(("127.0.0.1", self.port))
-            server.listen(16)
-            server.settimeout(0.2)
-            while self.up.is_set() and not self.stop_all.is_set():
-                try:
-                    conn, _ = server.accept()
-                except TimeoutError:
-                    continue
-                threading.Thread(target=self._session, args=(conn,), daemon=True).start()
-            server.close()
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it for each message
+        self.messages.append(envelope.original_content.decode(errors="replace"))
+        return "250 Message accepted for delivery"
 
-    def _session(self, conn):
-        with conn:
-            reader = conn.makefile("rb")
+    def up(self):
+        if self.controller is None:
+            self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+            self.controller.start()
 
-            def say(text):
-                conn.sendall(text.encode() + b"\r\n")
-
-            say("220 sink")
-            data = None
-            while True:
-                line = reader.readline()
-                if not line:
-                    return
-                text = line.decode(errors="replace").rstrip("\r\n")
-                if data is not None:
-                    if text == ".":
-                        self.messages.append(b"".join(data).decode(errors="replace"))
-                        data = None
-                        say("250 ok")
-                    else:
-                        data.append(line)
-                    continue
-                verb = text[:4].upper()
-                if verb in ("EHLO", "HELO"):
-                    say("250 sink")
-                elif verb == "DATA":
-                    data = []
-                    say("354 go")
-                elif verb == "QUIT":
-                    say("221 bye")
-                    return
-                else:
-                    say("250 ok")
-
-
-class Recorder:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.rows = []  # (t, kind, url, status, seconds, cause)
-
-    def add(self, *row):
-        with self.lock:
-            self.rows.append(row)
+    def down(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
 
 class Command(BaseCommand):
@@ -132,14 +85,19 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8120)
         parser.add_argument("--smtp-port", type=int, default=8125)
         parser.add_argument("--no-faults", action="store_true")
-        parser.add_argument("--report", default=str(BASE_DIR / "loadtest-report.json"))
+        parser.add_argument("--database", default="icnk_loadtest", help="dropped and made anew")
+        parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/9")
+        parser.add_argument("--report", default=str(RESULTS / "loadtest.json"))
 
     def handle(self, *args, seconds, readers, port, smtp_port, no_faults, report, **options):
+        database, cache_url = options["database"], options["cache_url"]
         if not port_open(5432) or not port_open(6379):
             raise CommandError("the load test needs PostgreSQL on :5432 and Redis on :6379")
         if seconds > 1800:
             raise CommandError("at most 1800 seconds")
-        self.db = "icnk_loadtest"
+        if "loadtest" not in database or not cache_url.startswith("redis://127.0.0.1:"):
+            raise CommandError("a database named *loadtest* and Redis on 127.0.0.1 only")
+        self.db = database
         env = {
             **os.environ,
             "DEBUG": "0",
@@ -147,7 +105,7 @@ class Command(BaseCommand):
             "HTTPS": "off",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{self.db}",
-            "CACHE_URL": "redis://127.0.0.1:6379/9",
+            "CACHE_URL": cache_url,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "MEDIA_ROOT": str(BASE_DIR / "media-loadtest"),
             "MAIL_RETRY_BACKOFF_SECONDS": "2",
@@ -157,55 +115,61 @@ class Command(BaseCommand):
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.env = env
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
         self._prepare_database()
-        sink = SMTPSink(smtp_port)
-        sink.start()
-        sink.up.set()
+        sink = MailSink(smtp_port)
+        sink.up()
         procs = self._start_servers(port)
-        recorder = Recorder()
-        stop = threading.Event()
-        base = f"http://127.0.0.1:{port}"
-        urls = self._public_urls(base)
-        threads = [
-            threading.Thread(target=self._reader, args=(urls, recorder, stop), daemon=True)
-            for _ in range(readers)
-        ]
-        submitted = []
-        threads.append(
-            threading.Thread(
-                target=self._applicant, args=(base, recorder, stop, submitted), daemon=True
-            )
-        )
+        try:
+            result = self._run_load(port, readers, seconds, no_faults, procs, sink)
+        finally:
+            for proc in procs.values():
+                proc.send_signal(signal.SIGTERM)
+            for proc in procs.values():
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            sink.down()
+        RESULTS.mkdir(exist_ok=True)
+        Path(report).write_text(json.dumps(result, indent=1, default=str))
+        table = self._table(result)
+        (RESULTS / "loadtest.md").write_text(table)
+        self.stdout.write(table)
+        if not result["ok"]:
+            raise CommandError(f"reconciliation failed: see {report}")
+
+    def _run_load(self, port, readers, seconds, no_faults, procs, sink):
+        work = Path(tempfile.mkdtemp(prefix="icnk-loadtest-"))
         windows = []
-        started = time.monotonic()
-        for thread in threads:
-            thread.start()
+        locust = self._start_locust(port, readers, seconds, work)
+        log = work / "requests.jsonl"
+        for _ in range(600):  # the faults' clock starts with the load: wait for the first request
+            if locust.poll() is not None or (log.exists() and log.stat().st_size):
+                break
+            time.sleep(0.1)
+        started = time.time()  # locust logs wall-clock times
         try:
             if no_faults:
                 time.sleep(seconds)
             else:
                 self._faults(seconds, started, windows, procs, sink)
+            locust.wait(timeout=60)  # it stops itself after `seconds`
         finally:
-            stop.set()
-            for thread in threads:
-                thread.join(timeout=30)
+            if locust.poll() is None:
+                locust.kill()
+                locust.wait()
+        if not log.exists():
+            raise CommandError(f"locust sent no request: see {work / 'locust.log'}")
+        rows = [json.loads(line) for line in log.read_text().splitlines()]
+        joins = work / "joins.txt"
+        submitted = joins.read_text().split() if joins.exists() else []
         # Let the mail drain with everything up, then reconcile.
-        sink.up.set()
+        sink.up()
         self.stdout.write("waiting for the worker to send the remaining mail…")
         drained = self._wait_for_mail(submitted, sink, timeout=120)
-        result = self._reconcile(recorder, windows, submitted, sink, started, drained)
-        for proc in procs.values():
-            proc.send_signal(signal.SIGTERM)
-        for proc in procs.values():
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        sink.stop_all.set()
-        Path(report).write_text(json.dumps(result, indent=1, default=str))
-        self._print(result)
-        if not result["ok"]:
-            raise CommandError("reconciliation failed: see above")
+        result = self._reconcile(rows, windows, submitted, sink, started, drained)
+        return result | {"seconds": seconds, "readers": readers, "faults_applied": not no_faults}
 
     # --- setup ---------------------------------------------------------------------------------
 
@@ -237,7 +201,7 @@ class Command(BaseCommand):
             time.sleep(0.2)
         return {"gunicorn": gunicorn, "worker": worker}
 
-    def _public_urls(self, base):
+    def _public_paths(self):
         # The statement and organization slugs, read from the load test's own database.
         import psycopg
 
@@ -257,57 +221,27 @@ class Command(BaseCommand):
             urls += [f"/{lang}/campaigns/{slug}/" for slug in campaigns]
         urls += [f"/{lang}/statements/{urllib.parse.quote(slug)}/" for lang, slug in statements]
         urls += ["/api/v1/members/", "/api/v1/statements/", "/sitemap.xml", "/robots.txt"]
-        return [base + url for url in urls]
+        return urls
 
     # --- load ----------------------------------------------------------------------------------
 
-    def _reader(self, urls, recorder, stop):
-        rng = random.Random()
-        while not stop.is_set():
-            url = rng.choice(urls)
-            t0 = time.monotonic()
-            try:
-                with urllib.request.urlopen(url, timeout=15) as response:
-                    response.read()
-                    recorder.add(t0, "read", url, response.status, time.monotonic() - t0, "")
-            except urllib.error.HTTPError as error:
-                cause = error.read()[:200].decode(errors="replace")
-                recorder.add(t0, "read", url, error.code, time.monotonic() - t0, cause)
-            except Exception as error:  # refused, reset, timeout: a failure the reader sees
-                recorder.add(t0, "read", url, 0, time.monotonic() - t0, type(error).__name__)
-
-    def _applicant(self, base, recorder, stop, submitted):
-        n = 0
-        while not stop.is_set():
-            n += 1
-            email = f"applicant{n}-{int(time.time())}@loadtest.example.org"
-            jar = CookieJar()
-            opener = urllib.request.build_opener(
-                urllib.request.HTTPCookieProcessor(jar), _NoRedirect()
-            )
-            t0 = time.monotonic()
-            try:
-                with opener.open(f"{base}/en/join/?as=individual", timeout=15) as page:
-                    page.read()
-                token = next(c.value for c in jar if c.name == "csrftoken")
-                data = urllib.parse.urlencode(
-                    {"csrfmiddlewaretoken": token, "kind": "individual",
-                     "name": f"Load Applicant {n}", "email": email, "accept_objectives": "on"}
-                ).encode()  # fmt: skip
-                request = urllib.request.Request(
-                    f"{base}/en/join/", data=data, headers={"Referer": f"{base}/en/join/"}
-                )
-                try:
-                    with opener.open(request, timeout=15) as response:
-                        status = response.status
-                except urllib.error.HTTPError as error:
-                    status = error.code
-                if status == 302:
-                    submitted.append(email)
-                recorder.add(t0, "join", "/en/join/", status, time.monotonic() - t0, "")
-            except Exception as error:
-                recorder.add(t0, "join", "/en/join/", 0, time.monotonic() - t0, repr(error)[:200])
-            time.sleep(0.5)
+    def _start_locust(self, port, readers, seconds, work):
+        """locust, headless, for `seconds`: `readers` readers and one applicant (locustfile.py)."""
+        (work / "paths.json").write_text(json.dumps(self._public_paths()))
+        users = readers + 1
+        env = {
+            **os.environ,
+            "LOADTEST_URLS": str(work / "paths.json"),
+            "LOADTEST_LOG": str(work / "requests.jsonl"),
+            "LOADTEST_JOINS": str(work / "joins.txt"),
+        }
+        command = [
+            sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+            "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--stop-timeout", "5",
+            "--host", f"http://127.0.0.1:{port}", "--only-summary", "--loglevel", "WARNING",
+        ]  # fmt: skip
+        log = (work / "locust.log").open("w")
+        return subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=log)
 
     # --- faults --------------------------------------------------------------------------------
 
@@ -315,17 +249,17 @@ class Command(BaseCommand):
         slot = seconds / 5
 
         def at(k):
-            delay = started + k * slot - time.monotonic()
+            delay = started + k * slot - time.time()
             if delay > 0:
                 time.sleep(delay)
 
         def window(name, action, restore, hold):
-            t0 = time.monotonic()
+            t0 = time.time()
             self.stdout.write(f"[{t0 - started:6.1f}s] fault: {name}")
             action()
             time.sleep(hold)
             restore()
-            t1 = time.monotonic()
+            t1 = time.time()
             windows.append({"fault": name, "start": t0 - started, "end": t1 - started})
 
         at(1)
@@ -353,7 +287,7 @@ class Command(BaseCommand):
 
         window("gunicorn worker killed (SIGKILL)", kill_worker, lambda: None, 0)
         at(4)
-        window("mail server down", sink.up.clear, sink.up.set, min(60, slot * 0.6))
+        window("mail server down", sink.down, sink.up, min(60, slot * 0.6))
         at(5)
 
     # --- reconciliation ------------------------------------------------------------------------
@@ -367,10 +301,9 @@ class Command(BaseCommand):
             time.sleep(1)
         return False
 
-    def _reconcile(self, recorder, windows, submitted, sink, started, drained):
+    def _reconcile(self, rows, windows, submitted, sink, started, drained):
         import psycopg
 
-        rows = recorder.rows
         grace = 5.0  # seconds after a fault during which failures count as the fault's
 
         def in_window(t):
@@ -408,7 +341,7 @@ class Command(BaseCommand):
         def pct(p):
             return round(latencies[int(p * (len(latencies) - 1))] * 1000, 1) if latencies else None
 
-        duration = max((r[0] for r in rows), default=started) - started or 1
+        duration = max((r[0] for r in rows), default=0) - min((r[0] for r in rows), default=0) or 1
         non_2xx = {}
         for _t, _kind, _url, status, _s, cause in rows:
             if status not in (200, 302, 304):
@@ -431,13 +364,30 @@ class Command(BaseCommand):
             "ok": not missing and not outside_5xx and not duplicates and not unsent,
         }
 
-    def _print(self, result):
-        self.stdout.write(json.dumps(result, indent=1, default=str))
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-    def http_error_302(self, req, fp, code, msg, headers):
-        return fp
+    def _table(self, result):
+        """The summary in the shape README's results section used: one run, then each fault."""
+        faults = ", four faults" if result["faults_applied"] else ", no faults"
+        non_2xx = "; ".join(f"{n} × {k}" for k, n in result["non_2xx"].items()) or "none"
+        lines = [
+            f"`make loadtest`, {result['when']}: gunicorn with 2 sync workers, locust with "
+            f"{result['readers']} readers and one applicant every half second, all on 127.0.0.1",
+            "",
+            "| run | requests | req/s | read p50 | read p99 | non-2xx |",
+            "| --- | ---: | ---: | ---: | ---: | --- |",
+            f"| {result['seconds']} s{faults} | {result['requests']:,} | "
+            f"{result['throughput_rps']:,.0f} | {result['read_p50_ms']} ms | "
+            f"{result['read_p99_ms']} ms | {non_2xx} |",
+        ]
+        if result["faults"]:
+            lines += ["", "| fault | failed requests | recovered after |", "| --- | ---: | ---: |"]
+            for name, fault in result["faults"].items():
+                lines.append(f"| {name} | {fault['failures']} | {fault['recovered_after_s']} s |")
+        lines += [
+            "",
+            f"Reconciliation: {result['joins_answered_success']} join requests answered with "
+            f"success, {len(result['joins_missing_from_database'])} missing from the database; "
+            f"{len(result['errors_outside_faults'])} 5xx outside the fault windows; "
+            f"{len(result['mail_unsent'])} confirmation mails unsent and "
+            f"{len(result['mail_duplicates'])} sent twice" + ("." if result["ok"] else ": FAILED."),
+        ]
+        return "\n".join(lines) + "\n"

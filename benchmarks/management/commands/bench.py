@@ -1,7 +1,7 @@
 """`make bench`: seed a large coalition, serve it with gunicorn, and measure every public page.
 
 Runs on PostgreSQL (database `icnk_bench`) and Redis (db 5) when they answer on 127.0.0.1,
-else on SQLite and local memory. Steps:
+else on SQLite and local memory; `BENCH_DATABASE_URL` and `BENCH_CACHE_URL` choose others. Steps:
 
 1. migrate and `seed_bench` (skipped with `--reuse` when the data is already there);
 2. two gunicorn servers (DEBUG off, 2 workers): one with the page cache on, one with it off
@@ -15,7 +15,7 @@ else on SQLite and local memory. Steps:
    returned as is) and the *minimal page* (20 titles, one-line template); every page's ratio
    to both.
 
-Results go to `bench-results/latest.json` and `bench-results/latest.md` (the README table).
+Results go to `benchmarks/results/bench.md` (the table) and `bench.json` beside it.
 """
 
 import argparse
@@ -38,7 +38,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 BASE_DIR = Path(settings.BASE_DIR)
-RESULTS = BASE_DIR / "bench-results"
+RESULTS = BASE_DIR / "benchmarks" / "results"
 HOST = "127.0.0.1"  # the only host the load generator ever targets
 CACHED_PORT, UNCACHED_PORT = 8110, 8111
 FLOOR, MINIMAL = "/bench/floor/", "/bench/minimal/"
@@ -152,17 +152,20 @@ class Command(BaseCommand):
             "when": time.strftime("%Y-%m-%d %H:%M"),
         }
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "latest.json").write_text(json.dumps(results, indent=2))
+        (RESULTS / "bench.json").write_text(json.dumps(results, indent=2))
         table = self.table(results)
-        (RESULTS / "latest.md").write_text(table)
+        (RESULTS / "bench.md").write_text(table)
         self.stdout.write(table)
 
     def environment(self):
         env = dict(os.environ)
         env.pop("DEBUG", None)
+        env["DEV_TOOLS"] = "1"  # seed_bench and `bench --in-process` run with DEBUG off
         work = Path(tempfile.gettempdir()) / "icnk-bench"
         work.mkdir(exist_ok=True)
-        if _reachable(5432):
+        if os.environ.get("BENCH_DATABASE_URL"):
+            env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+        elif _reachable(5432):
             subprocess.run(
                 ["psql", "-h", HOST, "-U", "postgres", "-c", "CREATE DATABASE icnk_bench"],
                 capture_output=True,
@@ -170,7 +173,8 @@ class Command(BaseCommand):
             env["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/icnk_bench"
         else:
             env["DATABASE_URL"] = f"sqlite:///{work / 'icnk_bench.sqlite3'}"
-        env["CACHE_URL"] = f"redis://{HOST}:6379/5" if _reachable(6379) else "locmemcache://"
+        default_cache = f"redis://{HOST}:6379/5" if _reachable(6379) else "locmemcache://"
+        env["CACHE_URL"] = os.environ.get("BENCH_CACHE_URL") or default_cache
         env["SECRET_KEY"] = env.get("SECRET_KEY") or "bench-only-not-a-secret-" + "x" * 40
         env["STATIC_ROOT"] = str(work / "static")
         env["BENCH_FLOOR_FILE"] = str(work / "floor.html")
@@ -180,7 +184,7 @@ class Command(BaseCommand):
 
     def serve(self, port, env):
         command = [
-            sys.executable, "-m", "gunicorn", "icnk.bench:application",
+            sys.executable, "-m", "gunicorn", "benchmarks.wsgi:application",
             "--bind", f"{HOST}:{port}", "--workers", "2", "--log-level", "warning",
         ]  # fmt: skip
         server = subprocess.Popen(command, env=env, cwd=BASE_DIR, start_new_session=True)
@@ -247,7 +251,7 @@ class Command(BaseCommand):
 
         setup_test_environment()
         results = {}
-        with override_settings(ROOT_URLCONF="icnk.bench", PAGE_CACHE_SECONDS=0):
+        with override_settings(ROOT_URLCONF="benchmarks.urls", PAGE_CACHE_SECONDS=0):
             client = Client()
             for name, path in pages().items():
                 results[name] = _time_page(client, path, CaptureQueriesContext, connection)
