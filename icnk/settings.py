@@ -197,6 +197,12 @@ MAIL_STALE_SECONDS = env.int("MAIL_STALE_SECONDS", default=300)
 # A durable queue in the database (django-tasks-db): no broker to run, and a task enqueued in
 # a transaction exists exactly when the data it is about does. `make worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
+# Periodic jobs: the worker calls each of these functions when it starts. Each queues its task
+# unless it is queued already, and every run of the task queues the next one.
+PERIODIC_TASKS = [
+    "icnk.mail.schedule_sweep",  # requeue stranded mail every few minutes
+    "members.tasks.schedule_purge",  # erase stale join requests daily
+]
 
 # ---------------------------------------------------------------------------------------------
 # Joining
