@@ -8,7 +8,16 @@ class IcnkConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
+        from icnk import cache as page_cache
         from icnk import roles
+        from icnk.models import SiteSettings
+
+        # Public pages kept whole for anonymous readers, and what they show (icnk/cache.py).
+        page_cache.cache_view("home")
+        page_cache.cache_view("about")
+        page_cache.cache_view("sitemap")
+        page_cache.cache_view("robots-txt")
+        page_cache.invalidate_on_change(SiteSettings)
 
         # Permissions exist only after every app has migrated, so the role groups receive
         # theirs here rather than in a migration.

@@ -6,14 +6,15 @@ production) and served without touching the database.
 
 What is never cached: requests from anyone with a session (staff, an applicant in the middle
 of joining) or a pending message; responses that set a cookie, carry a CSRF token or a CSP nonce,
-or say `private`/`no-store`; anything but a 200 answer to GET on the public pages listed in
-`CACHED_VIEWS` (never the join form).
+or say `private`/`no-store`; anything but a 200 answer to GET on the public pages that the
+apps name with `cache_view()` in their AppConfig.ready() (never the join form).
 
 Invalidation is by version key: every cached page lives under the current *generation*, a number
-that any save or delete of what public pages show replaces (signals below, and `invalidate()`
-for bulk writes that send none). A publish, an approval or a take-down therefore shows at once,
-on every page that showed the person. A statement scheduled for later appears by itself: no
-page is kept past the next scheduled publication time, which is recomputed at every write.
+that any save or delete of what public pages show replaces (signals on the models the apps name
+with `invalidate_on_change()`, and `invalidate()` for bulk writes that send none). A publish, an
+approval or a take-down therefore shows at once, on every page that showed the person. A
+statement scheduled for later appears by itself: no page is kept past the next scheduled
+publication time (the apps say how to find it with `expire_at()`), recomputed at every write.
 
 Every public page also answers conditional GETs: an ETag (a hash of the body) and Last-Modified
 (when the page was rendered), so feed readers and API clients get 304 Not Modified.
@@ -27,7 +28,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
@@ -37,42 +38,39 @@ GENERATION_KEY = "pages:generation"
 UNKNOWN_DUE_SECONDS = 10
 UNKNOWN = "unknown"
 
-# Public pages cached whole: URL names as `namespace:name`.
-CACHED_VIEWS = {
-    "home",
-    "about",
-    "members:directory",
-    "members:organization-detail",
-    "statements:list",
-    "statements:detail",
-    "statements:feed",
-    "campaigns:detail",
-    "members-api:list",
-    "members-api:detail",
-    "members-api:schema",
-    "statements-api:list",
-    "statements-api:detail",
-    "sitemap",
-    "robots-txt",
-}
-# Of these, the ones that answer conditional GETs (every cached page does when served from the
-# cache; these also when the page cache is off).
-CONDITIONAL_VIEWS = CACHED_VIEWS
+# ---------------------------------------------------------------------------------------------
+# What the apps register (in their AppConfig.ready()): this module imports no app
+# ---------------------------------------------------------------------------------------------
 
-# Models whose rows public pages show. Any save or delete starts a new generation.
-PUBLIC_MODELS = [
-    "members.Organization",
-    "members.Supporter",
-    "statements.Campaign",
-    "statements.Milestone",
-    "statements.Topic",
-    "statements.Statement",
-    "statements.Signature",
-    "statements.Attachment",
-    "statements.PressContact",
-    "icnk.SiteSettings",
-]
-PUBLIC_APPS = {"members", "statements"}
+CACHED_VIEWS = set()  # URL names as `namespace:name`
+_due_sources = []
+
+
+def cache_view(view_name):
+    """Keep the public page with this URL name (`namespace:name`) whole for anonymous readers."""
+    CACHED_VIEWS.add(view_name)
+
+
+def invalidate_on_change(*models):
+    """Start a new generation whenever a row of these models (shown on public pages) is saved
+    or deleted, or one of their many-to-many relations changes."""
+    for model in models:
+        label = model._meta.label
+        post_save.connect(_invalidate_on_change, sender=model, dispatch_uid=f"pages-save-{label}")
+        post_delete.connect(
+            _invalidate_on_change, sender=model, dispatch_uid=f"pages-delete-{label}"
+        )
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                _invalidate_on_m2m, sender=through, dispatch_uid=f"pages-m2m-{through._meta.label}"
+            )
+
+
+def expire_at(next_due):
+    """Keep no page past the time `next_due()` returns (an aware datetime, or None): when
+    something scheduled for later becomes public by itself."""
+    _due_sources.append(next_due)
 
 
 def page_cache_seconds():
@@ -85,16 +83,9 @@ def page_cache_seconds():
 
 
 def _next_due():
-    """When the next statement scheduled for later becomes public (epoch seconds), or None."""
-    from statements.models import Statement
-
-    due = (
-        Statement.objects.filter(status=Statement.Status.PUBLISHED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    return due.timestamp() if due else None
+    """When the next thing scheduled for later becomes public (epoch seconds), or None."""
+    due = [moment.timestamp() for source in _due_sources if (moment := source()) is not None]
+    return min(due, default=None)
 
 
 def _new_generation():
@@ -137,15 +128,8 @@ def _invalidate_on_change(sender, **kwargs):
 
 
 def _invalidate_on_m2m(sender, action, **kwargs):
-    # Statement topics; not a staff member's groups, which no public page shows.
-    if action.startswith("post_") and sender._meta.app_label in PUBLIC_APPS:
+    if action.startswith("post_"):
         invalidate()
-
-
-for _model in PUBLIC_MODELS:
-    post_save.connect(_invalidate_on_change, sender=_model, dispatch_uid=f"pages-save-{_model}")
-    post_delete.connect(_invalidate_on_change, sender=_model, dispatch_uid=f"pages-delete-{_model}")
-m2m_changed.connect(_invalidate_on_m2m, dispatch_uid="pages-m2m")
 
 
 # ---------------------------------------------------------------------------------------------

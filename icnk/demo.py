@@ -71,7 +71,7 @@ SITE = {
 }
 
 
-def load_site(stdout):
+def load(stdout):
     _obj, created = upsert(SiteSettings, {"pk": 1}, SITE)
     stdout.write(f"Site settings {'created' if created else 'up to date'}: {SITE['short_name']}")
 

@@ -131,7 +131,7 @@ def sweep_outbox():
     return count
 
 
-def schedule_sweep(*, after=datetime.timedelta(0)):
+def schedule_sweep(*, after=SWEEP_EVERY):
     from django_tasks_db.models import DBTaskResult
 
     if not DBTaskResult.objects.filter(task_path=sweep_outbox.module_path, status="READY").exists():

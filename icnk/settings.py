@@ -6,7 +6,6 @@ development only by those variables.
 """
 
 import datetime
-import sys
 from pathlib import Path
 
 import environ
@@ -19,26 +18,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-# pytest imports settings before any conftest can set variables, so the test run is detected
-# here and given the few defaults it needs (a throwaway key, fast hashing, plain HTTP).
-TESTING = "pytest" in sys.modules
-
 # ---------------------------------------------------------------------------------------------
 # Core
 # ---------------------------------------------------------------------------------------------
 
 DEBUG = env.bool("DEBUG", default=False)
 
-# Commands that never sign anything or serve anyone can run without one (a newcomer checking
-# migrations or compiling translations needs no secret).
-OFFLINE_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "help"}
-_offline = (
-    Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] and sys.argv[1] in OFFLINE_COMMANDS
-)
-
+# Development (DEBUG=1, as the Makefile sets for everything but `make serve`) runs without a
+# key of its own; the test settings (tests/settings.py) bring theirs.
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if DEBUG or TESTING or _offline:
+    if DEBUG:
         SECRET_KEY = "django-insecure-development-key-never-use-in-production"
     else:
         raise ImproperlyConfigured(
@@ -79,6 +69,9 @@ if env.bool("DEV_TOOLS", default=DEBUG):
     INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
+    # Cross-Origin-Resource-Policy and Permissions-Policy on every response, and a sandbox for
+    # uploads (icnk/headers.py). First, so that it also sees redirects and static files.
+    "icnk.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages whole for anonymous readers (icnk/cache.py): before sessions and languages,
@@ -201,6 +194,12 @@ MAIL_STALE_SECONDS = env.int("MAIL_STALE_SECONDS", default=300)
 # A durable queue in the database (django-tasks-db): no broker to run, and a task enqueued in
 # a transaction exists exactly when the data it is about does. `make worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
+# Periodic jobs: the worker calls each of these functions when it starts. Each queues its task
+# unless it is queued already, and every run of the task queues the next one.
+PERIODIC_TASKS = [
+    "icnk.mail.schedule_sweep",  # requeue stranded mail every few minutes
+    "members.tasks.schedule_purge",  # erase stale join requests daily
+]
 
 # ---------------------------------------------------------------------------------------------
 # Joining
@@ -258,9 +257,6 @@ def OTP_TOTP_ISSUER(device):  # noqa: N802  (django-otp calls it for the authent
     return totp_issuer(device)
 
 
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 # ---------------------------------------------------------------------------------------------
 # Languages and time
 # ---------------------------------------------------------------------------------------------
@@ -315,10 +311,8 @@ COUNTRIES_OVERRIDE = {
 # ---------------------------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-# While developing and testing, files are served from the app folders and static/ directly.
-STATIC_ROOT = (
-    None if DEBUG or TESTING else env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
-)
+# While developing, files are served from the app folders and static/ directly.
+STATIC_ROOT = None if DEBUG else env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -326,11 +320,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "icnk.storage.SafeFileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files in production; plain ones while developing and testing, so
-        # that neither needs collectstatic first.
+        # Hashed, compressed files in production; plain ones while developing, so that it needs
+        # no collectstatic first.
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -364,7 +358,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # HTTPS is assumed in production; `make serve` turns it off to run on plain http://127.0.0.1.
 # With these settings the site scores A+ on Mozilla's HTTP Observatory behind TLS.
-HTTPS = env.bool("HTTPS", default=not (DEBUG or TESTING))
+HTTPS = env.bool("HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 # A year of HSTS. includeSubDomains and preload can be turned off by a coalition whose other
 # subdomains are not on HTTPS yet.
@@ -413,10 +407,6 @@ SECURE_CSP = {
 }
 if HTTPS:
     SECURE_CSP["upgrade-insecure-requests"] = True
-
-# Cross-Origin-Resource-Policy and Permissions-Policy on every response, and a sandbox for
-# uploads (icnk/headers.py). First, so that it also sees redirects and static files.
-MIDDLEWARE.insert(0, "icnk.headers.SecurityHeadersMiddleware")
 
 # ---------------------------------------------------------------------------------------------
 # Logging

@@ -14,18 +14,10 @@ logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
-    """The front page: each app adds its own section (member counts, statements, campaign)."""
+    """The front page. Each app renders its own section through its template tags (member
+    counts, latest statements, the featured campaign): see templates/icnk/home.html."""
 
     template_name = "icnk/home.html"
-
-    def get_context_data(self, **kwargs):
-        from members.views import home_context as members_home
-        from statements.views import home_context as statements_home
-
-        context = super().get_context_data(**kwargs)
-        context.update(members_home(self.request))
-        context.update(statements_home(self.request))
-        return context
 
 
 class AboutView(TemplateView):

@@ -69,8 +69,6 @@ class JoinFormBase(forms.ModelForm):
 
 
 class OrganizationJoinForm(JoinFormBase):
-    kind_value = JoinRequest.Kind.ORGANIZATION
-
     # A plain file field: the image is checked by clean_image, with messages a person
     # understands, rather than by ImageField's single "not a valid image".
     logo = forms.FileField(
@@ -138,8 +136,6 @@ class OrganizationJoinForm(JoinFormBase):
 
 
 class IndividualJoinForm(JoinFormBase):
-    kind_value = JoinRequest.Kind.INDIVIDUAL
-
     class Meta:
         model = JoinRequest
         fields = ["name", "display_name", "affiliation", "country", "email", "wants_listing"]

@@ -259,10 +259,6 @@ def member_counts():
     return counts.totals(), counts.regions()
 
 
-def member_totals():
-    return DirectoryCounts().totals()
-
-
 def page_number(value, num_pages):
     """The page asked for, kept between the first and the last (a bad value means the first)."""
     try:
@@ -331,9 +327,3 @@ def organization_detail(request, slug):
     )
     context = {"organization": organization, "statements": page.object_list, "page_obj": page}
     return render(request, "members/organization_detail.html", context)
-
-
-def home_context(request):
-    """What the home page shows of the members: the headline totals and counts by region."""
-    totals, regions = member_counts()
-    return {"member_totals": totals, "member_regions": regions}

@@ -5,3 +5,28 @@ from django.utils.translation import gettext_lazy as _
 class StatementsConfig(AppConfig):
     name = "statements"
     verbose_name = _("Statements and campaigns")
+
+    def ready(self):
+        from icnk import cache as page_cache
+        from statements.models import (
+            Attachment,
+            Campaign,
+            Milestone,
+            PressContact,
+            Signature,
+            Statement,
+            Topic,
+        )
+
+        # Public pages kept whole for anonymous readers, and what they show (icnk/cache.py).
+        page_cache.cache_view("statements:list")
+        page_cache.cache_view("statements:detail")
+        page_cache.cache_view("statements:feed")
+        page_cache.cache_view("campaigns:detail")
+        page_cache.cache_view("statements-api:list")
+        page_cache.cache_view("statements-api:detail")
+        page_cache.invalidate_on_change(
+            Campaign, Milestone, Topic, Statement, Signature, Attachment, PressContact
+        )
+        # A statement scheduled for later appears on cached pages at its time.
+        page_cache.expire_at(Statement.objects.next_scheduled_at)

@@ -169,6 +169,11 @@ class StatementQuerySet(models.QuerySet):
         """Published and due: drafts and statements scheduled for later stay invisible."""
         return self.filter(status=Statement.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def next_scheduled_at(self):
+        """When the next statement scheduled for later becomes public, or None."""
+        scheduled = self.filter(status=Statement.Status.PUBLISHED, published_at__gt=timezone.now())
+        return scheduled.order_by("published_at").values_list("published_at", flat=True).first()
+
     def in_language(self, language):
         return self.filter(language=language)
 

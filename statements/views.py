@@ -23,20 +23,6 @@ from statements.models import Campaign, Statement
 from statements.templatetags.statements_tags import dateline
 
 OG_LOCALES = {"en": "en_GB", "ko": "ko_KR", "ja": "ja_JP"}
-HOME_LATEST = 4
-
-
-def home_context(request):
-    """The home page's latest statements in the reader's language and the featured campaign."""
-    latest = list(
-        Statement.objects.published()
-        .in_language(current_language())
-        .for_listing()
-        .order_by("-published_at", "-pk")[:HOME_LATEST]
-    )
-    campaign = featured_campaign()  # cached, shared with the navigation
-    milestones = list(campaign.milestones.all()) if campaign else []
-    return {"latest_statements": latest, "home_campaign": campaign, "home_milestones": milestones}
 
 
 # ---------------------------------------------------------------------------------------------

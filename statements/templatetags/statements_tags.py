@@ -1,4 +1,5 @@
-"""Dates written the way each language writes them: "25 January 2013", "2013년 1월 25일"."""
+"""Dates written the way each language writes them ("25 January 2013", "2013년 1월 25일"), and
+the statements' sections on the home page."""
 
 import datetime
 
@@ -6,8 +7,11 @@ from django import template
 from django.utils import dateformat, timezone, translation
 
 from icnk.i18n import current_language
+from statements.models import Statement
 
 register = template.Library()
+
+HOME_LATEST = 4
 
 LONG_DATE = {"en": "j F Y", "ko": "Y년 n월 j일", "ja": "Y年n月j日"}
 # How a dateline joins the place and the date in each language.
@@ -44,3 +48,26 @@ def dateline(statement):
 @register.simple_tag(name="dateline")
 def dateline_tag(statement):
     return dateline(statement)
+
+
+@register.inclusion_tag("statements/includes/_home_latest.html")
+def latest_statements():
+    """The home page's latest statements, in the reader's language."""
+    statements = (
+        Statement.objects.published()
+        .in_language(current_language())
+        .for_listing()
+        .order_by("-published_at", "-pk")[:HOME_LATEST]
+    )
+    return {"latest_statements": list(statements)}
+
+
+@register.inclusion_tag("statements/includes/_home_campaign.html")
+def featured_campaign_teaser():
+    """The home page's featured campaign and its milestone timeline."""
+    # Here, not at the top: statements.views imports this module for its date formats.
+    from statements.views import featured_campaign
+
+    campaign = featured_campaign()  # cached, shared with the navigation
+    milestones = list(campaign.milestones.all()) if campaign else []
+    return {"home_campaign": campaign, "home_milestones": milestones}

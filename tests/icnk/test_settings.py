@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +22,17 @@ PRODUCTION_ENV = {
 
 
 def clean_environ():
-    """This process's environment without what the test run itself sets."""
-    test_only = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "CACHE_URL"}
+    """This process's environment without what the test run itself sets (tests/settings.py
+    sets the key and plain HTTP, pytest-django the settings module)."""
+    test_only = {
+        "DEBUG",
+        "SECRET_KEY",
+        "HTTPS",
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DJANGO_SETTINGS_MODULE",
+        "CACHE_URL",
+    }
     return {k: v for k, v in os.environ.items() if k not in test_only}
 
 
@@ -94,11 +104,11 @@ def test_debug_is_off_unless_set_and_then_a_secret_key_is_required():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-def test_checking_migrations_needs_no_secret_key_but_serving_does():
+def test_checking_migrations_in_development_needs_no_secret_key_but_serving_does():
     env = clean_environ()
     offline = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True,
+        cwd=BASE_DIR, env={**env, "DEBUG": "1"}, capture_output=True, text=True,
     )  # fmt: skip
     assert offline.returncode == 0, offline.stderr
     assert "No changes detected" in offline.stdout
@@ -111,6 +121,39 @@ def test_checking_migrations_needs_no_secret_key_but_serving_does():
     )
     assert serving.returncode != 0
     assert "SECRET_KEY must be set" in serving.stderr
+
+
+READ_PROTECTIONS = """
+import django, json
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    "hasher": s.PASSWORD_HASHERS[0],
+    "static": s.STORAGES["staticfiles"]["BACKEND"],
+    "static_root": str(s.STATIC_ROOT),
+    "https_redirect": s.SECURE_SSL_REDIRECT,
+    "secure_cookies": s.SESSION_COOKIE_SECURE,
+    "middleware": s.MIDDLEWARE,
+}))
+"""
+
+
+@pytest.mark.parametrize("prelude", ["", "import pytest\n"])
+def test_production_settings_are_the_same_whoever_runs_them(prelude):
+    """Nothing in the settings looks at which program loaded them (a test runner, a command):
+    production keeps its hasher, hashed static files and HTTPS even with pytest imported."""
+    result = run_python(prelude + READ_PROTECTIONS, **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["hasher"] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert values["static_root"] == str(BASE_DIR / "staticfiles")
+    assert values["https_redirect"] is True
+    assert values["secure_cookies"] is True
+    # The list a reader sees at the top of icnk/settings.py is the one that runs.
+    source = (BASE_DIR / "icnk" / "settings.py").read_text()
+    written = source.split("MIDDLEWARE = [", 1)[1].split("]", 1)[0]
+    assert values["middleware"] == re.findall(r'^    "([\w.]+)",$', written, re.MULTILINE)
 
 
 @pytest.mark.parametrize("extra", [{}, {"CACHE_URL": "redis://127.0.0.1:6379/1"}])

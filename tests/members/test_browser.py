@@ -8,10 +8,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_reader_filters_by_country_and_opens_an_organization(live_server, page, artifacts_dir):
     from io import StringIO
 
-    from icnk.demo import load_site
+    from icnk import demo as site_demo
     from members import demo
 
-    load_site(StringIO())
+    site_demo.load(StringIO())
     demo.load(StringIO())
 
     page.goto(f"{live_server.url}/en/members/")

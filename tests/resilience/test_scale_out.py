@@ -56,6 +56,9 @@ def two_servers(tmp_path, settings):
     db = connection.settings_dict
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        # Production's settings, not the test run's (tests/settings.py serves static files
+        # unhashed, with no STATIC_ROOT to collect them into).
+        "DJANGO_SETTINGS_MODULE": "icnk.settings",
         "DEBUG": "0",
         "SECRET_KEY": "scale-out-test-" + "k" * 40,
         "HTTPS": "off",

@@ -1,8 +1,10 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-
-from icnk import demo as site_demo
+from django.utils.module_loading import module_has_submodule
 
 
 class Command(BaseCommand):
@@ -24,21 +26,15 @@ class Command(BaseCommand):
                 "DEBUG is off, so this may be a production database. "
                 "Run with --force if you really want demo data here."
             )
-        loaders = [site_demo.load_site]
-        for module in self._app_loaders():
-            loaders.append(module.load)
         with transaction.atomic():
-            for load in loaders:
+            for load in demo_loaders():
                 load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo coalition loaded."))
 
-    def _app_loaders(self):
-        from importlib import import_module
 
-        modules = []
-        for app in ("members", "statements"):
-            try:
-                modules.append(import_module(f"{app}.demo"))
-            except ModuleNotFoundError:
-                continue
-        return modules
+def demo_loaders():
+    """`demo.load` of every installed app that has a demo module, in INSTALLED_APPS order (the
+    site's details, then the members, then the statements they sign)."""
+    for app_config in apps.get_app_configs():
+        if module_has_submodule(app_config.module, "demo"):
+            yield import_module(f"{app_config.name}.demo").load

@@ -1,12 +1,13 @@
 import logging
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import InterfaceError, OperationalError, connections
+from django.utils.module_loading import import_string
 
-from icnk.mail import SWEEP_EVERY, requeue_stranded_mail, schedule_sweep
-from members.tasks import schedule_purge
+from icnk.mail import requeue_stranded_mail
 
 logger = logging.getLogger("icnk.worker")
 
@@ -14,8 +15,9 @@ logger = logging.getLogger("icnk.worker")
 class Command(BaseCommand):
     help = (
         "Run the background worker: sends queued mail (retrying while the mail server is down) "
-        "and runs the daily purge of stale join requests. Stop it with Ctrl-C or SIGTERM; a "
-        "task interrupted mid-way is picked up again. A database that goes away (a restart) "
+        "and runs the periodic jobs in settings.PERIODIC_TASKS (the mail sweep, the daily purge "
+        "of stale join requests). Stop it with Ctrl-C or SIGTERM; a task interrupted mid-way "
+        "is picked up again. A database that goes away (a restart) "
         "pauses the worker until it is back, instead of ending it."
     )
 
@@ -40,8 +42,8 @@ class Command(BaseCommand):
     def _run(self, *, batch, interval, verbosity):
         # Whatever a killed worker left half-done is queued again before anything else.
         requeue_stranded_mail()
-        schedule_sweep(after=SWEEP_EVERY)
-        schedule_purge()
+        for schedule in settings.PERIODIC_TASKS:
+            import_string(schedule)()
         call_command(
             "db_worker",
             queue_name="*",
