@@ -14,6 +14,7 @@
 import base64
 import io
 import logging
+import re
 import time
 
 import django_otp
@@ -24,6 +25,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import redirect, render
@@ -81,6 +83,54 @@ def qr_data_url(text):
     out = io.BytesIO()
     qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).save(out)
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+# Words of the coalition's name too common in English to refuse on their own.
+_FUNCTION_WORDS = {"about", "against", "among", "between", "their", "there", "through", "under"}
+
+
+def _letters(text):
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+class CoalitionWordsValidator:
+    """Refuses passwords that contain the coalition's name, acronym or cause words.
+
+    They are the first guesses of anyone attacking this coalition. The words come from the site
+    settings (the acronym, each full name, and the English name's words of five letters or
+    more) and from PASSWORD_FORBIDDEN_WORDS; case, spaces and punctuation are ignored.
+    """
+
+    def __init__(self, words=()):
+        self.words = list(words)
+
+    def forbidden(self):
+        from icnk.models import SiteSettings
+
+        site = SiteSettings.load()
+        words = [site.short_name, site.name_en, site.name_ko, site.name_ja, *self.words]
+        words += [
+            word
+            for word in re.findall(r"\w+", site.name_en)
+            if len(word) >= 5 and word.casefold() not in _FUNCTION_WORDS
+        ]
+        return sorted({_letters(word) for word in words if len(_letters(word or "")) >= 3})
+
+    def validate(self, password, user=None):
+        letters = _letters(password)
+        for word in self.forbidden():
+            if word in letters:
+                raise ValidationError(
+                    _(
+                        "This password contains “%(word)s”: passwords may not contain the "
+                        "coalition's name, acronym or cause, which an attacker tries first."
+                    ),
+                    code="password_coalition_word",
+                    params={"word": word},
+                )
+
+    def get_help_text(self):
+        return _("Your password can't contain the coalition's name, acronym or cause.")
 
 
 def address_failures(ip):

@@ -219,11 +219,24 @@ for _proxy in TRUSTED_PROXIES:
         raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
 
 # ---------------------------------------------------------------------------------------------
+# Spreadsheets and backups
+# ---------------------------------------------------------------------------------------------
+
+# django-import-export: no exported cell is a live formula. Our resources escape every cell
+# themselves (icnk/spreadsheets.py, which keeps the value); this covers any other resource.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# `make backup` encrypts the archive with this Fernet key when set (icnk/backup.py); keep the
+# key apart from the backups. Generate one with: manage.py backup --new-key
+BACKUP_ENCRYPTION_KEY = env("BACKUP_ENCRYPTION_KEY", default="")
+
+# ---------------------------------------------------------------------------------------------
 # Passwords and authentication
 # ---------------------------------------------------------------------------------------------
 
 # OWASP ASVS 5: at least 12 characters, no upper limit below 64 (Django sets none), checked
-# against common passwords and the user's own details, and no composition rules.
+# against common passwords, the user's own details and the coalition's own words (ASVS 6.2.11),
+# and no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -231,6 +244,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Nor the coalition's name, acronym or cause: the first words an attacker tries.
+    {
+        "NAME": "icnk.security.CoalitionWordsValidator",
+        "OPTIONS": {"words": env.list("PASSWORD_FORBIDDEN_WORDS", default=[])},
+    },
 ]
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked-out accounts and addresses before any password check.

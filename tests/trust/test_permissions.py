@@ -119,7 +119,7 @@ def urls(model, obj):
 def sign_in(client, role):
     if role == "editor":
         user = make_staff("eve-editor", EDITORS)
-        client.force_login(user)
+        login_with_two_factor(client, user)
     elif role == "administrator":
         user = make_staff("ada-administrator", ADMINISTRATORS)
         login_with_two_factor(client, user)
