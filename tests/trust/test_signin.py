@@ -347,3 +347,29 @@ def test_permission_refusals_are_logged(client, site_settings, caplog):
         response = client.get("/admin/auth/user/")
     assert response.status_code == 403
     assert "permission refused" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "ICNK-secretariat-2026",
+        "Stop-crimes-NOW-forever",
+        "north korea free 2026",
+        "북한반인도범죄철폐국제연대1234",
+    ],
+)
+def test_passwords_with_the_coalitions_name_or_cause_are_refused(site_settings, password):
+    from django.contrib.auth.models import User
+
+    with pytest.raises(ValidationError, match="coalition's name, acronym or cause"):
+        validate_password(password, User(username="editor"))
+
+
+def test_configured_cause_words_are_refused_too(site_settings, settings):
+    from django.contrib.auth.models import User
+
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        {"NAME": "icnk.security.CoalitionWordsValidator", "OPTIONS": {"words": ["Kaesong"]}}
+    ]
+    with pytest.raises(ValidationError, match="kaesong"):
+        validate_password("remember-KAESONG-1953", User(username="editor"))
