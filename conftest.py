@@ -83,6 +83,24 @@ def login_with_two_factor(client, user):
     return device
 
 
+def authenticator(user):
+    """A confirmed authenticator app for a staff member (every staff account must have one)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+
+
+def totp_code(device):
+    """The code the authenticator app shows now."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
 def make_staff(username, group_name, *, password="a-long-test-password-1"):
     """A staff account in one of the two secretariat roles."""
     from django.contrib.auth.models import Group, User

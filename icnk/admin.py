@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icnk.audit import HistoryAdmin
 from icnk.models import SiteSettings
+from icnk.security import is_administrator
 
 
 class DefaultStatusFilter(admin.SimpleListFilter):
@@ -46,6 +47,15 @@ class SiteSettingsAdmin(HistoryAdmin):
         (_("Contact"), {"fields": ["contact_email"]}),
     ]
     list_display = ["name_en", "short_name", "contact_email", "updated_at"]
+    # Where the public writes to, and where join notices go by default: changing it could
+    # redirect people's messages, so only administrators may (editors see it read-only).
+    administrator_only_fields = ["contact_email"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not is_administrator(request.user):
+            readonly += self.administrator_only_fields
+        return readonly
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not SiteSettings.objects.exists()

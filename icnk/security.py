@@ -1,7 +1,11 @@
 """Staff sign-in: two-factor authentication, session timeouts, and a record of what happened.
 
-- Administrators must confirm every sign-in with a TOTP code (or a single-use recovery code);
-  editors are offered the same and, once they set it up, are held to it.
+- Every staff account, editors included, confirms every sign-in with a TOTP code (or a
+  single-use recovery code) before any admin page (ASVS 6.3.3): an editor can un-hide people.
+  The need is read from the account on every request, never remembered in the session.
+- Only the sign-in, sign-out and two-factor pages are open before that, named exactly.
+- Five failed sign-ins lock an account from that client address (django-axes); an address
+  that fails across accounts is stopped after SIGN_IN_ADDRESS_FAILURE_LIMIT failures.
 - A staff session ends after STAFF_IDLE_TIMEOUT without a request and STAFF_ABSOLUTE_TIMEOUT
   after sign-in, whatever the activity.
 - Sign-ins, failed sign-ins and refused admin pages are logged without passwords or tokens.
@@ -10,6 +14,7 @@
 import base64
 import io
 import logging
+import re
 import time
 
 import django_otp
@@ -20,10 +25,12 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.functional import cached_property
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -37,8 +44,9 @@ logger = logging.getLogger("icnk.security")
 
 SESSION_AUTH_AT = "staff_auth_at"
 SESSION_SEEN_AT = "staff_seen_at"
-SESSION_NEEDS_2FA = "staff_needs_2fa"
 RECOVERY_CODES = 10
+# Admin pages a staff member may open before the second factor, by URL name.
+TWO_FACTOR_EXEMPT_URL_NAMES = frozenset({"two-factor", "admin:login", "admin:logout"})
 
 
 def is_administrator(user):
@@ -46,8 +54,8 @@ def is_administrator(user):
 
 
 def needs_two_factor(user):
-    """Administrators always; anyone else who has set up a device."""
-    return is_administrator(user) or django_otp.user_has_device(user)
+    """Every staff account: editors can un-hide people and change the coalition's details."""
+    return user.is_staff
 
 
 def totp_issuer(device=None):
@@ -77,6 +85,85 @@ def qr_data_url(text):
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
 
 
+# Words of the coalition's name too common in English to refuse on their own.
+_FUNCTION_WORDS = {"about", "against", "among", "between", "their", "there", "through", "under"}
+
+
+def _letters(text):
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+class CoalitionWordsValidator:
+    """Refuses passwords that contain the coalition's name, acronym or cause words.
+
+    They are the first guesses of anyone attacking this coalition. The words come from the site
+    settings (the acronym, each full name, and the English name's words of five letters or
+    more) and from PASSWORD_FORBIDDEN_WORDS; case, spaces and punctuation are ignored.
+    """
+
+    def __init__(self, words=()):
+        self.words = list(words)
+
+    def forbidden(self):
+        from icnk.models import SiteSettings
+
+        site = SiteSettings.load()
+        words = [site.short_name, site.name_en, site.name_ko, site.name_ja, *self.words]
+        words += [
+            word
+            for word in re.findall(r"\w+", site.name_en)
+            if len(word) >= 5 and word.casefold() not in _FUNCTION_WORDS
+        ]
+        return sorted({_letters(word) for word in words if len(_letters(word or "")) >= 3})
+
+    def validate(self, password, user=None):
+        letters = _letters(password)
+        for word in self.forbidden():
+            if word in letters:
+                raise ValidationError(
+                    _(
+                        "This password contains “%(word)s”: passwords may not contain the "
+                        "coalition's name, acronym or cause, which an attacker tries first."
+                    ),
+                    code="password_coalition_word",
+                    params={"word": word},
+                )
+
+    def get_help_text(self):
+        return _("Your password can't contain the coalition's name, acronym or cause.")
+
+
+def address_failures(ip):
+    """Failed sign-ins from one client address across every account, within the cool-off."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return (
+        AccessAttempt.objects.filter(ip_address=ip, attempt_time__gte=since).aggregate(
+            failures=Sum("failures_since_start")
+        )["failures"]
+        or 0
+    )
+
+
+def address_lockout_response(request):
+    """The lockout page for an address that failed too often across accounts, or None.
+
+    django-axes locks an account only from the address that failed (so an attacker cannot lock
+    the secretariat out); this stops one address from guessing across many accounts.
+    """
+    ip = client_ip(request)
+    if address_failures(ip) < settings.SIGN_IN_ADDRESS_FAILURE_LIMIT:
+        return None
+    logger.warning("sign-in refused: too many failures across accounts from ip=%s", ip)
+    return render(
+        request,
+        settings.AXES_LOCKOUT_TEMPLATE,
+        {"cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)},
+        status=429,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Middleware
 # ---------------------------------------------------------------------------------------------
@@ -90,6 +177,10 @@ class StaffSessionMiddleware:
         self.admin_prefix = "/" + settings.ADMIN_URL
 
     def __call__(self, request):
+        if request.method == "POST" and self._url_name(request) == "admin:login":
+            refused = address_lockout_response(request)
+            if refused is not None:
+                return refused
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_staff:
             response = self._check(request, user)
@@ -123,26 +214,21 @@ class StaffSessionMiddleware:
             session[SESSION_SEEN_AT] = now  # written at most twice a minute
         if (
             request.path.startswith(self.admin_prefix)
+            and needs_two_factor(user)
             and not request.user.is_verified()
-            and not self._exempt(request.path)
-            and self._needs_two_factor(request, user)
+            and self._url_name(request) not in TWO_FACTOR_EXEMPT_URL_NAMES
         ):
             return redirect(f"{reverse('two-factor')}?next={request.get_full_path()}")
         return None
 
-    def _needs_two_factor(self, request, user):
-        # Decided once per session (at most two queries), not on every admin page.
-        if SESSION_NEEDS_2FA not in request.session:
-            request.session[SESSION_NEEDS_2FA] = needs_two_factor(user)
-        return request.session[SESSION_NEEDS_2FA]
-
-    @cached_property
-    def _exempt_paths(self):
-        # Resolved once: the URLconf does not change while the process runs.
-        return (reverse("two-factor"), reverse("admin:logout"), reverse("admin:login"))
-
-    def _exempt(self, path):
-        return path.startswith(self._exempt_paths) or path.endswith("/jsi18n/")
+    def _url_name(self, request):
+        """The URL name the path resolves to ("admin:login"), or None; a path is not a name."""
+        if not request.path.startswith(self.admin_prefix):
+            return None
+        try:
+            return resolve(request.path_info).view_name
+        except Resolver404:
+            return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,7 +304,6 @@ def two_factor(request):
             "otpauth_url": device.config_url,
             "qr_url": qr_data_url(device.config_url),
             "secret": _b32(device),
-            "required": is_administrator(user),
             "title": _("Set up two-factor authentication"),
         },
     )

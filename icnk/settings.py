@@ -6,6 +6,7 @@ development only by those variables.
 """
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -210,16 +211,35 @@ JOIN_RATE_LIMIT = env.int("JOIN_RATE_LIMIT", default=5)  # submissions per clien
 JOIN_RATE_WINDOW_SECONDS = env.int("JOIN_RATE_WINDOW_SECONDS", default=60 * 60)
 # Personal data of rejected or never-verified requests is erased after this many days.
 JOIN_REQUEST_RETENTION_DAYS = env.int("JOIN_REQUEST_RETENTION_DAYS", default=30)
-# Number of trusted reverse proxies in front of the app; the client address is read from
-# X-Forwarded-For only when this is above zero, so it cannot be spoofed without one.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Addresses or networks of our own reverse proxies ("127.0.0.1", "10.0.0.0/8"). X-Forwarded-For
+# is read only from a peer in this list (icnk/net.py), so a client that reaches the app server
+# directly cannot choose its own address. Empty (the default): the header is never read.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
+
+# ---------------------------------------------------------------------------------------------
+# Spreadsheets and backups
+# ---------------------------------------------------------------------------------------------
+
+# django-import-export: no exported cell is a live formula. Our resources escape every cell
+# themselves (icnk/spreadsheets.py, which keeps the value); this covers any other resource.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# `make backup` encrypts the archive with this Fernet key when set (icnk/backup.py); keep the
+# key apart from the backups. Generate one with: manage.py backup --new-key
+BACKUP_ENCRYPTION_KEY = env("BACKUP_ENCRYPTION_KEY", default="")
 
 # ---------------------------------------------------------------------------------------------
 # Passwords and authentication
 # ---------------------------------------------------------------------------------------------
 
 # OWASP ASVS 5: at least 12 characters, no upper limit below 64 (Django sets none), checked
-# against common passwords and the user's own details, and no composition rules.
+# against common passwords, the user's own details and the coalition's own words (ASVS 6.2.11),
+# and no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -227,6 +247,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Nor the coalition's name, acronym or cause: the first words an attacker tries.
+    {
+        "NAME": "icnk.security.CoalitionWordsValidator",
+        "OPTIONS": {"words": env.list("PASSWORD_FORBIDDEN_WORDS", default=[])},
+    },
 ]
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked-out accounts and addresses before any password check.
@@ -234,11 +259,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Lockout (django-axes): 5 failures lock the account, and separately the client address, for
-# 15 minutes; an administrator can unlock earlier in the admin (Access attempts).
+# Lockout (django-axes): 5 failures lock an account *from that client address* for 15
+# minutes, so an attacker elsewhere cannot lock the secretariat out (it signs in from its own
+# address). A client address that fails across accounts is stopped after
+# SIGN_IN_ADDRESS_FAILURE_LIMIT failures in the same 15 minutes (icnk/security.py). Either lock
+# is lifted early by deleting its Access attempts in the admin or `manage.py axes_reset_ip`.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "icnk.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"

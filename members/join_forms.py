@@ -10,11 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from icnk.images import clean_image
+from icnk.spreadsheets import looks_like_formula
 from members.models import JoinRequest, OrganizationKind
 
 HONEYPOT_FIELD = "fax_number"
 # The start of an HTML tag or comment: "<b", "</", "<!". A lone "<" as in "<3" is fine.
 MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
+# Fields where a leading "+" (a phone number) or such is normal; every other text field
+# refuses a start that a spreadsheet would run as a formula.
+FORMULA_ALLOWED = {"phone", "email", "website"}
 
 
 class JoinFormBase(forms.ModelForm):
@@ -55,6 +59,16 @@ class JoinFormBase(forms.ModelForm):
                     forms.ValidationError(
                         _("Please write plain text: HTML tags such as <script> are not allowed."),
                         code="markup",
+                    ),
+                )
+            elif name not in FORMULA_ALLOWED and looks_like_formula(value):
+                # No name or description starts this way, and in the secretariat's
+                # spreadsheet it would run as a formula.
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("Please start with a letter or a digit, not with =, +, - or @."),
+                        code="formula",
                     ),
                 )
         if self.data.get(HONEYPOT_FIELD):

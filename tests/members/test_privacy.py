@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from conftest import login_with_two_factor
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import Listing, MemberStatus, Organization, Supporter
 from members.models import Visibility as V
@@ -204,7 +205,7 @@ def test_an_administrator_takes_a_person_down_everywhere_at_once(client, members
 def test_an_editor_cannot_take_anyone_down(client, members):
     editor = User.objects.create_user("editor", password="pw", is_staff=True)
     editor.groups.add(Group.objects.get(name=EDITORS))
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     changelist = client.get(reverse("admin:members_supporter_changelist"))
     assert changelist.status_code == 200
     assert "take_down" not in changelist.text

@@ -76,14 +76,15 @@ def test_join_requests_are_accepted_with_the_cache_down(client, demo, cache_down
 
 @pytest.mark.django_db
 def test_staff_can_sign_in_with_the_cache_down(client, demo, cache_down):
-    from conftest import make_staff
+    from conftest import authenticator, make_staff, totp_code
     from icnk.roles import EDITORS
 
-    make_staff("editor", EDITORS)
+    device = authenticator(make_staff("editor", EDITORS))
     response = client.post(
         "/admin/login/", {"username": "editor", "password": "a-long-test-password-1"}
     )
     assert response.status_code == 302
+    assert client.post("/admin/two-factor/", {"code": totp_code(device)}).status_code == 302
     assert client.get("/admin/").status_code == 200
 
 

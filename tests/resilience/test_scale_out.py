@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
 
-from conftest import make_staff
+from conftest import authenticator, make_staff, totp_code
 from icnk.roles import EDITORS
 from statements.models import Statement
 
@@ -146,6 +146,7 @@ def test_two_app_servers_share_publishing_rate_limits_and_staff_sessions(two_ser
     # The servers run with production hashers (the test run uses a fast one).
     editor.password = PBKDF2PasswordHasher().encode("a-long-test-password-1", "scaleoutsalt")
     editor.save()
+    device = authenticator(editor)
     draft = Statement.objects.create(
         title="Scale-out check statement", slug="scale-out-check", language="en",
         body="Published through one server, read through the other.",
@@ -163,6 +164,12 @@ def test_two_app_servers_share_publishing_rate_limits_and_staff_sessions(two_ser
         staff, f"{a}/admin/login/",
         {"username": "editor", "password": "a-long-test-password-1", "next": "/admin/",
          "csrfmiddlewaretoken": csrf(jar)},
+    )  # fmt: skip
+    assert status == 302
+    fetch(staff, f"{a}/admin/two-factor/")
+    status, _ = fetch(
+        staff, f"{a}/admin/two-factor/",
+        {"code": totp_code(device), "next": "/admin/", "csrfmiddlewaretoken": csrf(jar)},
     )  # fmt: skip
     assert status == 302
     status, html = fetch(staff, f"{b}/admin/")

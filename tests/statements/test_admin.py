@@ -16,7 +16,7 @@ CHANGELIST = "/admin/statements/statement/"
 
 
 def test_editors_create_and_publish_but_cannot_delete(client, editor, statement):
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     assert client.get(f"{CHANGELIST}add/").status_code == 200
     assert client.get(f"{CHANGELIST}{statement.pk}/change/").status_code == 200
     assert client.get(f"{CHANGELIST}{statement.pk}/delete/").status_code == 403
@@ -36,13 +36,13 @@ def test_staff_without_a_role_cannot_see_statements(client, django_user_model, s
     user = django_user_model.objects.create_user(
         "nobody", password="x-long-password", is_staff=True
     )
-    client.force_login(user)
+    login_with_two_factor(client, user)
     assert client.get(CHANGELIST).status_code == 403
     assert client.get(f"{CHANGELIST}{statement.pk}/preview/").status_code == 403
 
 
 def test_editor_writes_a_statement_and_it_stays_a_draft(client, editor):
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     response = client.post(
         f"{CHANGELIST}add/",
         {
@@ -64,7 +64,7 @@ def test_editor_writes_a_statement_and_it_stays_a_draft(client, editor):
 
 def test_publish_and_unpublish_actions(client, editor, make_statement):
     draft = make_statement(status=Statement.Status.DRAFT, published_at=None, slug="d")
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.is_public
@@ -79,7 +79,7 @@ def test_publishing_keeps_a_future_time_so_the_statement_is_scheduled(
 ):
     later = timezone.now() + datetime.timedelta(days=3)
     draft = make_statement(status=Statement.Status.DRAFT, published_at=later, slug="later")
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.is_scheduled
@@ -93,7 +93,7 @@ def test_staff_preview_shows_a_draft_as_the_public_would_and_is_never_cached(
     draft = make_statement(
         title="Draft under review", status=Statement.Status.DRAFT, language="ja", dateline="東京"
     )
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     response = client.get(f"{CHANGELIST}{draft.pk}/preview/")
     assert response.status_code == 200
     directives = {d.strip() for d in response["Cache-Control"].split(",")}
@@ -108,7 +108,7 @@ def test_staff_preview_shows_a_draft_as_the_public_would_and_is_never_cached(
 def test_versions_are_listed_with_add_a_translation_links_and_outdated_marks(
     client, editor, statement, translations
 ):
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     html = client.get(f"{CHANGELIST}{translations['ko'].pk}/change/").content.decode()
     assert translations["ja"].title in html
     assert "older than its original" not in html
@@ -123,7 +123,7 @@ def test_versions_are_listed_with_add_a_translation_links_and_outdated_marks(
 def test_add_a_translation_prefills_from_the_original(client, editor, statement, campaign):
     statement.campaign = campaign
     statement.save()
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     html = client.get(f"{CHANGELIST}{statement.pk}/change/").content.decode()
     link = f"{CHANGELIST}add/?translation_of={statement.pk}&amp;language=ko"
     assert link in html
@@ -144,7 +144,7 @@ def test_add_all_active_members_adds_listed_and_counted_active_organizations(
         name="Gone", slug="gone", status=MemberStatus.LEFT, left_on=datetime.date(2012, 1, 1)
     )
     Signature.objects.create(statement=statement, organization=organization)
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     client.post(
         CHANGELIST, {"action": "add_all_active_members", "_selected_action": [statement.pk]}
     )
@@ -153,7 +153,7 @@ def test_add_all_active_members_adds_listed_and_counted_active_organizations(
 
 
 def test_campaign_admin_shows_milestones_inline(client, editor, campaign):
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     html = client.get(f"/admin/statements/campaign/{campaign.pk}/change/").content.decode()
     assert "European Parliament asks" in html
 
@@ -173,7 +173,7 @@ def _empty_inlines():
 
 
 def test_signatories_are_picked_with_autocomplete(client, editor, statement):
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     html = client.get(f"{CHANGELIST}{statement.pk}/change/").content.decode()
     assert 'name="signatures-__prefix__-organization"' in html
     assert html.count("admin-autocomplete") >= 2

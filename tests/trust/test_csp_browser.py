@@ -101,16 +101,19 @@ def test_no_public_page_in_any_language_trips_the_policy_or_calls_another_host(
 def test_the_admin_trips_no_policy_from_sign_in_to_the_editing_pages(
     live_server, demo, watched, artifacts_dir
 ):
-    from conftest import make_staff
+    from conftest import authenticator, make_staff, totp_code
     from icnk.roles import EDITORS
     from members.models import Organization
     from statements.models import Statement
 
-    make_staff("eve", EDITORS, password="a-long-test-password-1")
+    device = authenticator(make_staff("eve", EDITORS, password="a-long-test-password-1"))
     admin = f"{live_server.url}/admin/"
     assert visit(watched, f"{admin}login/") == []
     watched.fill("#id_username", "eve")
     watched.fill("#id_password", "a-long-test-password-1")
+    watched.get_by_role("button").last.click()
+    watched.wait_for_url(f"{admin}two-factor/?next=/admin/")
+    watched.fill("#id_code", totp_code(device))
     watched.get_by_role("button").last.click()
     watched.wait_for_url(admin)
 

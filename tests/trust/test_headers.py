@@ -395,7 +395,7 @@ def test_statement_preview_is_never_stored_by_any_cache(client, demo, status):
         status=Statement.Status.DRAFT if status == "draft" else Statement.Status.PUBLISHED,
         published_at=timezone.now() + datetime.timedelta(days=2),
     )
-    client.force_login(make_staff("eve", EDITORS))
+    login_with_two_factor(client, make_staff("eve", EDITORS))
     response = client.get(f"/{settings.ADMIN_URL}statements/statement/{statement.pk}/preview/")
     assert response.status_code == 200
     assert "Embargoed statement" in response.content.decode()
@@ -407,7 +407,7 @@ def test_statement_preview_is_never_stored_by_any_cache(client, demo, status):
 
 
 def test_admin_pages_and_join_pages_are_never_stored_by_any_cache(client, demo):
-    client.force_login(make_staff("eve", EDITORS))
+    login_with_two_factor(client, make_staff("eve", EDITORS))
     for url in [
         f"/{settings.ADMIN_URL}",
         f"/{settings.ADMIN_URL}members/joinrequest/",

@@ -119,7 +119,7 @@ def urls(model, obj):
 def sign_in(client, role):
     if role == "editor":
         user = make_staff("eve-editor", EDITORS)
-        client.force_login(user)
+        login_with_two_factor(client, user)
     elif role == "administrator":
         user = make_staff("ada-administrator", ADMINISTRATORS)
         login_with_two_factor(client, user)
@@ -251,3 +251,32 @@ def test_an_administrator_takes_a_person_down_from_the_changelist(client, demo):
 
 def test_admin_login_address_comes_from_settings():
     assert reverse("admin:login") == f"/{settings.ADMIN_URL}login/"
+
+
+def test_only_administrators_change_the_coalitions_contact_address(client, demo):
+    from icnk.models import SiteSettings
+
+    site = SiteSettings.objects.get()
+    url = reverse("admin:icnk_sitesettings_change", args=[site.pk])
+    form = {
+        field.name: getattr(site, field.name) or ""
+        for field in SiteSettings._meta.fields
+        if field.name not in ("id", "updated_at")
+    }
+    form["founded_on"] = site.founded_on.isoformat() if site.founded_on else ""
+    hijacked = {**form, "contact_email": "attacker@evil.example", "short_name": "ICNK-2"}
+
+    sign_in(client, "editor")
+    page = client.get(url).content.decode()
+    assert site.contact_email in page and 'name="contact_email"' not in page
+    assert client.post(url, hijacked).status_code == 302
+    site.refresh_from_db()
+    assert site.short_name == "ICNK-2"  # the rest of the record stays the editors'
+    assert site.contact_email != "attacker@evil.example"
+
+    client.logout()
+    sign_in(client, "administrator")
+    assert 'name="contact_email"' in client.get(url).content.decode()
+    assert client.post(url, {**form, "contact_email": "new@icnk.example.org"}).status_code == 302
+    site.refresh_from_db()
+    assert site.contact_email == "new@icnk.example.org"

@@ -303,7 +303,7 @@ def test_only_administrators_are_offered_export_and_erase(
     client, person, organization, administrator, changelist
 ):
     editor = make_staff("editor", EDITORS)
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     page = client.get(reverse(changelist))
     assert page.status_code == 200
     assert "export_personal_data" not in page.text
@@ -317,7 +317,7 @@ def test_only_administrators_are_offered_export_and_erase(
 
 
 def test_an_editor_posting_the_actions_gets_nothing_and_erases_nothing(client, person):
-    client.force_login(make_staff("editor", EDITORS))
+    login_with_two_factor(client, make_staff("editor", EDITORS))
     changelist = reverse("admin:members_supporter_changelist")
     for action in ["export_personal_data", "erase_personal_data"]:
         response = client.post(

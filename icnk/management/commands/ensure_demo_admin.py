@@ -13,7 +13,7 @@ from icnk.roles import ADMINISTRATORS, EDITORS
 class Command(BaseCommand):
     help = (
         "Create or reset the two local demo accounts and print their logins (DEBUG only): "
-        "an editor, and an administrator with its two-factor secret as an otpauth:// URI."
+        "an editor and an administrator, each with its two-factor secret as an otpauth:// URI."
     )
 
     def add_arguments(self, parser):
@@ -32,22 +32,28 @@ class Command(BaseCommand):
         admin_url = f"http://127.0.0.1:{port}/{settings.ADMIN_URL}"
 
         editor_password = password or secrets.token_urlsafe(12)
-        self._account(editor, editor_password, EDITORS, superuser=False)
+        editor_user = self._account(editor, editor_password, EDITORS, superuser=False)
         admin_password = password or secrets.token_urlsafe(12)
         admin_user = self._account(username, admin_password, ADMINISTRATORS, superuser=True)
-        # Administrators must use two-factor: give the demo one a fresh authenticator secret.
-        TOTPDevice.objects.filter(user=admin_user).delete()
-        device = TOTPDevice.objects.create(user=admin_user, name="demo authenticator")
+        # Every staff account must use two-factor: give each a fresh authenticator secret.
+        editor_device = self._authenticator(editor_user)
+        admin_device = self._authenticator(admin_user)
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n  Admin: {admin_url}\n"
                 f"    editor         username: {editor:<8} password: {editor_password}\n"
+                f"      two-factor secret (add it to an authenticator app):\n"
+                f"      {editor_device.config_url}\n"
                 f"    administrator  username: {username:<8} password: {admin_password}\n"
                 f"      two-factor secret (add it to an authenticator app):\n"
-                f"      {device.config_url}\n"
+                f"      {admin_device.config_url}\n"
             )
         )
+
+    def _authenticator(self, user):
+        TOTPDevice.objects.filter(user=user).delete()
+        return TOTPDevice.objects.create(user=user, name="demo authenticator")
 
     def _account(self, username, password, group_name, *, superuser):
         User = get_user_model()
