@@ -16,7 +16,13 @@ from icnk.admin import DefaultStatusFilter
 from icnk.audit import HistoryAdmin
 from members import services
 from members.forms import OrganizationAdminForm
-from members.models import Listing, MemberStatus, Organization, Supporter
+from members.models import (
+    ORGANIZATION_CONTACT_FIELDS,
+    Listing,
+    MemberStatus,
+    Organization,
+    Supporter,
+)
 from members.personal_data_admin import PERSONAL_DATA_ACTIONS, PersonalDataAdminMixin
 from members.resources import OrganizationResource
 
@@ -75,7 +81,7 @@ class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelA
         ),
         (
             _("Private contact (staff only)"),
-            {"fields": ["contact_name", "contact_email", "contact_phone", "private_notes"]},
+            {"fields": ORGANIZATION_CONTACT_FIELDS},
         ),
         (_("Record"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]

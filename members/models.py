@@ -88,14 +88,16 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
 
-PUBLIC_ORGANIZATION_FIELDS = [
-    "id",
+# An organization's columns, named once. Staff edit ORGANIZATION_FIELDS (the admin form; the
+# import file, in this column order); the contact fields are about a person (staff only, and
+# what a person's data export and erasure cover); public pages read only the public ones.
+ORGANIZATION_CONTACT_FIELDS = ["contact_name", "contact_email", "contact_phone", "private_notes"]
+ORGANIZATION_FIELDS = [
+    "slug",
     "name",
     "local_name",
     "acronym",
-    "slug",
     "country",
-    "region",
     "kind",
     "website",
     "logo",
@@ -105,8 +107,15 @@ PUBLIC_ORGANIZATION_FIELDS = [
     "member_since",
     "founding_member",
     "status",
+    "left_on",
     "listing",
+    *ORGANIZATION_CONTACT_FIELDS,
+]
+PUBLIC_ORGANIZATION_FIELDS = [
+    "id",
+    "region",
     "updated_at",
+    *(f for f in ORGANIZATION_FIELDS if f not in {"left_on", *ORGANIZATION_CONTACT_FIELDS}),
 ]
 
 

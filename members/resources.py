@@ -6,7 +6,7 @@ dry-run preview lists each bad row with its line number and what is wrong.
 
 from import_export import fields, resources, widgets
 
-from members.models import Organization
+from members.models import ORGANIZATION_FIELDS, Organization
 
 
 class CountryWidget(widgets.CharWidget):
@@ -25,27 +25,8 @@ class OrganizationResource(resources.ModelResource):
     class Meta:
         model = Organization
         import_id_fields = ["slug"]
-        fields = [
-            "slug",
-            "name",
-            "local_name",
-            "acronym",
-            "country",
-            "kind",
-            "website",
-            "description_en",
-            "description_ko",
-            "description_ja",
-            "member_since",
-            "founding_member",
-            "status",
-            "left_on",
-            "listing",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "private_notes",
-        ]
+        # Every field staff edit but the logo, which a CSV file cannot carry.
+        fields = [name for name in ORGANIZATION_FIELDS if name != "logo"]
         export_order = fields
         use_transactions = True
         # Run each row through the model's validation (choices, dates, constraints), so that a

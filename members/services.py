@@ -29,6 +29,7 @@ from members.models import (
     Visibility,
     unique_slug,
 )
+from members.personal_data import join_request_erase
 
 logger = logging.getLogger(__name__)
 
@@ -213,26 +214,12 @@ def join_request_reject(*, join_request, reviewer, reason, notify):
     return join_request
 
 
-PERSONAL_FIELDS = [
-    "name",
-    "local_name",
-    "email",
-    "website",
-    "description",
-    "contact_name",
-    "contact_role",
-    "phone",
-    "support_statement",
-    "display_name",
-    "affiliation",
-    "rejection_reason",
-]
-
-
 def join_requests_purge(*, days=None, now=None):
     """Erase the personal data of rejected and never-verified requests older than `days`.
 
-    The rows stay, stripped, so that the numbers (how many asked, how many were turned down)
+    Each is erased as a person's data is (`personal_data.join_request_erase`): the row and its
+    history, the logo, the mail to and about the applicant, their name in the action log. The
+    rows stay, stripped, so that the numbers (how many asked, how many were turned down)
     remain. Returns how many requests were erased.
     """
     days = settings.JOIN_REQUEST_RETENTION_DAYS if days is None else days
@@ -243,17 +230,8 @@ def join_requests_purge(*, days=None, now=None):
     )
     erased = 0
     for join_request in stale.iterator():
-        with transaction.atomic():
-            if join_request.logo:
-                join_request.logo.delete(save=False)
-            for field in PERSONAL_FIELDS:
-                setattr(join_request, field, "")
-            join_request.country = ""
-            join_request.personal_data_erased_at = timezone.now()
-            join_request.save()
-            # The audit trail holds the same data: strip its rows too.
-            join_request.history.update(**dict.fromkeys(PERSONAL_FIELDS, ""), country="", logo="")
-            erased += 1
+        join_request_erase(join_request=join_request, reason="Retention period over")
+        erased += 1
     return erased
 
 
