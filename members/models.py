@@ -56,13 +56,18 @@ class OrganizationQuerySet(models.QuerySet):
         """What public totals include: listed by name or counted only."""
         return self.active().filter(listing__in=[Listing.NAMED, Listing.COUNTED])
 
-    def search(self, query):
+    @staticmethod
+    def matching(query):
+        """The condition `search` filters by, for counts that need it as a condition."""
         query = (query or "").strip()
         if not query:
-            return self
-        return self.filter(
+            return Q()
+        return (
             Q(name__icontains=query) | Q(local_name__icontains=query) | Q(acronym__icontains=query)
         )
+
+    def search(self, query):
+        return self.filter(self.matching(query))
 
     def public(self):
         """Listed organizations with only the columns a public page may read.
@@ -275,12 +280,16 @@ class SupporterQuerySet(models.QuerySet):
 
         Matching a full name that is shown only as initials would confirm who hides behind them.
         """
+        return self.filter(self.public_matching(query))
+
+    @staticmethod
+    def public_matching(query):
+        """The condition `public_search` filters by, for counts that need it as a condition."""
         query = (query or "").strip()
         if not query:
-            return self
-        return self.filter(
-            Q(visibility=Visibility.FULL_NAME, full_name__icontains=query)
-            | Q(visibility=Visibility.DISPLAY_NAME, display_name__icontains=query)
+            return Q()
+        return Q(visibility=Visibility.FULL_NAME, full_name__icontains=query) | Q(
+            visibility=Visibility.DISPLAY_NAME, display_name__icontains=query
         )
 
 
