@@ -1,7 +1,7 @@
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from icnk.images import clean_image
+from icnk.uploads import clean_image
 from members.models import ORGANIZATION_FIELDS, Organization
 
 LOGO_LONGEST_SIDE = 600

@@ -10,7 +10,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from icnk.i18n import Localized
-from icnk.images import RandomName
+from icnk.uploads import RandomName
 from members.regions import Region, region_for
 
 
