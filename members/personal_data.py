@@ -149,25 +149,28 @@ class Person:
             q |= Q(to__iexact=email)
         return OutboundEmail.objects.filter(q).order_by("pk")
 
-    def addresses_held_by_others(self):
-        """Of the person's addresses, those a record outside this person still holds (a
-        member who joined later from the address of a purged request): their mail stays."""
-        held = set()
+    def held_by_others(self):
+        """The person's addresses that a record outside this person still holds (someone
+        who joined later from the address of a purged request), and the names on those
+        records: both stay, in their mail and in the action log."""
+        emails, names = set(), set()
         for email in self.emails:
             others = [
-                Supporter.objects.filter(email__iexact=email).exclude(
-                    pk__in=[s.pk for s in self.supporters]
-                ),
-                Organization.objects.filter(contact_email__iexact=email).exclude(
-                    pk__in=[o.pk for o in self.organizations]
-                ),
-                JoinRequest.objects.filter(email__iexact=email).exclude(
-                    pk__in=[r.pk for r in self.join_requests]
-                ),
+                Supporter.objects.filter(email__iexact=email)
+                .exclude(pk__in=[s.pk for s in self.supporters])
+                .values_list("full_name", "display_name"),
+                Organization.objects.filter(contact_email__iexact=email)
+                .exclude(pk__in=[o.pk for o in self.organizations])
+                .values_list("name", "contact_name"),
+                JoinRequest.objects.filter(email__iexact=email)
+                .exclude(pk__in=[r.pk for r in self.join_requests])
+                .values_list("name", "local_name", "display_name", "contact_name"),
             ]
-            if any(qs.exists() for qs in others):
-                held.add(email)
-        return held
+            for rows in others:
+                for row in rows:
+                    emails.add(email)
+                    names.update(row)
+        return emails, _scrubbed(names)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -374,8 +377,11 @@ def _erase(person, *, user, reason):
         # After the rows no longer point at them, and only once the erasure is committed.
         transaction.on_commit(lambda logos=logos: _delete_files(logo_field, logos))
 
-    _erase_mail(person, names)
-    _scrub_actionrecord_change(person, names)
+    held_emails, held_names = person.held_by_others()
+    emails = set(person.emails) - held_emails
+    terms = (_scrubbed(names) - held_names) | emails
+    _erase_mail(emails, terms)
+    _scrub_actionrecord_change(person, terms)
     if user is not None:
         record_change(user, person.subject, reason)
     # Public pages and API answers cached anywhere may still carry the name: start a new
@@ -388,15 +394,13 @@ def _scrubbed(names):
     return {n.strip() for n in names if n and len(n.strip()) >= 3} - {ERASED_NAME}
 
 
-def _erase_mail(person, names):
-    """Mail to the person goes; their name and address go from mail about them to others."""
-    held = person.addresses_held_by_others()
-    mine = Q(pk__in=[])
-    for email in set(person.emails) - held:
-        mine |= Q(to__iexact=email)
-    OutboundEmail.objects.filter(mine).delete()
-    # The secretariat's notice of a new request names the applicant; so may any other message.
-    terms = _scrubbed(names) | set(person.emails)
+def _erase_mail(emails, terms):
+    """Mail to the person's `emails` goes; `terms` (their names and addresses) go from mail
+    about them to others, such as the secretariat's notice of a new request."""
+    to_them = Q(pk__in=[])
+    for email in emails:
+        to_them |= Q(to__iexact=email)
+    OutboundEmail.objects.filter(to_them).delete()
     mentions = Q(pk__in=[])
     for term in terms:
         mentions |= Q(subject__icontains=term) | Q(body__icontains=term)
@@ -411,7 +415,7 @@ def _replace(text, term):
     return re.sub(re.escape(term), ERASED_NAME, text, flags=re.IGNORECASE)
 
 
-def _scrub_actionrecord_change(person, names):
+def _scrub_actionrecord_change(person, terms):
     """The admin's action log names objects by their __str__ at the time: rename them."""
     for obj in [*person.supporters, *person.join_requests]:
         LogEntry.objects.filter(
@@ -420,7 +424,7 @@ def _scrub_actionrecord_change(person, names):
             object_id=str(obj.pk),
         ).update(object_repr=str(obj)[:200])
     # Inline changes ("Added signature “Jane Doe”") carry the name in the message itself.
-    for name in _scrubbed(names) | set(person.emails):
+    for name in terms:
         for entry in LogEntry.objects.filter(
             Q(change_message__contains=name) | Q(object_repr__contains=name)
         ):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from conftest import login_with_two_factor, make_staff
+from icnk.audit import record_change
 from icnk.models import OutboundEmail
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members import services
@@ -438,9 +439,10 @@ def test_the_purge_leaves_a_member_who_joined_later_from_the_same_address_alone(
 ):
     old = timezone.now() - datetime.timedelta(days=400)
     stale = JoinRequest.objects.create(
-        kind=JoinRequest.Kind.INDIVIDUAL, name=APPLICANT, email=EMAIL, submitted_at=old
+        kind=JoinRequest.Kind.INDIVIDUAL, name=NAME, email=EMAIL, submitted_at=old
     )
     member = Supporter.objects.create(full_name=NAME, email=EMAIL, visibility=Visibility.FULL_NAME)
+    record_change(administrator, member, f"Consent of {NAME} recorded")
     OutboundEmail.objects.create(to=EMAIL, subject="Welcome", body=f"Hello {NAME}")
 
     assert join_requests_purge() == 1
@@ -450,3 +452,5 @@ def test_the_purge_leaves_a_member_who_joined_later_from_the_same_address_alone(
     assert stale.name == ERASED_NAME and stale.email == ""
     assert (member.full_name, member.email) == (NAME, EMAIL)
     assert OutboundEmail.objects.get().body == f"Hello {NAME}"
+    entry = LogEntry.objects.get(object_id=str(member.pk))
+    assert (entry.object_repr, entry.change_message) == (NAME, f"Consent of {NAME} recorded")
