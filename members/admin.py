@@ -16,8 +16,15 @@ from import_export.formats.base_formats import CSV, XLSX
 from icnk import cache as page_cache
 from icnk.admin import DefaultStatusFilter
 from icnk.audit import HistoryAdmin
+from members import services
 from members.forms import OrganizationAdminForm
-from members.models import Listing, MemberStatus, Organization, Supporter, Visibility
+from members.models import (
+    ORGANIZATION_CONTACT_FIELDS,
+    Listing,
+    MemberStatus,
+    Organization,
+    Supporter,
+)
 from members.personal_data_admin import PERSONAL_DATA_ACTIONS, PersonalDataAdminMixin
 from members.resources import CONTACT_FIELDS, OrganizationPublicResource, OrganizationResource
 
@@ -79,7 +86,7 @@ class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelA
         ),
         (
             _("Private contact (staff only)"),
-            {"fields": ["contact_name", "contact_email", "contact_phone", "private_notes"]},
+            {"fields": ORGANIZATION_CONTACT_FIELDS},
         ),
         (_("Record"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
@@ -233,18 +240,11 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
         description=_("Take down: hide from every public page now"), permissions=["takedown"]
     )
     def take_down(self, request, queryset):
-        now = timezone.now()
         with transaction.atomic():
             supporters = list(queryset.select_for_update(of=("self",)))
             for supporter in supporters:
-                supporter.visibility = Visibility.HIDDEN
-                supporter.taken_down_at = now
-                supporter.taken_down_by = request.user
-                supporter.save()
-                self.log_change(request, supporter, gettext("Taken down from every public page."))
-        # Pages and API answers cached anywhere may still carry the name: start a new
-        # generation, so that none of them is served again.
-        page_cache.invalidate()
+                services.take_down(supporter=supporter, user=request.user)
+        page_cache.invalidate()  # also for an empty selection
         self.message_user(
             request,
             ngettext(

@@ -1,8 +1,8 @@
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from icnk.images import clean_image
-from members.models import Organization
+from icnk.uploads import clean_image
+from members.models import ORGANIZATION_FIELDS, Organization
 
 LOGO_LONGEST_SIDE = 600
 
@@ -12,28 +12,7 @@ class OrganizationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "local_name",
-            "acronym",
-            "slug",
-            "country",
-            "kind",
-            "website",
-            "logo",
-            "description_en",
-            "description_ko",
-            "description_ja",
-            "member_since",
-            "founding_member",
-            "status",
-            "left_on",
-            "listing",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "private_notes",
-        ]
+        fields = ORGANIZATION_FIELDS
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

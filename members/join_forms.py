@@ -9,8 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from icnk.images import clean_image
 from icnk.spreadsheets import looks_like_formula
+from icnk.uploads import clean_image
 from members.models import JoinRequest, OrganizationKind
 
 HONEYPOT_FIELD = "fax_number"

@@ -10,7 +10,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from icnk.i18n import Localized
-from icnk.images import RandomName
+from icnk.uploads import RandomName
 from members.regions import Region, region_for
 
 
@@ -56,13 +56,18 @@ class OrganizationQuerySet(models.QuerySet):
         """What public totals include: listed by name or counted only."""
         return self.active().filter(listing__in=[Listing.NAMED, Listing.COUNTED])
 
-    def search(self, query):
+    @staticmethod
+    def matching(query):
+        """The condition `search` filters by, for counts that need it as a condition."""
         query = (query or "").strip()
         if not query:
-            return self
-        return self.filter(
+            return Q()
+        return (
             Q(name__icontains=query) | Q(local_name__icontains=query) | Q(acronym__icontains=query)
         )
+
+    def search(self, query):
+        return self.filter(self.matching(query))
 
     def public(self):
         """Listed organizations with only the columns a public page may read.
@@ -88,14 +93,16 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
 
-PUBLIC_ORGANIZATION_FIELDS = [
-    "id",
+# An organization's columns, named once. Staff edit ORGANIZATION_FIELDS (the admin form; the
+# import file, in this column order); the contact fields are about a person (staff only, and
+# what a person's data export and erasure cover); public pages read only the public ones.
+ORGANIZATION_CONTACT_FIELDS = ["contact_name", "contact_email", "contact_phone", "private_notes"]
+ORGANIZATION_FIELDS = [
+    "slug",
     "name",
     "local_name",
     "acronym",
-    "slug",
     "country",
-    "region",
     "kind",
     "website",
     "logo",
@@ -105,8 +112,15 @@ PUBLIC_ORGANIZATION_FIELDS = [
     "member_since",
     "founding_member",
     "status",
+    "left_on",
     "listing",
+    *ORGANIZATION_CONTACT_FIELDS,
+]
+PUBLIC_ORGANIZATION_FIELDS = [
+    "id",
+    "region",
     "updated_at",
+    *(f for f in ORGANIZATION_FIELDS if f not in {"left_on", *ORGANIZATION_CONTACT_FIELDS}),
 ]
 
 
@@ -266,12 +280,16 @@ class SupporterQuerySet(models.QuerySet):
 
         Matching a full name that is shown only as initials would confirm who hides behind them.
         """
+        return self.filter(self.public_matching(query))
+
+    @staticmethod
+    def public_matching(query):
+        """The condition `public_search` filters by, for counts that need it as a condition."""
         query = (query or "").strip()
         if not query:
-            return self
-        return self.filter(
-            Q(visibility=Visibility.FULL_NAME, full_name__icontains=query)
-            | Q(visibility=Visibility.DISPLAY_NAME, display_name__icontains=query)
+            return Q()
+        return Q(visibility=Visibility.FULL_NAME, full_name__icontains=query) | Q(
+            visibility=Visibility.DISPLAY_NAME, display_name__icontains=query
         )
 
 

@@ -17,7 +17,12 @@ those records and the mail the site sent them.
 - an organization's contact person, email, phone and private notes, in the row and its history
   (the organization itself stays: it is a public body, not a person);
 - their join requests, row and history, and the logo files they uploaded;
-- the mail the site queued or sent to them, and their name in the admin's action log.
+- the mail the site queued or sent to them; their name and address in mail about them sent to
+  others (the secretariat's notice of a new request), and in the admin's action log.
+
+`join_request_erase` does the same for one request to join alone, without gathering the other
+records of the address: the purge of stale requests (`members.services.join_requests_purge`)
+runs it, so that what the privacy page promises holds for both.
 
 How an erased signatory shows on the statements they signed: the signature row stays, so that
 the record of who signed stays whole for staff, but an erased individual is "hidden", whose
@@ -31,6 +36,7 @@ Each export and erasure is written to the admin's action log (LogEntry) with who
 
 import json
 import logging
+import re
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -43,8 +49,13 @@ from django.utils import timezone
 from icnk import cache as page_cache
 from icnk.audit import record_change
 from icnk.models import OutboundEmail
-from members.models import JoinRequest, Organization, Supporter, Visibility
-from members.services import PERSONAL_FIELDS as JOIN_REQUEST_PERSONAL_FIELDS
+from members.models import (
+    ORGANIZATION_CONTACT_FIELDS,
+    JoinRequest,
+    Organization,
+    Supporter,
+    Visibility,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,12 +74,21 @@ SUPPORTER_ERASED_VALUES = {
     "consent_date": None,
     "visibility": Visibility.HIDDEN,
 }
-ORGANIZATION_CONTACT_ERASED_VALUES = {
-    "contact_name": "",
-    "contact_email": "",
-    "contact_phone": "",
-    "private_notes": "",
-}
+ORGANIZATION_CONTACT_ERASED_VALUES = dict.fromkeys(ORGANIZATION_CONTACT_FIELDS, "")
+JOIN_REQUEST_PERSONAL_FIELDS = [
+    "name",
+    "local_name",
+    "email",
+    "website",
+    "description",
+    "contact_name",
+    "contact_role",
+    "phone",
+    "support_statement",
+    "display_name",
+    "affiliation",
+    "rejection_reason",
+]
 JOIN_REQUEST_ERASED_VALUES = {
     **dict.fromkeys(JOIN_REQUEST_PERSONAL_FIELDS, ""),
     "name": ERASED_NAME,
@@ -78,9 +98,13 @@ JOIN_REQUEST_ERASED_VALUES = {
 
 
 class Person:
-    """Every record that belongs to one person, gathered from any one of them."""
+    """Every record that belongs to one person, gathered from any one of them.
 
-    def __init__(self, subject):
+    With `gather=False`, only `subject` itself (a purge erases one stale request, not the
+    member who may have joined later from the same address).
+    """
+
+    def __init__(self, subject, *, gather=True):
         self.subject = subject
         emails = set()
         supporter_q = Q(pk__in=[])
@@ -89,20 +113,21 @@ class Person:
         if isinstance(subject, Supporter):
             emails.add(subject.email)
             supporter_q |= Q(pk=subject.pk)
-            request_q |= Q(supporter=subject)
+            if gather:
+                request_q |= Q(supporter=subject)
         elif isinstance(subject, Organization):
             emails.add(subject.contact_email)
             organization_q |= Q(pk=subject.pk)
         elif isinstance(subject, JoinRequest):
             emails.add(subject.email)
             request_q |= Q(pk=subject.pk)
-            if subject.supporter_id:
+            if subject.supporter_id and gather:
                 supporter_q |= Q(pk=subject.supporter_id)
         else:
             raise TypeError(f"no personal data is gathered from {type(subject).__name__}")
         # A blank address matches nobody (it would match everyone without one).
         self.emails = sorted({e.strip().lower() for e in emails if e and e.strip()})
-        for email in self.emails:
+        for email in self.emails if gather else ():
             supporter_q |= Q(email__iexact=email)
             organization_q |= Q(contact_email__iexact=email)
             request_q |= Q(email__iexact=email)
@@ -123,6 +148,29 @@ class Person:
         for email in self.emails:
             q |= Q(to__iexact=email)
         return OutboundEmail.objects.filter(q).order_by("pk")
+
+    def held_by_others(self):
+        """The person's addresses that a record outside this person still holds (someone
+        who joined later from the address of a purged request), and the names on those
+        records: both stay, in their mail and in the action log."""
+        emails, names = set(), set()
+        for email in self.emails:
+            others = [
+                Supporter.objects.filter(email__iexact=email)
+                .exclude(pk__in=[s.pk for s in self.supporters])
+                .values_list("full_name", "display_name"),
+                Organization.objects.filter(contact_email__iexact=email)
+                .exclude(pk__in=[o.pk for o in self.organizations])
+                .values_list("name", "contact_name"),
+                JoinRequest.objects.filter(email__iexact=email)
+                .exclude(pk__in=[r.pk for r in self.join_requests])
+                .values_list("name", "local_name", "display_name", "contact_name"),
+            ]
+            for rows in others:
+                for row in rows:
+                    emails.add(email)
+                    names.update(row)
+        return emails, _scrubbed(names)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,15 +220,7 @@ def _history(obj, *, only=None):
 
 
 # An organization's contact and notes are about a person; the rest is about the organization.
-ORGANIZATION_PERSONAL_FIELDS = [
-    "id",
-    "name",
-    "slug",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "private_notes",
-]
+ORGANIZATION_PERSONAL_FIELDS = ["id", "name", "slug", *ORGANIZATION_CONTACT_FIELDS]
 
 
 def personal_data_export(*, subject, user):
@@ -280,8 +320,24 @@ def personal_data_erase(*, subject, user):
     Returns the Person whose records were erased.
     """
     person = Person(subject)
+    _erase(person, user=user, reason="Personal data erased")
+    logger.info(
+        "personal data of %s #%s erased by user #%s", subject._meta.label, subject.pk, user.pk
+    )
+    return person
+
+
+@transaction.atomic
+def join_request_erase(*, join_request, reason, user=None):
+    """Erase one request to join as `personal_data_erase` would, leaving the other records of
+    its address alone. `user`: the staff member, or None for the automatic purge."""
+    person = Person(join_request, gather=False)
+    _erase(person, user=user, reason=reason)
+    return person
+
+
+def _erase(person, *, user, reason):
     now = timezone.now()
-    reason = "Personal data erased"
     names = set()
 
     for supporter in person.supporters:
@@ -306,8 +362,10 @@ def personal_data_erase(*, subject, user):
 
     logo_field = JoinRequest._meta.get_field("logo")
     for join_request in person.join_requests:
-        if join_request.kind == JoinRequest.Kind.INDIVIDUAL:
-            names.update({join_request.name, join_request.display_name})
+        # An organization that became a member is a public body: its name stays. A person's
+        # name, or that of an organization turned away, is erased.
+        if join_request.kind == JoinRequest.Kind.INDIVIDUAL or not join_request.organization_id:
+            names.update({join_request.name, join_request.local_name, join_request.display_name})
         names.add(join_request.contact_name)
         logos = [join_request.logo.name, *join_request.history.values_list("logo", flat=True)]
         _erase_rows(
@@ -319,19 +377,45 @@ def personal_data_erase(*, subject, user):
         # After the rows no longer point at them, and only once the erasure is committed.
         transaction.on_commit(lambda logos=logos: _delete_files(logo_field, logos))
 
-    person.mail().delete()
-    _scrub_actionrecord_change(person, names)
-    record_change(user, subject, reason)
-    logger.info(
-        "personal data of %s #%s erased by user #%s", subject._meta.label, subject.pk, user.pk
-    )
+    held_emails, held_names = person.held_by_others()
+    emails = set(person.emails) - held_emails
+    terms = (_scrubbed(names) - held_names) | emails
+    _erase_mail(emails, terms)
+    _scrub_actionrecord_change(person, terms)
+    if user is not None:
+        record_change(user, person.subject, reason)
     # Public pages and API answers cached anywhere may still carry the name: start a new
     # generation of cached pages once the erasure is committed.
     transaction.on_commit(page_cache.invalidate)
-    return person
 
 
-def _scrub_actionrecord_change(person, names):
+def _scrubbed(names):
+    """The names worth replacing: long enough not to match inside unrelated words."""
+    return {n.strip() for n in names if n and len(n.strip()) >= 3} - {ERASED_NAME}
+
+
+def _erase_mail(emails, terms):
+    """Mail to the person's `emails` goes; `terms` (their names and addresses) go from mail
+    about them to others, such as the secretariat's notice of a new request."""
+    to_them = Q(pk__in=[])
+    for email in emails:
+        to_them |= Q(to__iexact=email)
+    OutboundEmail.objects.filter(to_them).delete()
+    mentions = Q(pk__in=[])
+    for term in terms:
+        mentions |= Q(subject__icontains=term) | Q(body__icontains=term)
+    for mail in OutboundEmail.objects.filter(mentions):
+        for term in terms:
+            mail.subject = _replace(mail.subject, term)
+            mail.body = _replace(mail.body, term)
+        mail.save(update_fields=["subject", "body"])
+
+
+def _replace(text, term):
+    return re.sub(re.escape(term), ERASED_NAME, text, flags=re.IGNORECASE)
+
+
+def _scrub_actionrecord_change(person, terms):
     """The admin's action log names objects by their __str__ at the time: rename them."""
     for obj in [*person.supporters, *person.join_requests]:
         LogEntry.objects.filter(
@@ -340,7 +424,7 @@ def _scrub_actionrecord_change(person, names):
             object_id=str(obj.pk),
         ).update(object_repr=str(obj)[:200])
     # Inline changes ("Added signature “Jane Doe”") carry the name in the message itself.
-    for name in {n.strip() for n in names if n and len(n.strip()) >= 3} - {ERASED_NAME}:
+    for name in terms:
         for entry in LogEntry.objects.filter(
             Q(change_message__contains=name) | Q(object_repr__contains=name)
         ):

@@ -12,10 +12,10 @@ from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 
 from icnk.spreadsheets import escape_formula, looks_like_formula, unescape_formula
-from members.models import Organization
+from members.models import ORGANIZATION_CONTACT_FIELDS, ORGANIZATION_FIELDS, Organization
 
 # Personal data: in the export only for those who may export personal data.
-CONTACT_FIELDS = ["contact_name", "contact_email", "contact_phone", "private_notes"]
+CONTACT_FIELDS = ORGANIZATION_CONTACT_FIELDS
 
 
 class CountryWidget(widgets.CharWidget):
@@ -57,27 +57,8 @@ class OrganizationResource(FormulaSafeResource):
     class Meta:
         model = Organization
         import_id_fields = ["slug"]
-        fields = [
-            "slug",
-            "name",
-            "local_name",
-            "acronym",
-            "country",
-            "kind",
-            "website",
-            "description_en",
-            "description_ko",
-            "description_ja",
-            "member_since",
-            "founding_member",
-            "status",
-            "left_on",
-            "listing",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "private_notes",
-        ]
+        # Every field staff edit but the logo, which a CSV file cannot carry.
+        fields = [name for name in ORGANIZATION_FIELDS if name != "logo"]
         export_order = fields
         use_transactions = True
         # Run each row through the model's validation (choices, dates, constraints), so that a

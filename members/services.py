@@ -1,4 +1,5 @@
-"""What happens to a request to join: submitted, verified, approved or rejected, purged.
+"""The members' writes: a request to join (submitted, verified, approved or rejected,
+purged) and a supporter's take-down and its lifting.
 
 Each function is one step, keyword-only, and does its writes and its mail in one transaction.
 """
@@ -14,7 +15,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from icnk import cache as page_cache
 from icnk.audit import record_change
 from icnk.mail import queue_mail
 from icnk.models import SiteSettings
@@ -26,6 +29,7 @@ from members.models import (
     Visibility,
     unique_slug,
 )
+from members.personal_data import join_request_erase
 
 logger = logging.getLogger(__name__)
 
@@ -210,26 +214,12 @@ def join_request_reject(*, join_request, reviewer, reason, notify):
     return join_request
 
 
-PERSONAL_FIELDS = [
-    "name",
-    "local_name",
-    "email",
-    "website",
-    "description",
-    "contact_name",
-    "contact_role",
-    "phone",
-    "support_statement",
-    "display_name",
-    "affiliation",
-    "rejection_reason",
-]
-
-
 def join_requests_purge(*, days=None, now=None):
     """Erase the personal data of rejected and never-verified requests older than `days`.
 
-    The rows stay, stripped, so that the numbers (how many asked, how many were turned down)
+    Each is erased as a person's data is (`personal_data.join_request_erase`): the row and its
+    history, the logo, the mail to and about the applicant, their name in the action log. The
+    rows stay, stripped, so that the numbers (how many asked, how many were turned down)
     remain. Returns how many requests were erased.
     """
     days = settings.JOIN_REQUEST_RETENTION_DAYS if days is None else days
@@ -240,15 +230,70 @@ def join_requests_purge(*, days=None, now=None):
     )
     erased = 0
     for join_request in stale.iterator():
-        with transaction.atomic():
-            if join_request.logo:
-                join_request.logo.delete(save=False)
-            for field in PERSONAL_FIELDS:
-                setattr(join_request, field, "")
-            join_request.country = ""
-            join_request.personal_data_erased_at = timezone.now()
-            join_request.save()
-            # The audit trail holds the same data: strip its rows too.
-            join_request.history.update(**dict.fromkeys(PERSONAL_FIELDS, ""), country="", logo="")
-            erased += 1
+        join_request_erase(join_request=join_request, reason="Retention period over")
+        erased += 1
     return erased
+
+
+# ---------------------------------------------------------------------------------------------
+# Take-down
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def take_down(*, supporter, user):
+    """Hide a person from every public page at once: pages, statements, search, feeds, API.
+
+    Their visibility becomes "hidden" and the take-down is stamped with who and when; every
+    cached page is dropped. Returns False when they were already taken down.
+    """
+    supporter = Supporter.objects.select_for_update().get(pk=supporter.pk)
+    if supporter.taken_down_at:
+        return False
+    supporter.visibility = Visibility.HIDDEN
+    supporter.taken_down_at = timezone.now()
+    supporter.taken_down_by = user
+    supporter._history_user = user
+    supporter._change_reason = "Taken down"
+    supporter.save()
+    record_change(user, supporter, gettext("Taken down from every public page."))
+    # Pages and API answers cached anywhere may still carry the name: start a new generation,
+    # so that none of them is served again.
+    page_cache.invalidate()
+    return True
+
+
+class LiftError(ValueError):
+    """A take-down that cannot be lifted as asked (none in force, or no reason given)."""
+
+
+@transaction.atomic
+def take_down_lift(*, supporter, user, reason, visibility=None):
+    """End a take-down, for a logged reason; the person is shown as they were before it.
+
+    `visibility`: what to show from now on, when it is not what they had agreed before the
+    take-down (read from the history). The reason is kept in the history and the action log.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise LiftError(gettext("Say why the take-down is lifted."))
+    supporter = Supporter.objects.select_for_update().get(pk=supporter.pk)
+    if not supporter.taken_down_at:
+        raise LiftError(gettext("This person is not taken down."))
+    if visibility is None:
+        before = (
+            supporter.history.filter(history_date__lt=supporter.taken_down_at)
+            .order_by("-history_date", "-history_id")
+            .values_list("visibility", flat=True)
+            .first()
+        )
+        visibility = before or Visibility.HIDDEN
+    supporter.visibility = visibility
+    supporter.taken_down_at = None
+    supporter.taken_down_by = None
+    supporter._history_user = user
+    supporter._change_reason = f"Take-down lifted: {reason}"[:100]
+    supporter.save()
+    record_change(user, supporter, gettext("Take-down lifted: %(reason)s") % {"reason": reason})
+    page_cache.invalidate()
+    return supporter

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,11 +19,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from icnk import cache as page_cache
 from icnk.audit import HistoryAdmin
 from members.models import Organization
+from statements import services
 from statements.models import (
     Attachment,
     Campaign,
@@ -287,24 +286,11 @@ class StatementAdmin(HistoryAdmin):
         description=_("Publish (now, or at their scheduled time)"), permissions=["publish"]
     )
     def publish(self, request, queryset):
-        now = timezone.now()
-        count = 0
-        for statement in queryset.exclude(status=Statement.Status.PUBLISHED):
-            statement.status = Statement.Status.PUBLISHED
-            statement.published_at = statement.published_at or now
-            # bulk_update leaves updated_at alone (publishing is not an edit of the text) and
-            # still writes a history row.
-            bulk_update_with_history(
-                [statement],
-                Statement,
-                ["status", "published_at"],
-                default_user=request.user,
-                default_change_reason="Published",
-            )
-            self.log_change(request, statement, gettext("Published"))
-            count += 1
-        # update() sends no signal: start a new generation of cached pages here.
-        page_cache.invalidate()
+        count = sum(
+            services.statement_publish(statement=statement, user=request.user)
+            for statement in queryset.exclude(status=Statement.Status.PUBLISHED)
+        )
+        page_cache.invalidate()  # also when nothing was selected that needed publishing
         self.message_user(
             request,
             ngettext(
@@ -318,18 +304,10 @@ class StatementAdmin(HistoryAdmin):
 
     @admin.action(description=_("Unpublish (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = 0
-        for statement in queryset.filter(status=Statement.Status.PUBLISHED):
-            statement.status = Statement.Status.DRAFT
-            bulk_update_with_history(
-                [statement],
-                Statement,
-                ["status"],
-                default_user=request.user,
-                default_change_reason="Unpublished",
-            )
-            self.log_change(request, statement, gettext("Unpublished"))
-            count += 1
+        count = sum(
+            services.statement_unpublish(statement=statement, user=request.user)
+            for statement in queryset.filter(status=Statement.Status.PUBLISHED)
+        )
         page_cache.invalidate()
         self.message_user(
             request,
@@ -344,53 +322,23 @@ class StatementAdmin(HistoryAdmin):
 
     @admin.action(description=_("Add all active members as signatories"), permissions=["change"])
     def add_all_active_members(self, request, queryset):
-        """Every active organization (listed by name or counted) not yet on the statement.
-
-        Only on originals: translations share their original's signatures.
-        """
-        today = timezone.localdate()
+        """Only on originals: translations share their original's signatures."""
         members = list(Organization.objects.counted().order_by("name"))
-        added_total, skipped = 0, 0
+        added, skipped = 0, 0
         for statement in queryset:
             if statement.translation_of_id:
                 skipped += 1
                 continue
-            signed = set(
-                statement.signatures.exclude(organization=None).values_list(
-                    "organization_id", flat=True
+            added += len(
+                services.signatures_add_active_members(
+                    statement=statement, user=request.user, members=members
                 )
             )
-            last = statement.signatures.aggregate(last=Max("order"))["last"] or 0
-            new = [
-                Signature(
-                    statement=statement,
-                    organization=organization,
-                    name_at_signing=organization.display_name,
-                    order=last + i,
-                    signed_on=today,
-                )
-                for i, organization in enumerate(
-                    (o for o in members if o.pk not in signed), start=1
-                )
-            ]
-            bulk_create_with_history(new, Signature, default_user=request.user)
-            if new:
-                self.log_change(
-                    request,
-                    statement,
-                    ngettext(
-                        "Added %(count)d member organization as a signatory.",
-                        "Added %(count)d member organizations as signatories.",
-                        len(new),
-                    )
-                    % {"count": len(new)},
-                )
-            added_total += len(new)
-        page_cache.invalidate()  # bulk_create sends no signal
+        page_cache.invalidate()
         self.message_user(
             request,
-            ngettext("%(count)d signature added.", "%(count)d signatures added.", added_total)
-            % {"count": added_total},
+            ngettext("%(count)d signature added.", "%(count)d signatures added.", added)
+            % {"count": added},
             messages.SUCCESS,
         )
         if skipped:

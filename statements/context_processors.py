@@ -1,5 +1,5 @@
 def campaign(request):
     """The campaign the navigation links to: at most one query, cached for a few minutes."""
-    from statements.views import featured_campaign
+    from statements.queries import featured_campaign
 
     return {"active_campaign": featured_campaign()}

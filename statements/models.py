@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from icnk.i18n import Localized
-from icnk.images import RandomName
+from icnk.uploads import ATTACHMENT_TYPES, RandomName, inspect_attachment
 from members.models import Organization, Supporter
 
 LANGUAGE_CHOICES = [("en", _("English")), ("ko", _("Korean")), ("ja", _("Japanese"))]
@@ -493,68 +493,6 @@ class Signature(models.Model):
     def is_later_endorsement(self, statement):
         published = statement.published_at
         return bool(published and self.signed_on > timezone.localdate(published))
-
-
-ATTACHMENT_TYPES = {
-    "pdf": "application/pdf",
-    "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt": "application/vnd.ms-powerpoint",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-# What the first bytes of each kind of file must be. A renamed executable or HTML page is
-# refused whatever its extension says.
-PDF_MAGIC = b"%PDF-"
-ZIP_MAGIC = b"PK\x03\x04"  # OOXML (docx, xlsx, pptx) and ODF (odt)
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy Office (doc, xls, ppt)
-ATTACHMENT_MAGIC = {
-    "pdf": PDF_MAGIC,
-    "doc": OLE_MAGIC,
-    "xls": OLE_MAGIC,
-    "ppt": OLE_MAGIC,
-    "docx": ZIP_MAGIC,
-    "xlsx": ZIP_MAGIC,
-    "pptx": ZIP_MAGIC,
-    "odt": ZIP_MAGIC,
-}
-
-
-def inspect_attachment(upload):
-    """Check an uploaded file's size and first bytes; return its content type.
-
-    Raises ValidationError with a message for the person uploading.
-    """
-    size = upload.size
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s MB; attachments can be at most 20 MB."),
-            code="too_large",
-            params={"size": f"{size / 1024 / 1024:.1f}"},
-        )
-    if size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if extension not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            _("Attach a PDF or an office document (%(kinds)s)."),
-            code="extension",
-            params={"kinds": ", ".join(sorted(ATTACHMENT_TYPES))},
-        )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(ATTACHMENT_MAGIC[extension]):
-        raise ValidationError(
-            _("This file is not a real .%(extension)s document; its content does not match."),
-            code="content_type",
-            params={"extension": extension},
-        )
-    return ATTACHMENT_TYPES[extension]
 
 
 class Attachment(models.Model):

@@ -1,11 +1,19 @@
-"""Reads that several pages share: who signed, which language versions, what an org signed."""
+"""Reads that several pages share: who signed, which language versions, what an org signed,
+which campaign the site puts forward."""
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from members.models import Listing, Visibility
-from statements.models import PressContact, Signature, Statement
+from statements.models import (
+    FEATURED_CAMPAIGN_CACHE_KEY,
+    Campaign,
+    PressContact,
+    Signature,
+    Statement,
+)
 
 
 @dataclass
@@ -149,3 +157,12 @@ def signed_by(organization, language):
         .order_by("-published_at", "-pk")
     )
     return in_language(candidates, language)
+
+
+def featured_campaign():
+    """The campaign in the navigation, cached: one query at most per page, usually none."""
+    campaign = cache.get(FEATURED_CAMPAIGN_CACHE_KEY)
+    if campaign is None:
+        campaign = Campaign.objects.featured() or False
+        cache.set(FEATURED_CAMPAIGN_CACHE_KEY, campaign, 300)
+    return campaign or None

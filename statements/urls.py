@@ -1,12 +1,12 @@
 from django.urls import path
 
-from statements import views
+from statements import feeds, views
 
 app_name = "statements"
 
 urlpatterns = [
     path("", views.StatementListView.as_view(), name="list"),
-    path("feed/", views.StatementFeed(), name="feed"),
+    path("feed/", feeds.StatementFeed(), name="feed"),
     # Slugs may be Korean or Japanese, so any text, not only [-a-zA-Z0-9_].
     path("<str:slug>/", views.statement_detail, name="detail"),
 ]

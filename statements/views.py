@@ -1,15 +1,10 @@
 import json
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils import translation
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -19,8 +14,8 @@ from django.views.generic import DetailView, ListView
 from icnk.i18n import current_language
 from icnk.models import SiteSettings
 from statements import queries
+from statements.formatting import dateline
 from statements.models import Campaign, Statement
-from statements.templatetags.statements_tags import dateline
 
 OG_LOCALES = {"en": "en_GB", "ko": "ko_KR", "ja": "ja_JP"}
 
@@ -145,11 +140,6 @@ def statement_context(request, statement, versions=None):
     }
 
 
-def _list_url(language):
-    with translation.override(language):
-        return reverse("statements:list")
-
-
 def statement_detail(request, slug):
     language = current_language()
     # The statement and its other published language versions in one query.
@@ -185,66 +175,6 @@ def statement_detail(request, slug):
     versions = sorted((s for s in found if s is not statement), key=lambda s: order[s.language])
     context = statement_context(request, statement, versions=versions)
     return TemplateResponse(request, "statements/statement_detail.html", context)
-
-
-# ---------------------------------------------------------------------------------------------
-# Feed
-# ---------------------------------------------------------------------------------------------
-
-
-class StatementFeed(Feed):
-    """Atom feed of the latest published statements in the language of the URL."""
-
-    feed_type = Atom1Feed
-    limit = 20
-
-    def __call__(self, request, *args, **kwargs):
-        self.request = request
-        self.site = SiteSettings.load()
-        return super().__call__(request, *args, **kwargs)
-
-    def title(self):
-        name = self.site.name if self.site else ""
-        return gettext("%(site)s: statements") % {"site": name}
-
-    def subtitle(self):
-        return self.site.mission if self.site else ""
-
-    def link(self):
-        return _list_url(current_language())
-
-    def feed_url(self):
-        return self.request.build_absolute_uri()
-
-    def items(self):
-        return (
-            Statement.objects.published()
-            .in_language(current_language())
-            .for_listing()
-            .order_by("-published_at", "-pk")[: self.limit]
-        )
-
-    def item_title(self, item):
-        return item.title
-
-    def item_description(self, item):
-        return item.summary or item.body_html
-
-    def item_pubdate(self, item):
-        return item.published_at
-
-    def item_updateddate(self, item):
-        return max(item.updated_at, item.published_at)
-
-    def item_categories(self, item):
-        return [item.get_kind_display()]
-
-    def item_guid(self, item):
-        # Stable across slug edits: the statement's key and language.
-        return f"urn:uuid:{item.translation_key}:{item.language}"
-
-    def item_guid_is_permalink(self, item):
-        return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,14 +215,3 @@ class CampaignDetailView(DetailView):
             ),
         )
         return context
-
-
-def featured_campaign():
-    """The campaign in the navigation, cached: one query at most per page, usually none."""
-    from statements.models import FEATURED_CAMPAIGN_CACHE_KEY
-
-    campaign = cache.get(FEATURED_CAMPAIGN_CACHE_KEY)
-    if campaign is None:
-        campaign = Campaign.objects.featured() or False
-        cache.set(FEATURED_CAMPAIGN_CACHE_KEY, campaign, 300)
-    return campaign or None

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
-import icnk.images
+import icnk.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('region', models.CharField(choices=[('asia', 'Asia'), ('americas', 'Americas'), ('europe', 'Europe'), ('africa', 'Africa'), ('oceania', 'Oceania'), ('international', 'International')], db_index=True, editable=False, max_length=20, verbose_name='region')),
                 ('kind', models.CharField(choices=[('international_ngo', 'International NGO'), ('national_ngo', 'National NGO'), ('survivors', "Survivors' and victims' group"), ('faith', 'Faith-based organization'), ('legal', 'Lawyers and legal'), ('academic', 'Academic and research'), ('media', 'Media'), ('other', 'Other')], default='other', max_length=20, verbose_name='kind')),
                 ('website', models.URLField(blank=True, max_length=300, verbose_name='website')),
-                ('logo', models.ImageField(blank=True, help_text='PNG, JPEG or WebP, at most 2 MB. It is re-encoded and resized.', upload_to=icnk.images.RandomName('logos'), verbose_name='logo')),
+                ('logo', models.ImageField(blank=True, help_text='PNG, JPEG or WebP, at most 2 MB. It is re-encoded and resized.', upload_to=icnk.uploads.RandomName('logos'), verbose_name='logo')),
                 ('description_en', models.TextField(blank=True, max_length=2000, verbose_name='description (English)')),
                 ('description_ko', models.TextField(blank=True, max_length=2000, verbose_name='description (Korean)')),
                 ('description_ja', models.TextField(blank=True, max_length=2000, verbose_name='description (Japanese)')),
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
                 ('organization_kind', models.CharField(blank=True, choices=[('international_ngo', 'International NGO'), ('national_ngo', 'National NGO'), ('survivors', "Survivors' and victims' group"), ('faith', 'Faith-based organization'), ('legal', 'Lawyers and legal'), ('academic', 'Academic and research'), ('media', 'Media'), ('other', 'Other')], max_length=20, verbose_name='kind of organization')),
                 ('website', models.URLField(blank=True, max_length=300, verbose_name='website')),
                 ('description', models.TextField(blank=True, max_length=2000, verbose_name='short description')),
-                ('logo', models.ImageField(blank=True, upload_to=icnk.images.RandomName('join-logos'), verbose_name='logo')),
+                ('logo', models.ImageField(blank=True, upload_to=icnk.uploads.RandomName('join-logos'), verbose_name='logo')),
                 ('contact_name', models.CharField(blank=True, max_length=200, verbose_name='contact person')),
                 ('contact_role', models.CharField(blank=True, max_length=200, verbose_name="contact person's role")),
                 ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),

@@ -2,7 +2,7 @@
 
 from django import template
 
-from members.views import member_counts
+from members.queries import member_counts
 
 register = template.Library()
 

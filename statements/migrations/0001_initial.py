@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import icnk.images
+import icnk.uploads
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(blank=True, max_length=1000, verbose_name='summary')),
                 ('body', models.TextField(verbose_name='body (Markdown)')),
                 ('body_html', models.TextField(blank=True, editable=False)),
-                ('image', models.ImageField(blank=True, upload_to=icnk.images.RandomName('statements'), verbose_name='image')),
+                ('image', models.ImageField(blank=True, upload_to=icnk.uploads.RandomName('statements'), verbose_name='image')),
                 ('image_alt', models.CharField(blank=True, max_length=300, verbose_name='image description (alt text)')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
@@ -139,7 +139,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('language', models.CharField(choices=[('en', 'English'), ('ko', 'Korean'), ('ja', 'Japanese')], max_length=2, verbose_name='language')),
-                ('file', models.FileField(help_text='PDF or an office document, at most 20 MB.', upload_to=icnk.images.RandomName('attachments'), validators=[django.core.validators.FileExtensionValidator(['pdf', 'doc', 'docx', 'odt', 'xls', 'xlsx', 'ppt', 'pptx'])], verbose_name='file')),
+                ('file', models.FileField(help_text='PDF or an office document, at most 20 MB.', upload_to=icnk.uploads.RandomName('attachments'), validators=[django.core.validators.FileExtensionValidator(['pdf', 'doc', 'docx', 'odt', 'xls', 'xlsx', 'ppt', 'pptx'])], verbose_name='file')),
                 ('content_type', models.CharField(editable=False, max_length=120, verbose_name='content type')),
                 ('size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='size in bytes')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),

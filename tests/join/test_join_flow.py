@@ -16,6 +16,7 @@ from conftest import login_with_two_factor
 from icnk.models import OutboundEmail
 from members import services
 from members.models import JoinRequest, Organization, Supporter, Visibility
+from members.personal_data import ERASED_NAME
 from tests.join.conftest import SMTPSink, png_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -261,7 +262,7 @@ def test_purge_erases_stale_unverified_and_rejected_requests_keeping_counts(site
     call_command("purge_join_requests", days=30, stdout=open("/dev/null", "w"))  # noqa: SIM115
     for obj in (stale, rejected, fresh, pending):
         obj.refresh_from_db()
-    assert stale.name == "" and stale.email == "" and stale.personal_data_erased_at
-    assert rejected.name == "" and rejected.rejection_reason == ""
+    assert stale.name == ERASED_NAME and stale.email == "" and stale.personal_data_erased_at
+    assert rejected.name == ERASED_NAME and rejected.rejection_reason == ""
     assert fresh.name == "Fresh" and pending.name == "Waiting"
     assert JoinRequest.objects.count() == 4  # only counts remain

@@ -101,6 +101,28 @@ def test_people_appear_only_as_their_visibility_allows_today(client, site_settin
     assert Signature.objects.filter(supporter=people["full"]).exists()
 
 
+def test_each_signatory_row_shows_its_link_affiliation_and_withdrawal(
+    client, site_settings, statement, organization
+):
+    person = Supporter.objects.create(
+        full_name="Marzuki Darusman",
+        affiliation="former Attorney General of Indonesia",
+        visibility=Visibility.FULL_NAME,
+    )
+    Signature.objects.create(statement=statement, organization=organization)
+    Signature.objects.create(
+        statement=statement, supporter=person, withdrawn_on=datetime.date(2013, 3, 4)
+    )
+    html = page(client, statement)
+    assert f'<a href="{organization.get_absolute_url()}">Human Rights Watch (HRW)</a>' in html
+    assert (
+        'Marzuki Darusman<span class="signatory__affiliation">, '
+        "former Attorney General of Indonesia</span>"
+    ) in html
+    assert html.count('class="signatory--withdrawn"') == 1
+    assert "withdrawn on 4 March 2013" in html
+
+
 def test_counted_and_unlisted_organizations_are_never_named(statement):
     counted = Organization.objects.create(name="Quiet Group", slug="q", listing=Listing.COUNTED)
     unlisted = Organization.objects.create(name="Secret Group", slug="s", listing=Listing.UNLISTED)

@@ -19,8 +19,8 @@ from django.utils import timezone, translation
 from django.views.static import serve
 
 from conftest import login_with_two_factor, make_staff
-from icnk.images import RandomName
 from icnk.roles import ADMINISTRATORS, EDITORS
+from icnk.uploads import RandomName
 from icnk.urls import urlpatterns as site_urlpatterns
 
 pytestmark = pytest.mark.django_db

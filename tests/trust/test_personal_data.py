@@ -13,8 +13,10 @@ from django.utils import timezone
 from PIL import Image
 
 from conftest import login_with_two_factor, make_staff
+from icnk.audit import record_change
 from icnk.models import OutboundEmail
 from icnk.roles import ADMINISTRATORS, EDITORS
+from members import services
 from members.models import JoinRequest, Organization, Supporter, Visibility
 from members.personal_data import ERASED_NAME, personal_data_erase, personal_data_export
 from members.services import join_requests_purge
@@ -357,3 +359,98 @@ def test_privacy_page_in_each_language_in_a_fixed_number_of_queries(
 
 def test_every_page_links_to_the_privacy_page(client, site_settings):
     assert 'href="/en/privacy/"' in client.get("/en/about/").text
+
+
+# --- the purge erases as an erasure does -------------------------------------------------------
+
+APPLICANT = "Zyxwar Quobblesworth"
+APPLICANT_EMAIL = "zyxwar.quobble@example.net"
+
+
+def _text(value):
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).decode(errors="replace")
+    return str(value)
+
+
+def stored_markers(*markers):
+    """Every table in the database, every column of every row: which markers are stored."""
+    from django.db import connection
+
+    found = set()
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                text = " ".join(
+                    bytes(v).decode(errors="replace")
+                    if isinstance(v, bytes | memoryview)
+                    else str(v)
+                    for v in row
+                ).lower()
+                found.update(f"{table}: {m}" for m in markers if m.lower() in text)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("kind", ["individual", "organization"])
+def test_a_rejected_request_once_purged_leaves_its_name_and_address_in_no_table(
+    client, site_settings, media, administrator, kind
+):
+    fields = {
+        "individual": {"name": APPLICANT, "country": "KR"},
+        "organization": {
+            "name": f"{APPLICANT} Foundation",
+            "contact_name": APPLICANT,
+            "organization_kind": "national_ngo",
+            "contact_role": "Director",
+            "support_statement": "We will co-sign.",
+        },
+    }[kind]
+    response = client.post(
+        reverse("join:form"),
+        {"kind": kind, "email": APPLICANT_EMAIL, "accept_objectives": "on", **fields},
+    )
+    assert response.status_code == 302
+    join_request = JoinRequest.objects.get(email=APPLICANT_EMAIL)
+    services.join_request_verify(join_request=join_request, admin_url="https://example.org/a/")
+    services.join_request_reject(
+        join_request=join_request,
+        reviewer=administrator,
+        reason=f"Dear {APPLICANT}, we cannot verify {APPLICANT_EMAIL} belongs to you.",
+        notify=True,
+    )
+    # Greeting, secretariat's notice, rejection: the applicant is in the outbox, the history
+    # and the action log.
+    assert OutboundEmail.objects.count() == 3
+    assert any("django_admin_log" in found for found in stored_markers(APPLICANT))
+    assert stored_markers(APPLICANT, APPLICANT_EMAIL)
+
+    later = timezone.now() + datetime.timedelta(days=365)
+    assert join_requests_purge(now=later) == 1
+
+    assert stored_markers(APPLICANT, APPLICANT_EMAIL) == []
+    # The row stays, stripped, for the counts; the secretariat's notice stays, without them.
+    assert JoinRequest.objects.get().name == ERASED_NAME
+    assert OutboundEmail.objects.get().to == site_settings.contact_email
+
+
+def test_the_purge_leaves_a_member_who_joined_later_from_the_same_address_alone(
+    site_settings, media, administrator
+):
+    old = timezone.now() - datetime.timedelta(days=400)
+    stale = JoinRequest.objects.create(
+        kind=JoinRequest.Kind.INDIVIDUAL, name=NAME, email=EMAIL, submitted_at=old
+    )
+    member = Supporter.objects.create(full_name=NAME, email=EMAIL, visibility=Visibility.FULL_NAME)
+    record_change(administrator, member, f"Consent of {NAME} recorded")
+    OutboundEmail.objects.create(to=EMAIL, subject="Welcome", body=f"Hello {NAME}")
+
+    assert join_requests_purge() == 1
+
+    stale.refresh_from_db()
+    member.refresh_from_db()
+    assert stale.name == ERASED_NAME and stale.email == ""
+    assert (member.full_name, member.email) == (NAME, EMAIL)
+    assert OutboundEmail.objects.get().body == f"Hello {NAME}"
+    entry = LogEntry.objects.get(object_id=str(member.pk))
+    assert (entry.object_repr, entry.change_message) == (NAME, f"Consent of {NAME} recorded")

@@ -1,8 +1,15 @@
-"""Uploaded images, checked by what they contain rather than what they are called.
+"""Uploaded files, checked by what they contain rather than what they are called.
 
-Every image is opened with Pillow, refused when it is not PNG, JPEG or WebP, too large in bytes
-or pixels, or a decompression bomb; then re-encoded, which drops EXIF and other metadata (a
-photo's location can endanger the people in it) and anything hidden after the image data.
+Images (logos): every image is opened with Pillow, refused when it is not PNG, JPEG or WebP, too
+large in bytes or pixels, or a decompression bomb; then re-encoded, which drops EXIF and other
+metadata (a photo's location can endanger the people in it) and anything hidden after the image
+data (`clean_image`).
+
+Attachments (a statement's PDFs and office documents): refused when too large, empty, of
+another kind, or when the first bytes do not match the extension, so that a renamed executable
+or HTML page never reaches readers (`inspect_attachment`).
+
+Every upload is stored under a random name (`RandomName`).
 """
 
 import io
@@ -15,6 +22,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+# ---------------------------------------------------------------------------------------------
+# Images
+# ---------------------------------------------------------------------------------------------
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4000
@@ -87,6 +98,77 @@ def _encode(image, image_format):
     # A generated name: nothing of the uploader's file name reaches the disk.
     name = f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[image_format]}"
     return SimpleUploadedFile(name, out.getvalue(), content_type=content_type)
+
+
+# ---------------------------------------------------------------------------------------------
+# Attachments
+# ---------------------------------------------------------------------------------------------
+
+ATTACHMENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+# What the first bytes of each kind of file must be. A renamed executable or HTML page is
+# refused whatever its extension says.
+PDF_MAGIC = b"%PDF-"
+ZIP_MAGIC = b"PK\x03\x04"  # OOXML (docx, xlsx, pptx) and ODF (odt)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy Office (doc, xls, ppt)
+ATTACHMENT_MAGIC = {
+    "pdf": PDF_MAGIC,
+    "doc": OLE_MAGIC,
+    "xls": OLE_MAGIC,
+    "ppt": OLE_MAGIC,
+    "docx": ZIP_MAGIC,
+    "xlsx": ZIP_MAGIC,
+    "pptx": ZIP_MAGIC,
+    "odt": ZIP_MAGIC,
+}
+
+
+def inspect_attachment(upload):
+    """Check an uploaded file's size and first bytes; return its content type.
+
+    Raises ValidationError with a message for the person uploading.
+    """
+    size = upload.size
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s MB; attachments can be at most 20 MB."),
+            code="too_large",
+            params={"size": f"{size / 1024 / 1024:.1f}"},
+        )
+    if size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            _("Attach a PDF or an office document (%(kinds)s)."),
+            code="extension",
+            params={"kinds": ", ".join(sorted(ATTACHMENT_TYPES))},
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(ATTACHMENT_MAGIC[extension]):
+        raise ValidationError(
+            _("This file is not a real .%(extension)s document; its content does not match."),
+            code="content_type",
+            params={"extension": extension},
+        )
+    return ATTACHMENT_TYPES[extension]
+
+
+# ---------------------------------------------------------------------------------------------
+# Storage names
+# ---------------------------------------------------------------------------------------------
 
 
 @deconstructible

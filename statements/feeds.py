@@ -1,0 +1,67 @@
+"""The Atom feed of published statements, one per language (Django's syndication framework)."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+
+from icnk.i18n import current_language
+from icnk.models import SiteSettings
+from statements.models import Statement
+
+
+class StatementFeed(Feed):
+    """Atom feed of the latest published statements in the language of the URL."""
+
+    feed_type = Atom1Feed
+    limit = 20
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        self.site = SiteSettings.load()
+        return super().__call__(request, *args, **kwargs)
+
+    def title(self):
+        name = self.site.name if self.site else ""
+        return gettext("%(site)s: statements") % {"site": name}
+
+    def subtitle(self):
+        return self.site.mission if self.site else ""
+
+    def link(self):
+        with translation.override(current_language()):
+            return reverse("statements:list")
+
+    def feed_url(self):
+        return self.request.build_absolute_uri()
+
+    def items(self):
+        return (
+            Statement.objects.published()
+            .in_language(current_language())
+            .for_listing()
+            .order_by("-published_at", "-pk")[: self.limit]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary or item.body_html
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.published_at)
+
+    def item_categories(self, item):
+        return [item.get_kind_display()]
+
+    def item_guid(self, item):
+        # Stable across slug edits: the statement's key and language.
+        return f"urn:uuid:{item.translation_key}:{item.language}"
+
+    def item_guid_is_permalink(self, item):
+        return False

@@ -1,0 +1,150 @@
+"""What the secretariat does to statements: publish, schedule, unpublish, collect signatures.
+
+Each function is one step, keyword-only, and writes the row, its history row (with who did it)
+and an entry in the admin's action log together. Admin actions loop over a selection, call
+these and report.
+"""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from icnk import cache as page_cache
+from icnk.audit import record_change
+from members.models import Organization
+from statements.models import Signature, Statement
+
+
+class ScheduleError(ValueError):
+    """A publication time that does not schedule anything (it is not in the future)."""
+
+
+def _save_publication(*, statement, user, fields, reason, message):
+    # bulk_update leaves updated_at alone (publishing is not an edit of the text) and still
+    # writes a history row.
+    bulk_update_with_history(
+        [statement], Statement, fields, default_user=user, default_change_reason=reason
+    )
+    record_change(user, statement, message)
+    # update() sends no signal: start a new generation of cached pages (again at commit).
+    page_cache.invalidate()
+
+
+@transaction.atomic
+def statement_publish(*, statement, user):
+    """Publish now, or at the statement's own publication time when that is still ahead.
+
+    Returns False when the statement was already published or scheduled.
+    """
+    if statement.status == Statement.Status.PUBLISHED:
+        return False
+    statement.status = Statement.Status.PUBLISHED
+    statement.published_at = statement.published_at or timezone.now()
+    _save_publication(
+        statement=statement,
+        user=user,
+        fields=["status", "published_at"],
+        reason="Published",
+        message=gettext("Published"),
+    )
+    return True
+
+
+@transaction.atomic
+def statement_schedule(*, statement, user, at):
+    """Publish at `at`, a time in the future: the statement appears by itself then."""
+    if at <= timezone.now():
+        raise ScheduleError(gettext("A scheduled time must be in the future."))
+    statement.status = Statement.Status.PUBLISHED
+    statement.published_at = at
+    _save_publication(
+        statement=statement,
+        user=user,
+        fields=["status", "published_at"],
+        reason="Scheduled",
+        message=gettext("Scheduled"),
+    )
+
+
+@transaction.atomic
+def statement_unpublish(*, statement, user):
+    """Back to draft: off every public page, feed and count. False when it was not published."""
+    if statement.status != Statement.Status.PUBLISHED:
+        return False
+    statement.status = Statement.Status.DRAFT
+    _save_publication(
+        statement=statement,
+        user=user,
+        fields=["status"],
+        reason="Unpublished",
+        message=gettext("Unpublished"),
+    )
+    return True
+
+
+@transaction.atomic
+def signatures_add_active_members(*, statement, user, members=None):
+    """Sign every active organization (listed by name or counted) not yet on the statement.
+
+    Only those that are members today: one approved later is added only when this is run
+    again. `members`: the organizations, when the caller already loaded them for several
+    statements. Returns the new signatures (none on a translation, which shares its
+    original's).
+    """
+    if statement.translation_of_id:
+        return []
+    if members is None:
+        members = list(Organization.objects.counted().order_by("name"))
+    signed = set(
+        statement.signatures.exclude(organization=None).values_list("organization_id", flat=True)
+    )
+    last = statement.signatures.aggregate(last=Max("order"))["last"] or 0
+    today = timezone.localdate()
+    new = [
+        Signature(
+            statement=statement,
+            organization=organization,
+            name_at_signing=organization.display_name,
+            order=last + i,
+            signed_on=today,
+        )
+        for i, organization in enumerate((o for o in members if o.pk not in signed), start=1)
+    ]
+    if not new:
+        return []
+    bulk_create_with_history(new, Signature, default_user=user)
+    record_change(
+        user,
+        statement,
+        ngettext(
+            "Added %(count)d member organization as a signatory.",
+            "Added %(count)d member organizations as signatories.",
+            len(new),
+        )
+        % {"count": len(new)},
+    )
+    page_cache.invalidate()  # bulk_create sends no signal
+    return new
+
+
+@transaction.atomic
+def signature_withdraw(*, signature, user, on=None):
+    """Mark a signature withdrawn on `on` (today by default); the row stays, as a record.
+
+    The statement keeps showing the name, marked "withdrawn on …"; the organization's page
+    no longer lists the statement. Returns False when it was already withdrawn.
+    """
+    if signature.withdrawn_on:
+        return False
+    signature.withdrawn_on = on or timezone.localdate()
+    signature._history_user = user
+    signature._change_reason = "Withdrawn"
+    signature.save(update_fields=["withdrawn_on"])
+    record_change(
+        user,
+        signature.statement,
+        gettext("Signature of “%(name)s” withdrawn.") % {"name": signature},
+    )
+    return True
