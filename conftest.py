@@ -70,30 +70,6 @@ def page(browser):
     context.close()
 
 
-def login_with_two_factor(client, user):
-    """Sign a staff member in as if they had also passed two-factor (a real, confirmed device)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return device
-
-
-def make_staff(username, group_name, *, password="a-long-test-password-1"):
-    """A staff account in one of the two secretariat roles."""
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user(username, f"{username}@example.org", password)
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 @pytest.fixture
 def run_worker():
     """Run the real task worker until the queue holds nothing ready (mail, purge)."""

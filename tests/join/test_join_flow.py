@@ -15,7 +15,7 @@ from django.utils import timezone
 from icnk.models import OutboundEmail
 from members import services
 from members.models import JoinRequest, Organization, Supporter, Visibility
-from tests.join.conftest import SMTPSink, png_bytes
+from tests.factories import SMTPSink, png_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

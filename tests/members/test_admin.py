@@ -8,7 +8,8 @@ from PIL import Image
 
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import Listing, MemberStatus, Organization
-from tests.members.conftest import bulk_organizations, login_administrator
+from tests.factories import bulk_organizations
+from tests.factories import login_with_two_factor as login_administrator
 
 pytestmark = pytest.mark.django_db
 

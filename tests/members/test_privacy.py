@@ -15,7 +15,7 @@ from django.utils import timezone
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import Listing, MemberStatus, Organization, Supporter
 from members.models import Visibility as V
-from tests.members.conftest import login_administrator
+from tests.factories import login_with_two_factor as login_administrator
 
 pytestmark = pytest.mark.django_db
 

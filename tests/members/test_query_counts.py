@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.members.conftest import bulk_organizations
+from tests.factories import bulk_organizations
 
 pytestmark = pytest.mark.django_db
 

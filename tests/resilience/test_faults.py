@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from members.models import JoinRequest
-from tests.join.conftest import png_bytes
+from tests.factories import png_bytes
 
 DEAD_REDIS = {
     "default": {
@@ -76,8 +76,8 @@ def test_join_requests_are_accepted_with_the_cache_down(client, demo, cache_down
 
 @pytest.mark.django_db
 def test_staff_can_sign_in_with_the_cache_down(client, demo, cache_down):
-    from conftest import make_staff
     from icnk.roles import EDITORS
+    from tests.factories import make_staff
 
     make_staff("editor", EDITORS)
     response = client.post(

@@ -21,9 +21,9 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
 
-from conftest import make_staff
 from icnk.roles import EDITORS
 from statements.models import Statement
+from tests.factories import make_staff
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 REDIS_DB = 11

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from icnk.mail import queue_mail
 from icnk.models import OutboundEmail
-from tests.join.conftest import SMTPSink
+from tests.factories import SMTPSink
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

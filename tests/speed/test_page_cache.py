@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import login_with_two_factor, make_staff
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import JoinRequest, Organization, Supporter, Visibility
 from members.services import join_request_approve
 from statements.models import Signature, Statement
+from tests.factories import login_with_two_factor, make_staff
 
 pytestmark = pytest.mark.django_db
 

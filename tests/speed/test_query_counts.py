@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import login_with_two_factor, make_staff
 from icnk.roles import ADMINISTRATORS
+from tests.factories import login_with_two_factor, make_staff
 from tests.speed.conftest import CAMPAIGN, ORGANIZATION, STATEMENT
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from members.models import Organization, Supporter, Visibility
 from statements.models import Signature, Statement
-from tests.statements.conftest import bulk_statements
+from tests.factories import bulk_statements
 
 pytestmark = pytest.mark.django_db
 

@@ -101,10 +101,10 @@ def test_no_public_page_in_any_language_trips_the_policy_or_calls_another_host(
 def test_the_admin_trips_no_policy_from_sign_in_to_the_editing_pages(
     live_server, demo, watched, artifacts_dir
 ):
-    from conftest import make_staff
     from icnk.roles import EDITORS
     from members.models import Organization
     from statements.models import Statement
+    from tests.factories import make_staff
 
     make_staff("eve", EDITORS, password="a-long-test-password-1")
     admin = f"{live_server.url}/admin/"

@@ -18,10 +18,10 @@ from django.urls import path
 from django.utils import timezone, translation
 from django.views.static import serve
 
-from conftest import login_with_two_factor, make_staff
 from icnk.images import RandomName
 from icnk.roles import ADMINISTRATORS, EDITORS
 from icnk.urls import urlpatterns as site_urlpatterns
+from tests.factories import login_with_two_factor, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,194 @@
+"""Helpers that build test data and sign people in, shared by every test folder.
+
+Fixtures live in the conftest files; plain functions and constants that tests import live here
+(a conftest is not meant to be imported).
+"""
+
+import datetime
+import io
+import socket
+import threading
+
+from django.utils import timezone
+from PIL import Image
+
+from members.models import Organization, OrganizationKind, Supporter
+from members.models import Visibility as V
+from statements.markdown import render_markdown
+from statements.models import Statement
+
+
+def login_with_two_factor(client, user):
+    """Sign a staff member in as if they had also passed two-factor (a real, confirmed device)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def make_staff(username, group_name, *, password="a-long-test-password-1"):
+    """A staff account in one of the two secretariat roles."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, f"{username}@example.org", password)
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def make_supporter(full_name, visibility, **extra):
+    return Supporter.objects.create(full_name=full_name, visibility=visibility, **extra)
+
+
+def bulk_organizations(count, *, countries=("KR", "JP", "US", "GB", ""), start=0):
+    """`count` listed organizations in one INSERT; bulk_create skips save(), so set the region."""
+    from members.regions import region_for
+
+    organizations = [
+        Organization(
+            name=f"Organization {i:04d}",
+            slug=f"organization-{i:04d}",
+            acronym=f"O{i}",
+            country=countries[i % len(countries)],
+            region=region_for(countries[i % len(countries)]),
+            kind=list(OrganizationKind)[i % len(OrganizationKind)],
+            logo="logos/example.png" if i % 3 == 0 else "",
+        )
+        for i in range(start, start + count)
+    ]
+    Organization.objects.bulk_create(organizations)
+    Supporter.objects.bulk_create(
+        Supporter(
+            full_name=f"Person {i:04d}",
+            visibility=list(V)[i % len(V)],
+            country=countries[i % len(countries)],
+            region=region_for(countries[i % len(countries)]),
+        )
+        for i in range(start, start + count // 5 + 1)
+    )
+
+
+def bulk_statements(count, *, language="en", campaign=None):
+    """Many published statements at once (bulk_create skips save(), so body_html is set here)."""
+    now = timezone.now()
+    html = render_markdown("A body.")
+    Statement.objects.bulk_create(
+        Statement(
+            title=f"Bulk statement {i}",
+            slug=f"bulk-{language}-{i}",
+            language=language,
+            body="A body.",
+            body_html=html,
+            summary="A summary.",
+            status=Statement.Status.PUBLISHED,
+            published_at=now - datetime.timedelta(hours=i + 1),
+            campaign=campaign,
+        )
+        for i in range(count)
+    )
+
+
+def png_bytes(size=(120, 80), mode="RGB", color=(200, 30, 30)):
+    out = io.BytesIO()
+    Image.new(mode, size, color if mode == "RGB" else 0).save(out, "PNG")
+    return out.getvalue()
+
+
+# A complete, valid request on each path, as a browser posts it.
+ORGANIZATION = {
+    "kind": "organization",
+    "name": "Citizens' Alliance for North Korean Human Rights",
+    "local_name": "북한인권시민연합",
+    "country": "KR",
+    "organization_kind": "national_ngo",
+    "website": "https://www.nkhr.example.org",
+    "description": "Documents abuses and supports survivors.",
+    "contact_name": "Kim Min-ji",
+    "contact_role": "Programme director",
+    "email": "minji@nkhr.example.org",
+    "phone": "+82 2 0000 0000",
+    "support_statement": "We will co-sign statements and share documentation.",
+    "accept_objectives": "on",
+}
+INDIVIDUAL = {
+    "kind": "individual",
+    "name": "Aiko Tanaka",
+    "display_name": "",
+    "affiliation": "Lawyer, Tokyo Bar Association",
+    "country": "JP",
+    "email": "aiko@example.jp",
+    "accept_objectives": "on",
+}
+
+
+class SMTPSink:
+    """A tiny SMTP server on 127.0.0.1 that keeps every message it accepts."""
+
+    def __init__(self, port=0):
+        self.messages = []
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", port))
+        self.port = self.server.getsockname()[1]
+        self.running = False
+
+    def start(self):
+        self.server.listen(5)
+        self.server.settimeout(0.2)
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.running = False
+        self.thread.join(timeout=5)
+        self.server.close()
+
+    def _serve(self):
+        while self.running:
+            try:
+                conn, _addr = self.server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn:
+                self._session(conn.makefile("rb"), conn)
+
+    def _session(self, reader, conn):
+        def say(line):
+            conn.sendall(line.encode() + b"\r\n")
+
+        say("220 sink ready")
+        data = None
+        while True:
+            line = reader.readline()
+            if not line:
+                return
+            command = line.decode(errors="replace").strip()
+            upper = command.upper()
+            if data is not None:
+                if command == ".":
+                    self.messages.append(b"".join(data).decode(errors="replace"))
+                    data = None
+                    say("250 queued")
+                else:
+                    data.append(line)
+            elif upper.startswith(("EHLO", "HELO")):
+                say("250 sink")
+            elif upper.startswith(("MAIL", "RCPT", "RSET", "NOOP")):
+                say("250 ok")
+            elif upper == "DATA":
+                data = []
+                say("354 go ahead")
+            elif upper == "QUIT":
+                say("221 bye")
+                return
+            else:
+                say("502 not implemented")
