@@ -192,3 +192,53 @@ class SMTPSink:
                 return
             else:
                 say("502 not implemented")
+
+
+def coalition(organizations, statements):
+    """A coalition of some size: members, statements in two languages, a campaign, join requests.
+
+    Every page has something to show: `signed` carries every member's signature, `campaign`
+    gathers the English statements, and some join requests wait for a decision.
+    """
+    from members.models import JoinRequest
+    from statements.models import Campaign, Milestone, Signature, Topic
+
+    campaign = Campaign.objects.create(
+        slug="campaign",
+        title_en="A campaign",
+        goal_en="A goal.",
+        started_on=datetime.date(2020, 1, 1),
+    )
+    Milestone.objects.bulk_create(
+        Milestone(campaign=campaign, date=datetime.date(2020, 1, 1), title_en=f"Step {i}")
+        for i in range(3)
+    )
+    Topic.objects.create(slug="topic", name_en="A topic")
+    bulk_organizations(organizations)
+    bulk_statements(statements, campaign=campaign)
+    bulk_statements(statements, language="ko")
+    signed = Statement.objects.create(
+        title="Signed by everyone",
+        slug="signed",
+        language="en",
+        body="A body.",
+        status=Statement.Status.PUBLISHED,
+        published_at=timezone.now() - datetime.timedelta(minutes=1),
+        campaign=campaign,
+    )
+    Signature.objects.bulk_create(
+        [Signature(statement=signed, organization=o, name_at_signing=o.name)
+         for o in Organization.objects.all()]
+        + [Signature(statement=signed, supporter=s) for s in Supporter.objects.all()]
+    )  # fmt: skip
+    JoinRequest.objects.bulk_create(
+        JoinRequest(
+            kind=JoinRequest.Kind.INDIVIDUAL,
+            status=JoinRequest.Status.PENDING,
+            name=f"Applicant {i}",
+            email=f"applicant{i}@example.org",
+            country="JP",
+            accepted_objectives=True,
+        )
+        for i in range(organizations // 5 + 1)
+    )
