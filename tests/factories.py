@@ -242,3 +242,14 @@ def coalition(organizations, statements):
         )
         for i in range(organizations // 5 + 1)
     )
+
+
+def wait_for(condition, *, timeout=30, every=0.1, what="the condition"):
+    """Poll `condition()` until it is true; fail after `timeout` seconds, not guess a sleep."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout} s")
+        time.sleep(every)
