@@ -2,7 +2,7 @@ import pytest
 
 from members.models import Organization, OrganizationKind
 from members.models import Visibility as V
-from tests.factories import make_supporter
+from tests.factories import INDIVIDUAL, ORGANIZATION, make_supporter
 
 
 @pytest.fixture
@@ -59,3 +59,15 @@ def _english():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture
+def org_data():
+    """A complete, valid join request from an organization, as a browser posts it."""
+    return dict(ORGANIZATION)
+
+
+@pytest.fixture
+def person_data():
+    """An individual who asks to be listed publicly."""
+    return {**INDIVIDUAL, "wants_listing": "on"}
