@@ -16,11 +16,14 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib import admin
 from django.core.cache import cache
+from django.utils import timezone
 
 from icnk.roles import ADMINISTRATORS
 from tests.factories import coalition, login_with_two_factor, make_staff
 
 pytestmark = pytest.mark.django_db
+
+THIS_YEAR = timezone.now().year  # the statements below are all published in the last days
 
 # (organizations, statements a language): ten times as much data at the larger size.
 SIZES = {"small": (30, 30), "large": (300, 300)}
@@ -35,7 +38,7 @@ PUBLIC_PAGES = {
     "/en/members/?kind=individual&order=alpha": 5,
     "/en/members/organization-0003/": 4,
     "/en/statements/": 6,
-    "/en/statements/?q=Bulk&kind=joint_statement&year=2026": 6,
+    f"/en/statements/?q=Bulk&kind=joint_statement&year={THIS_YEAR}": 6,
     "/ko/statements/?q=Bulk": 6,
     "/en/statements/signed/": 6,
     "/en/statements/feed/": 2,
