@@ -24,6 +24,12 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploads and generated logos go to the test's own folder, never the project's media/."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture
 def site_settings(db):
     from icnk.demo import SITE
@@ -68,48 +74,6 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def login_with_two_factor(client, user):
-    """Sign a staff member in as if they had also passed two-factor (a real, confirmed device)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return device
-
-
-def authenticator(user):
-    """A confirmed authenticator app for a staff member (every staff account must have one)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    return TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
-
-
-def totp_code(device):
-    """The code the authenticator app shows now."""
-    import time
-
-    from django_otp.oath import TOTP
-
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
-    return f"{totp.token():06d}"
-
-
-def make_staff(username, group_name, *, password="a-long-test-password-1"):
-    """A staff account in one of the two secretariat roles."""
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user(username, f"{username}@example.org", password)
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -24,6 +25,19 @@ def test_load_demo_twice_changes_nothing(settings):
     assert first["icnk.SiteSettings"], "the demo coalition's details were not loaded"
     call_command("load_demo", stdout=StringIO())
     assert snapshot() == first
+
+
+def files_under(folder):
+    return {(p, p.stat().st_mtime_ns) for p in Path(folder).rglob("*")}
+
+
+def test_loading_the_demo_in_a_test_leaves_the_projects_media_untouched(settings):
+    project_media = Path(settings.BASE_DIR) / "media"
+    before = files_under(project_media)
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    assert files_under(project_media) == before
+    assert list(Path(settings.MEDIA_ROOT).rglob("*.png")), "the demo's logos were written nowhere"
 
 
 def test_load_demo_refuses_when_debug_is_off(settings):

@@ -1,8 +1,8 @@
 import pytest
 
-from conftest import login_with_two_factor as login_administrator  # noqa: F401
-from members.models import Organization, OrganizationKind, Supporter
+from members.models import Organization, OrganizationKind
 from members.models import Visibility as V
+from tests.factories import INDIVIDUAL, ORGANIZATION, make_supporter
 
 
 @pytest.fixture
@@ -41,10 +41,6 @@ def international_organization(db):
     )
 
 
-def make_supporter(full_name, visibility, **extra):
-    return Supporter.objects.create(full_name=full_name, visibility=visibility, **extra)
-
-
 @pytest.fixture
 def supporter(db):
     return make_supporter(
@@ -52,34 +48,6 @@ def supporter(db):
         V.FULL_NAME,
         affiliation="Seoul Peace Prize Recipient",
         country="US",
-    )
-
-
-def bulk_organizations(count, *, countries=("KR", "JP", "US", "GB", ""), start=0):
-    """`count` listed organizations in one INSERT; bulk_create skips save(), so set the region."""
-    from members.regions import region_for
-
-    organizations = [
-        Organization(
-            name=f"Organization {i:04d}",
-            slug=f"organization-{i:04d}",
-            acronym=f"O{i}",
-            country=countries[i % len(countries)],
-            region=region_for(countries[i % len(countries)]),
-            kind=list(OrganizationKind)[i % len(OrganizationKind)],
-            logo="logos/example.png" if i % 3 == 0 else "",
-        )
-        for i in range(start, start + count)
-    ]
-    Organization.objects.bulk_create(organizations)
-    Supporter.objects.bulk_create(
-        Supporter(
-            full_name=f"Person {i:04d}",
-            visibility=list(V)[i % len(V)],
-            country=countries[i % len(countries)],
-            region=region_for(countries[i % len(countries)]),
-        )
-        for i in range(start, start + count // 5 + 1)
     )
 
 
@@ -91,3 +59,15 @@ def _english():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture
+def org_data():
+    """A complete, valid join request from an organization, as a browser posts it."""
+    return dict(ORGANIZATION)
+
+
+@pytest.fixture
+def person_data():
+    """An individual who asks to be listed publicly."""
+    return {**INDIVIDUAL, "wants_listing": "on"}

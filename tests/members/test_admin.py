@@ -6,10 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from conftest import login_with_two_factor
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import Listing, MemberStatus, Organization
-from tests.members.conftest import bulk_organizations, login_administrator
+from tests.factories import bulk_organizations, login_with_two_factor
+from tests.factories import login_with_two_factor as login_administrator
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from members.models import Listing, MemberStatus, Organization, OrganizationKind
 from members.models import Visibility as V
-from tests.members.conftest import bulk_organizations, make_supporter
+from tests.factories import bulk_organizations, make_supporter
 
 pytestmark = pytest.mark.django_db
 

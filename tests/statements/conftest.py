@@ -5,10 +5,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from conftest import login_with_two_factor  # noqa: F401
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import Organization, Supporter, Visibility
-from statements.markdown import render_markdown
 from statements.models import Campaign, Milestone, Statement
 
 _numbers = itertools.count(1)
@@ -106,23 +104,3 @@ def editor(db, django_user_model):
 @pytest.fixture
 def administrator(db, django_user_model):
     return _staff(django_user_model, "administrator", ADMINISTRATORS)
-
-
-def bulk_statements(count, *, language="en", campaign=None):
-    """Many published statements at once (bulk_create skips save(), so body_html is set here)."""
-    now = timezone.now()
-    html = render_markdown("A body.")
-    Statement.objects.bulk_create(
-        Statement(
-            title=f"Bulk statement {i}",
-            slug=f"bulk-{language}-{i}",
-            language=language,
-            body="A body.",
-            body_html=html,
-            summary="A summary.",
-            status=Statement.Status.PUBLISHED,
-            published_at=now - datetime.timedelta(hours=i + 1),
-            campaign=campaign,
-        )
-        for i in range(count)
-    )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from members.models import Listing, MemberStatus, Organization
 from statements.models import Signature, Statement
-from tests.statements.conftest import login_with_two_factor
+from tests.factories import login_with_two_factor
 
 pytestmark = pytest.mark.django_db
 

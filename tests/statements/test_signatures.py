@@ -4,8 +4,10 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.text import slugify
 
-from members.models import Listing, MemberStatus, Organization, Supporter, Visibility
+from members.models import JoinRequest, Listing, MemberStatus, Organization, Supporter, Visibility
+from members.services import join_request_approve
 from statements.models import Signature
 from statements.queries import signatories, signed_by
 
@@ -34,12 +36,45 @@ def test_a_member_that_left_stays_on_what_it_signed(client, site_settings, state
     assert "People In Need" in page(client, statement)
 
 
+def approve_organization(name, reviewer):
+    """An organization that asked to join, approved by the secretariat as in the admin."""
+    join_request = JoinRequest.objects.create(
+        kind=JoinRequest.Kind.ORGANIZATION,
+        status=JoinRequest.Status.PENDING,
+        name=name,
+        country="KR",
+        email=f"office@{slugify(name)}.example.org",
+        accepted_objectives=True,
+    )
+    return join_request_approve(join_request=join_request, reviewer=reviewer)
+
+
+def sign_for_all_active_members(client, statement):
+    """The statement admin's "Add all active members as signatories" action."""
+    response = client.post(
+        "/admin/statements/statement/",
+        {"action": "add_all_active_members", "_selected_action": [statement.pk]},
+    )
+    assert response.status_code == 302
+
+
 def test_a_member_approved_later_is_not_added_to_old_statements(
-    client, site_settings, statement, organization
+    client, site_settings, editor, make_statement
 ):
-    Signature.objects.create(statement=statement, organization=organization)
-    Organization.objects.create(name="Newcomer Group", slug="newcomer")
-    assert "Newcomer Group" not in page(client, statement)
+    approve_organization("Founding Group", editor)
+    old = make_statement(slug="old")
+    client.force_login(editor)
+    sign_for_all_active_members(client, old)
+
+    approve_organization("Newcomer Group", editor)
+    new = make_statement(slug="new")
+    sign_for_all_active_members(client, new)
+    client.logout()
+
+    assert "Founding Group" in page(client, old)
+    assert "Newcomer Group" not in page(client, old)
+    # The newcomer is an active member: a statement signed for all members after it joined has it.
+    assert "Newcomer Group" in page(client, new)
 
 
 def test_a_withdrawn_signature_is_shown_as_withdrawn_with_its_date(

@@ -218,7 +218,7 @@ def test_list_filters_by_kind_year_and_campaign(client, site_settings, make_stat
 
 
 def test_list_pages_by_twenty(client, site_settings):
-    from tests.statements.conftest import bulk_statements
+    from tests.factories import bulk_statements
 
     bulk_statements(45)
     first = client.get("/en/statements/").content.decode()

@@ -1,7 +1,6 @@
 """Public pages are cached whole for anonymous readers and change the moment staff change them."""
 
 import datetime
-import time
 
 import pytest
 from django.conf import settings
@@ -9,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import login_with_two_factor, make_staff
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import JoinRequest, Organization, Supporter, Visibility
 from members.services import join_request_approve
 from statements.models import Signature, Statement
+from tests.factories import login_with_two_factor, make_staff, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -197,11 +196,8 @@ def test_lowering_a_persons_visibility_shows_at_once(client, site_settings, pers
 def test_a_scheduled_statement_is_not_kept_out_of_a_cached_page_past_its_time(
     client, site_settings
 ):
-    make_statement(
-        slug="embargoed",
-        title="Embargoed statement",
-        published_at=timezone.now() + datetime.timedelta(seconds=1.5),
-    )
+    due = timezone.now() + datetime.timedelta(seconds=1.5)
+    make_statement(slug="embargoed", title="Embargoed statement", published_at=due)
     assert "Embargoed statement" not in client.get("/en/statements/").text  # cached
-    time.sleep(1.6)
+    wait_for(lambda: timezone.now() > due, what="the statement's publication time")
     assert "Embargoed statement" in client.get("/en/statements/").text

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.management import call_command
 
-from conftest import authenticator, totp_code
+from tests.factories import authenticator, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

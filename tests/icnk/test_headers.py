@@ -18,10 +18,10 @@ from django.urls import path
 from django.utils import timezone, translation
 from django.views.static import serve
 
-from conftest import login_with_two_factor, make_staff
 from icnk.roles import ADMINISTRATORS, EDITORS
 from icnk.uploads import RandomName
 from icnk.urls import urlpatterns as site_urlpatterns
+from tests.factories import login_with_two_factor, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -260,7 +260,7 @@ def upload(media_root, name, content):
     return f"/media/attachments/{name}"
 
 
-@pytest.mark.urls("tests.trust.test_headers")
+@pytest.mark.urls("tests.icnk.test_headers")
 @pytest.mark.parametrize(
     ("name", "content_type", "disposition"),
     [
@@ -291,7 +291,7 @@ def test_uploads_are_sandboxed_never_sniffed_and_only_images_shown_inline(
     assert response["X-Frame-Options"] == "DENY"
 
 
-@pytest.mark.urls("tests.trust.test_headers")
+@pytest.mark.urls("tests.icnk.test_headers")
 def test_a_missing_upload_is_also_sandboxed(client, media_root):
     response = client.get("/media/attachments/none.html")
     assert response.status_code == 404

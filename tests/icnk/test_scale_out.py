@@ -1,7 +1,7 @@
 """Two app servers sharing only PostgreSQL and Redis behave as one site.
 
-Runs real gunicorn processes against the test database and a Redis database of its own; skipped
-(with the reason) where PostgreSQL or Redis is not available.
+Runs real gunicorn processes against the test database and the suite's own Redis database
+(CACHE_URL); skipped (with the reason) where PostgreSQL or Redis is not available.
 """
 
 import os
@@ -21,12 +21,13 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
 
-from conftest import authenticator, make_staff, totp_code
 from icnk.roles import EDITORS
 from statements.models import Statement
+from tests.factories import authenticator, make_staff, totp_code
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-REDIS_DB = 11
+# The Redis database the suite itself was given (CACHE_URL): never another one on the server.
+REDIS_URL = os.environ.get("CACHE_URL", "")
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,9 +51,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @pytest.fixture
 def two_servers(tmp_path, settings):
-    if connection.vendor != "postgresql" or not redis_up():
-        pytest.skip("needs PostgreSQL (DATABASE_URL) and Redis on 127.0.0.1:6379")
-    subprocess.run(["redis-cli", "-n", str(REDIS_DB), "flushdb"], check=True, capture_output=True)
+    if connection.vendor != "postgresql" or not REDIS_URL.startswith("redis://") or not redis_up():
+        pytest.skip(
+            "needs PostgreSQL (DATABASE_URL) and Redis (CACHE_URL=redis://127.0.0.1:6379/n)"
+        )
+    subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
     db = connection.settings_dict
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
@@ -64,7 +67,7 @@ def two_servers(tmp_path, settings):
         "HTTPS": "off",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**db),
-        "CACHE_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "CACHE_URL": REDIS_URL,
         "STATIC_ROOT": str(tmp_path / "static"),
         "MEDIA_ROOT": str(tmp_path / "media"),
     }

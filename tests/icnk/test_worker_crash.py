@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from icnk.mail import queue_mail
 from icnk.models import OutboundEmail
-from tests.join.conftest import SMTPSink
+from tests.factories import SMTPSink, wait_for
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -92,7 +92,10 @@ def test_worker_killed_with_sigkill_loses_no_mail(site_settings, settings, free_
         preexec_fn=_die_with_parent,
     )  # fmt: skip
     try:
-        time.sleep(4)
+        wait_for(
+            lambda: not OutboundEmail.objects.filter(attempts=0).exists(),
+            what="the worker's first attempt at every message",
+        )
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)

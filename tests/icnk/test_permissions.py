@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
-from conftest import login_with_two_factor, make_staff
 from icnk.roles import ADMINISTRATORS, EDITOR_MODELS, EDITORS
+from tests.factories import login_with_two_factor, make_staff
 
 pytestmark = pytest.mark.django_db
 

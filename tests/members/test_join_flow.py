@@ -12,12 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from conftest import login_with_two_factor
 from icnk.models import OutboundEmail
 from members import services
 from members.models import JoinRequest, Organization, Supporter, Visibility
 from members.personal_data import ERASED_NAME
-from tests.join.conftest import SMTPSink, png_bytes
+from tests.factories import SMTPSink, login_with_two_factor, png_bytes, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -232,12 +231,16 @@ def test_mail_waits_while_the_server_is_down_and_is_sent_once_when_it_returns(
 
     sink = SMTPSink(port=free_port)
     sink.start()
-    time.sleep(1.2)  # the back-off before the retry
+
+    def retried():
+        run_worker()  # sends nothing until the back-off has passed
+        email.refresh_from_db()
+        return email.status == OutboundEmail.Status.SENT
+
     try:
-        run_worker()
+        wait_for(retried, timeout=30, every=0.2, what="the retry after the back-off")
     finally:
         sink.stop()
-    email.refresh_from_db()
     assert email.status == OutboundEmail.Status.SENT
     assert len(sink.messages) == 1
     assert "aiko@example.jp" in sink.messages[0]

@@ -5,6 +5,9 @@ terminated by the server, a real (tiny) filesystem that fills up.
 """
 
 import contextlib
+import importlib.util
+import os
+import runpy
 import subprocess
 import urllib.request
 from io import StringIO
@@ -16,19 +19,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from members.models import JoinRequest
-from tests.join.conftest import png_bytes
-
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {
-            "SOCKET_CONNECT_TIMEOUT": 0.2,
-            "SOCKET_TIMEOUT": 0.2,
-            "IGNORE_EXCEPTIONS": True,
-        },
-    }
-}
+from tests.factories import png_bytes
 
 
 @pytest.fixture
@@ -39,8 +30,13 @@ def demo(db, settings):
 
 
 @pytest.fixture
-def cache_down(settings):
-    settings.CACHES = DEAD_REDIS
+def cache_down(settings, monkeypatch, free_port):
+    """The project's own cache configuration, read from its settings, for a Redis that is down."""
+    monkeypatch.setenv("CACHE_URL", f"redis://127.0.0.1:{free_port}/0")
+    module = importlib.util.find_spec(os.environ["DJANGO_SETTINGS_MODULE"])
+    project = runpy.run_path(module.origin)  # a fresh read of the settings, with this CACHE_URL
+    assert project["CACHES"]["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    settings.CACHES = project["CACHES"]
     yield
     caches["default"].close()
 
@@ -76,8 +72,8 @@ def test_join_requests_are_accepted_with_the_cache_down(client, demo, cache_down
 
 @pytest.mark.django_db
 def test_staff_can_sign_in_with_the_cache_down(client, demo, cache_down):
-    from conftest import authenticator, make_staff, totp_code
     from icnk.roles import EDITORS
+    from tests.factories import authenticator, make_staff, totp_code
 
     device = authenticator(make_staff("editor", EDITORS))
     response = client.post(

@@ -8,7 +8,7 @@ from PIL import Image
 
 from icnk.models import OutboundEmail
 from members.models import JoinRequest
-from tests.join.conftest import png_bytes
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 

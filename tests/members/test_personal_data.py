@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from conftest import login_with_two_factor, make_staff
 from icnk.audit import record_change
 from icnk.models import OutboundEmail
 from icnk.roles import ADMINISTRATORS, EDITORS
@@ -21,6 +20,7 @@ from members.models import JoinRequest, Organization, Supporter, Visibility
 from members.personal_data import ERASED_NAME, personal_data_erase, personal_data_export
 from members.services import join_requests_purge
 from statements.models import Signature, Statement
+from tests.factories import login_with_two_factor, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -11,14 +11,14 @@ from django.contrib.auth.models import User
 from icnk.roles import ADMINISTRATORS
 from members.models import JoinRequest, Organization, Supporter, Visibility
 from members.services import make_token
-from tests.join.conftest import INDIVIDUAL, ORGANIZATION
+from tests.factories import INDIVIDUAL, ORGANIZATION
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def reviewer(db):
-    from conftest import make_staff
+    from tests.factories import make_staff
 
     return make_staff("ada", ADMINISTRATORS)
 

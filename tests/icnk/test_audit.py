@@ -7,11 +7,11 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import login_with_two_factor, make_staff
 from icnk.models import SiteSettings
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import JoinRequest, Listing, Organization, Supporter, Visibility
 from statements.models import Campaign, Signature, Statement
+from tests.factories import login_with_two_factor, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import login_with_two_factor, make_staff
 from icnk.roles import ADMINISTRATORS, EDITORS
 from icnk.security import SESSION_AUTH_AT, SESSION_SEEN_AT
+from tests.factories import login_with_two_factor, make_staff
 
 pytestmark = pytest.mark.django_db
 

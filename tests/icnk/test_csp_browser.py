@@ -11,16 +11,29 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-from tests.trust.test_headers import public_pages
+from tests.icnk.test_headers import public_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LISTENER = """
 window.__csp = [];
+window.__cspMarkers = 0;
 document.addEventListener("securitypolicyviolation", (e) => {
-  window.__csp.push(e.violatedDirective + " " + e.blockedURI);
+  if (e.blockedURI.includes("csp-marker.invalid")) {
+    window.__cspMarkers += 1;
+  } else {
+    window.__csp.push(e.violatedDirective + " " + e.blockedURI);
+  }
 });
 """
+# A violation of our own, made last: the browser reports violations in the order they happen,
+# so once the listener has seen this one it has seen every violation the page made before it.
+# The policy blocks the image before any request leaves the browser.
+MARKER_URL = "http://csp-marker.invalid/marker.png"
+MARKER = f"""() => {{
+  new Image().src = "{MARKER_URL}?" + (window.__cspMarkers + 1);
+  return window.__cspMarkers + 1;
+}}"""
 # Pages the browser shows as documents; JSON, XML and plain text are read by programs.
 MACHINE_READABLE = ("/api/", "/sitemap.xml", "/robots.txt", "/healthz", "/feed/")
 
@@ -40,11 +53,11 @@ def watched(page, live_server):
 
     def on_request(request):
         parts = urlsplit(request.url)
-        if parts.scheme != "data" and parts.netloc != origin:
+        if parts.scheme != "data" and parts.netloc not in (origin, urlsplit(MARKER_URL).netloc):
             page.elsewhere.append(request.url)
 
     def on_console(message):
-        if "Content Security Policy" in message.text:
+        if "Content Security Policy" in message.text and MARKER_URL not in message.text:
             page.console_refusals.append(message.text)
 
     page.on("request", on_request)
@@ -52,12 +65,18 @@ def watched(page, live_server):
     return page
 
 
+def violations(page):
+    """Every violation the page has made so far, once the listener has provably seen them all."""
+    expected = page.evaluate(MARKER)
+    page.wait_for_function(f"window.__cspMarkers >= {expected}", timeout=5000)
+    return page.evaluate("window.__csp")
+
+
 def visit(page, url):
-    """Open `url`, let late scripts and images settle, and return the violations seen."""
+    """Open `url`, wait for its load event and quiet network, and return its violations."""
     response = page.goto(url, wait_until="networkidle")
     assert response is not None and response.status == 200, url
-    page.wait_for_timeout(50)
-    return page.evaluate("window.__csp")
+    return violations(page)
 
 
 def test_the_listener_does_catch_a_violation(live_server, demo, watched):
@@ -71,10 +90,9 @@ def test_the_listener_does_catch_a_violation(live_server, demo, watched):
         document.body.insertAdjacentHTML("beforeend", '<p style="color: red">x</p>');
     }"""
     )
-    watched.wait_for_timeout(100)
-    violations = watched.evaluate("window.__csp")
-    assert any(v.startswith("script-src") for v in violations), violations
-    assert any(v.startswith("style-src") for v in violations), violations
+    seen = violations(watched)
+    assert any(v.startswith("script-src") for v in seen), seen
+    assert any(v.startswith("style-src") for v in seen), seen
     assert watched.evaluate("window.__ran === undefined")
 
 
@@ -101,10 +119,10 @@ def test_no_public_page_in_any_language_trips_the_policy_or_calls_another_host(
 def test_the_admin_trips_no_policy_from_sign_in_to_the_editing_pages(
     live_server, demo, watched, artifacts_dir
 ):
-    from conftest import authenticator, make_staff, totp_code
     from icnk.roles import EDITORS
     from members.models import Organization
     from statements.models import Statement
+    from tests.factories import authenticator, make_staff, totp_code
 
     device = authenticator(make_staff("eve", EDITORS, password="a-long-test-password-1"))
     admin = f"{live_server.url}/admin/"

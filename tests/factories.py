@@ -1,0 +1,229 @@
+"""Helpers that build test data and sign people in, shared by every test folder.
+
+Fixtures live in the conftest files; plain functions and constants that tests import live here
+(a conftest is not meant to be imported).
+"""
+
+import datetime
+import io
+import socket
+
+from aiosmtpd.controller import Controller
+from django.utils import timezone
+from PIL import Image
+
+from members.models import Organization, OrganizationKind, Supporter
+from members.models import Visibility as V
+from statements.markdown import render_markdown
+from statements.models import Statement
+
+
+def login_with_two_factor(client, user):
+    """Sign a staff member in as if they had also passed two-factor (a real, confirmed device)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def make_staff(username, group_name, *, password="a-long-test-password-1"):
+    """A staff account in one of the two secretariat roles."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, f"{username}@example.org", password)
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def make_supporter(full_name, visibility, **extra):
+    return Supporter.objects.create(full_name=full_name, visibility=visibility, **extra)
+
+
+def bulk_organizations(count, *, countries=("KR", "JP", "US", "GB", ""), start=0):
+    """`count` listed organizations in one INSERT; bulk_create skips save(), so set the region."""
+    from members.regions import region_for
+
+    organizations = [
+        Organization(
+            name=f"Organization {i:04d}",
+            slug=f"organization-{i:04d}",
+            acronym=f"O{i}",
+            country=countries[i % len(countries)],
+            region=region_for(countries[i % len(countries)]),
+            kind=list(OrganizationKind)[i % len(OrganizationKind)],
+            logo="logos/example.png" if i % 3 == 0 else "",
+        )
+        for i in range(start, start + count)
+    ]
+    Organization.objects.bulk_create(organizations)
+    Supporter.objects.bulk_create(
+        Supporter(
+            full_name=f"Person {i:04d}",
+            visibility=list(V)[i % len(V)],
+            country=countries[i % len(countries)],
+            region=region_for(countries[i % len(countries)]),
+        )
+        for i in range(start, start + count // 5 + 1)
+    )
+
+
+def bulk_statements(count, *, language="en", campaign=None):
+    """Many published statements at once (bulk_create skips save(), so body_html is set here)."""
+    now = timezone.now()
+    html = render_markdown("A body.")
+    Statement.objects.bulk_create(
+        Statement(
+            title=f"Bulk statement {i}",
+            slug=f"bulk-{language}-{i}",
+            language=language,
+            body="A body.",
+            body_html=html,
+            summary="A summary.",
+            status=Statement.Status.PUBLISHED,
+            published_at=now - datetime.timedelta(hours=i + 1),
+            campaign=campaign,
+        )
+        for i in range(count)
+    )
+
+
+def png_bytes(size=(120, 80), mode="RGB", color=(200, 30, 30)):
+    out = io.BytesIO()
+    Image.new(mode, size, color if mode == "RGB" else 0).save(out, "PNG")
+    return out.getvalue()
+
+
+# A complete, valid request on each path, as a browser posts it.
+ORGANIZATION = {
+    "kind": "organization",
+    "name": "Citizens' Alliance for North Korean Human Rights",
+    "local_name": "북한인권시민연합",
+    "country": "KR",
+    "organization_kind": "national_ngo",
+    "website": "https://www.nkhr.example.org",
+    "description": "Documents abuses and supports survivors.",
+    "contact_name": "Kim Min-ji",
+    "contact_role": "Programme director",
+    "email": "minji@nkhr.example.org",
+    "phone": "+82 2 0000 0000",
+    "support_statement": "We will co-sign statements and share documentation.",
+    "accept_objectives": "on",
+}
+INDIVIDUAL = {
+    "kind": "individual",
+    "name": "Aiko Tanaka",
+    "display_name": "",
+    "affiliation": "Lawyer, Tokyo Bar Association",
+    "country": "JP",
+    "email": "aiko@example.jp",
+    "accept_objectives": "on",
+}
+
+
+class SMTPSink:
+    """A mail server on 127.0.0.1 (aiosmtpd) that keeps every message it accepts, as text."""
+
+    def __init__(self, port=0):
+        if not port:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+        self.port = port
+        self.messages = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=port)
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it for each message
+        self.messages.append(envelope.original_content.decode(errors="replace"))
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+
+def coalition(organizations, statements):
+    """A coalition of some size: members, statements in two languages, a campaign, join requests.
+
+    Every page has something to show: `signed` carries every member's signature, `campaign`
+    gathers the English statements, and some join requests wait for a decision.
+    """
+    from members.models import JoinRequest
+    from statements.models import Campaign, Milestone, Signature, Topic
+
+    campaign = Campaign.objects.create(
+        slug="campaign",
+        title_en="A campaign",
+        goal_en="A goal.",
+        started_on=datetime.date(2020, 1, 1),
+    )
+    Milestone.objects.bulk_create(
+        Milestone(campaign=campaign, date=datetime.date(2020, 1, 1), title_en=f"Step {i}")
+        for i in range(3)
+    )
+    Topic.objects.create(slug="topic", name_en="A topic")
+    bulk_organizations(organizations)
+    bulk_statements(statements, campaign=campaign)
+    bulk_statements(statements, language="ko")
+    signed = Statement.objects.create(
+        title="Signed by everyone",
+        slug="signed",
+        language="en",
+        body="A body.",
+        status=Statement.Status.PUBLISHED,
+        published_at=timezone.now() - datetime.timedelta(minutes=1),
+        campaign=campaign,
+    )
+    Signature.objects.bulk_create(
+        [Signature(statement=signed, organization=o, name_at_signing=o.name)
+         for o in Organization.objects.all()]
+        + [Signature(statement=signed, supporter=s) for s in Supporter.objects.all()]
+    )  # fmt: skip
+    JoinRequest.objects.bulk_create(
+        JoinRequest(
+            kind=JoinRequest.Kind.INDIVIDUAL,
+            status=JoinRequest.Status.PENDING,
+            name=f"Applicant {i}",
+            email=f"applicant{i}@example.org",
+            country="JP",
+            accepted_objectives=True,
+        )
+        for i in range(organizations // 5 + 1)
+    )
+
+
+def wait_for(condition, *, timeout=30, every=0.1, what="the condition"):
+    """Poll `condition()` until it is true; fail after `timeout` seconds, not guess a sleep."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout} s")
+        time.sleep(every)
+
+
+def authenticator(user):
+    """A confirmed authenticator app for a staff member (every staff account must have one)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+
+
+def totp_code(device):
+    """The code the authenticator app shows now."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():06d}"

@@ -1,0 +1,104 @@
+"""What each page costs in database queries: one table, exact counts, at two data sizes.
+
+The counts are exact on purpose. A page that gains a query (an N+1 loop, a lost
+select_related, a new context processor) fails here; so does one that loses a query, so the
+table always says what a page really costs. Both sizes share one number: a count that grows
+with the data fails at the larger size. The whole-page cache is off (PAGE_CACHE_SECONDS=0) so
+the page itself is measured, on an empty cache: the site-wide context (site settings, the
+navigation's campaign) and anything else a page keeps in the cache are counted too.
+
+To update a count after a deliberate change: run this file, read "Expected to perform N queries
+but M were done" in the failure (add -v to see the SQL), check the new queries are the ones
+you meant to add, and write M in the table below.
+"""
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib import admin
+from django.core.cache import cache
+from django.utils import timezone
+
+from icnk.roles import ADMINISTRATORS
+from tests.factories import coalition, login_with_two_factor, make_staff
+
+pytestmark = pytest.mark.django_db
+
+THIS_YEAR = timezone.now().year  # the statements below are all published in the last days
+
+# (organizations, statements a language): ten times as much data at the larger size.
+SIZES = {"small": (30, 30), "large": (300, 300)}
+
+PUBLIC_PAGES = {
+    "/en/": 6,
+    "/ko/": 6,
+    "/en/about/": 2,
+    "/en/privacy/": 2,
+    "/en/members/": 6,
+    "/en/members/?q=Organization&country=KR": 5,
+    "/en/members/?kind=individual&order=alpha": 5,
+    "/en/members/organization-0003/": 4,
+    "/en/statements/": 6,
+    f"/en/statements/?q=Bulk&kind=joint_statement&year={THIS_YEAR}": 6,
+    "/ko/statements/?q=Bulk": 6,
+    "/en/statements/signed/": 6,
+    "/en/statements/feed/": 2,
+    "/en/campaigns/campaign/": 5,
+    "/en/join/": 2,
+    "/api/v1/members/": 3,
+    "/api/v1/members/?kind=individual": 3,
+    "/api/v1/members/organization-0003/": 2,
+    "/api/v1/statements/": 2,
+    "/api/v1/statements/?language=ko&kind=joint_statement": 2,
+    "/api/v1/statements/signed/": 4,
+    "/sitemap.xml": 5,
+    "/robots.txt": 0,
+}
+
+# Every model registered in the admin, by its changelist path under ADMIN_URL.
+ADMIN_CHANGELISTS = {
+    "auth/group/": 11,
+    "auth/user/": 12,
+    "axes/accessattempt/": 14,
+    "axes/accessfailurelog/": 14,
+    "axes/accesslog/": 14,
+    "django_tasks_database/dbtaskresult/": 13,
+    "icnk/sitesettings/": 12,
+    "members/joinrequest/": 11,
+    "members/organization/": 11,
+    "members/supporter/": 11,
+    "otp_static/staticdevice/": 11,
+    "otp_totp/totpdevice/": 11,
+    "statements/campaign/": 10,
+    "statements/statement/": 11,
+    "statements/statement/?language=ko&status=published": 11,
+    "statements/topic/": 11,
+}
+
+
+@pytest.fixture(params=SIZES)
+def data(request, site_settings, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    coalition(*SIZES[request.param])
+
+
+@pytest.mark.parametrize(("url", "queries"), PUBLIC_PAGES.items())
+def test_public_page_queries(client, data, django_assert_num_queries, url, queries):
+    assert client.get(url).status_code == 200  # lazy per-process set-up is done
+    cache.clear()
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(("path", "queries"), ADMIN_CHANGELISTS.items())
+def test_admin_changelist_queries(client, data, django_assert_num_queries, path, queries):
+    login_with_two_factor(client, make_staff("chief", ADMINISTRATORS))
+    url = f"/{django_settings.ADMIN_URL}{path}"
+    assert client.get(url).status_code == 200  # lazy per-process set-up is done
+    cache.clear()
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+def test_the_table_covers_every_admin_changelist():
+    registered = {f"{m._meta.app_label}/{m._meta.model_name}/" for m in admin.site._registry}
+    assert registered == {path.split("?")[0] for path in ADMIN_CHANGELISTS}
