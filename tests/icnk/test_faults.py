@@ -6,7 +6,6 @@ terminated by the server, a real (tiny) filesystem that fills up.
 
 import contextlib
 import importlib.util
-import os
 import runpy
 import subprocess
 import urllib.request
@@ -33,8 +32,9 @@ def demo(db, settings):
 def cache_down(settings, monkeypatch, free_port):
     """The project's own cache configuration, read from its settings, for a Redis that is down."""
     monkeypatch.setenv("CACHE_URL", f"redis://127.0.0.1:{free_port}/0")
-    module = importlib.util.find_spec(os.environ["DJANGO_SETTINGS_MODULE"])
-    project = runpy.run_path(module.origin)  # a fresh read of the settings, with this CACHE_URL
+    # The project's settings file (the test settings build on it), read afresh with this CACHE_URL.
+    module = importlib.util.find_spec("icnk.settings")
+    project = runpy.run_path(module.origin)
     assert project["CACHES"]["default"]["BACKEND"] == "django_redis.cache.RedisCache"
     settings.CACHES = project["CACHES"]
     yield

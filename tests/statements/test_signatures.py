@@ -10,6 +10,7 @@ from members.models import JoinRequest, Listing, MemberStatus, Organization, Sup
 from members.services import join_request_approve
 from statements.models import Signature
 from statements.queries import signatories, signed_by
+from tests.factories import login_with_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_a_member_approved_later_is_not_added_to_old_statements(
 ):
     approve_organization("Founding Group", editor)
     old = make_statement(slug="old")
-    client.force_login(editor)
+    login_with_two_factor(client, editor)
     sign_for_all_active_members(client, old)
 
     approve_organization("Newcomer Group", editor)
