@@ -1,0 +1,154 @@
+"""What the read-only JSON APIs share (`/api/v1/members/`, `/api/v1/statements/`).
+
+django-ninja describes each endpoint from its typed parameters and response schemas, so the
+OpenAPI document served at `<api>/openapi.json` is generated from the code that answers. Every
+API here answers the same way:
+
+- a list is one `Page`: `count`, `page`, `pages`, `next`, `previous` (absolute URLs or null)
+  and `results`;
+- every error is JSON `{"detail": "<reason>"}` with a 4xx status: 400 for a parameter that is
+  not valid (the reason names it), 404 for nothing there, 405 for a method other than GET/HEAD;
+- HEAD works wherever GET does.
+"""
+
+import re
+from functools import partial
+from typing import Annotated
+
+from django.http import JsonResponse, QueryDict
+from django.urls import path
+from django.views.decorators.http import require_safe
+from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError
+from ninja.openapi.views import openapi_json
+from pydantic import BeforeValidator, Field
+
+MAX_PAGE = 100_000
+# A NUL byte cannot be stored or searched in PostgreSQL text; no parameter may carry one.
+NO_NUL = r"^[^\x00]*$"
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def _ascii_number(value):
+    """A query-string number is plain digits: not "1.0", " 1", "１", "²" or "1_000"."""
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise ValueError("must be a whole number written with the digits 0-9")
+    return value
+
+
+Number = Annotated[int, BeforeValidator(_ascii_number)]
+# A slug in a path: any text (Korean and Japanese slugs too) but a NUL byte.
+Slug = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
+PageNumber = Annotated[Number, Field(ge=1, le=MAX_PAGE, description="page number, from 1")]
+
+
+class Error(Schema):
+    detail: str = Field(description="why the request was refused")
+
+
+class Page[T](Schema):
+    count: int = Field(description="number of results across all pages")
+    page: int
+    pages: int
+    next: str | None = Field(description="absolute URL of the next page, or null")
+    previous: str | None = Field(description="absolute URL of the previous page, or null")
+    results: list[T]
+
+
+def page_of(request, *, count, number, per_page, rows):
+    """The shared envelope around one page of `rows` (the caller has sliced them)."""
+    pages = max(1, -(-count // per_page))
+
+    def url(page):
+        query = QueryDict(mutable=True)  # the reader's filters, less the empty ones
+        for name, values in request.GET.lists():
+            query.setlist(name, [value for value in values if value])
+        query["page"] = page
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return {
+        "count": count,
+        "page": number,
+        "pages": pages,
+        "next": url(number + 1) if number < pages else None,
+        "previous": url(number - 1) if number > 1 else None,
+        "results": rows,
+    }
+
+
+class NoSuchPage(Exception):
+    """A page number past the last page: 404, as for any address with nothing there."""
+
+
+def check_page(number, count, per_page):
+    if (number - 1) * per_page >= count and number > 1:
+        raise NoSuchPage
+
+
+def _reason(errors):
+    parts = []
+    for error in errors:
+        name = ".".join(str(part) for part in error.get("loc", ())[2:] or error.get("loc", ()))
+        parts.append(f"{name}: {error.get('msg', 'not valid')}")
+    return "; ".join(parts) or "not valid"
+
+
+def json_api(*, title, description, namespace):
+    """A read-only API whose errors follow the convention in this module's docstring."""
+    api = NinjaAPI(
+        title=title,
+        version="1",
+        description=description,
+        urls_namespace=namespace,
+        openapi_url=None,  # served by `urls()` under a stable name, `<namespace>:schema`
+        docs_url=None,
+    )
+
+    @api.exception_handler(ValidationError)
+    def invalid(request, exc):
+        return api.create_response(request, {"detail": _reason(exc.errors)}, status=400)
+
+    @api.exception_handler(NoSuchPage)
+    def no_such_page(request, exc):
+        return api.create_response(request, {"detail": "page: no such page"}, status=404)
+
+    return api
+
+
+def read(api, route, *, url_name, response, **kwargs):
+    """Register a GET endpoint that answers HEAD the same way (HEAD stays out of the schema:
+    it is GET without a body)."""
+
+    def register(view):
+        api.api_operation(["HEAD"], route, response=response, include_in_schema=False)(view)
+        return api.get(route, url_name=url_name, response=response, **kwargs)(view)
+
+    return register
+
+
+def _not_allowed(view):
+    """ninja answers a method it does not serve with a plain-text 405; ours is JSON too."""
+
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            allowed = response["Allow"]
+            response = JsonResponse({"detail": f"method not allowed: use {allowed}"}, status=405)
+            response["Allow"] = allowed
+        return response
+
+    wrapped.csrf_exempt = True
+    return wrapped
+
+
+def urls(api):
+    """The API's URL patterns (names from each endpoint's `url_name`) plus its schema at
+    `openapi.json`, named `schema`."""
+    patterns, _app, _namespace = api.urls
+    for pattern in patterns:
+        if pattern.name != "api-root":
+            pattern.callback = _not_allowed(pattern.callback)
+    schema = require_safe(partial(openapi_json, api=api))
+    return [path("openapi.json", schema, name="schema"), *patterns]
