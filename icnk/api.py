@@ -21,25 +21,45 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError
 from ninja.openapi.views import openapi_json
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 MAX_PAGE = 100_000
 # A NUL byte cannot be stored or searched in PostgreSQL text; no parameter may carry one.
 NO_NUL = r"^[^\x00]*$"
-_DIGITS = re.compile(r"[0-9]{1,9}")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def _ascii_number(value):
     """A query-string number is plain digits: not "1.0", " 1", "１", "²" or "1_000"."""
-    if isinstance(value, str) and not _DIGITS.fullmatch(value):
-        raise ValueError("must be a whole number written with the digits 0-9")
+    if isinstance(value, str):
+        if not _DIGITS.fullmatch(value):
+            raise ValueError("must be a whole number written with the digits 0-9")
+        if len(value) > 9:
+            raise ValueError("is too large")
     return value
 
 
-Number = Annotated[int, BeforeValidator(_ascii_number)]
+def Number(*, ge, le, **field):  # noqa: N802 (a type, used in annotations)
+    """A whole number between `ge` and `le`, written in ASCII digits."""
+    # The bounds come before the validator: after it, pydantic would not put them in the
+    # JSON schema as minimum/maximum.
+    return Annotated[int, Field(ge=ge, le=le, **field), BeforeValidator(_ascii_number)]
+
+
 # A slug in a path: any text (Korean and Japanese slugs too) but a NUL byte.
 Slug = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
-PageNumber = Annotated[Number, Field(ge=1, le=MAX_PAGE, description="page number, from 1")]
+PageNumber = Number(ge=1, le=MAX_PAGE, description="page number, from 1")
+_page_number = TypeAdapter(PageNumber)
+
+
+def is_page_number(value):
+    """Whether a query-string value is a page number the APIs would accept (HTML lists too)."""
+    try:
+        _page_number.validate_python(value)
+    except PydanticValidationError:
+        return False
+    return True
 
 
 class Error(Schema):
@@ -86,11 +106,18 @@ def check_page(number, count, per_page):
 
 
 def _reason(errors):
-    parts = []
+    """`page: must be a whole number ...; kind: not one of the values listed in the schema`:
+    one reason per parameter (a union such as `year` reports its first alternative)."""
+    reasons = {}
     for error in errors:
-        name = ".".join(str(part) for part in error.get("loc", ())[2:] or error.get("loc", ()))
-        parts.append(f"{name}: {error.get('msg', 'not valid')}")
-    return "; ".join(parts) or "not valid"
+        loc = error.get("loc") or ("request",)
+        name = str(loc[1] if loc[0] in ("query", "path") and len(loc) > 1 else loc[-1])
+        if error.get("type") == "literal_error":
+            message = "not one of the values listed in the schema"
+        else:
+            message = error.get("msg", "not valid").removeprefix("Value error, ")
+        reasons.setdefault(name, message)
+    return "; ".join(f"{name}: {message}" for name, message in reasons.items()) or "not valid"
 
 
 def json_api(*, title, description, namespace):
@@ -117,7 +144,9 @@ def json_api(*, title, description, namespace):
 
 def read(api, route, *, url_name, response, **kwargs):
     """Register a GET endpoint that answers HEAD the same way (HEAD stays out of the schema:
-    it is GET without a body)."""
+    it is GET without a body). `response` is the schema of a 200; the errors are documented
+    here, the same for every endpoint."""
+    response = {200: response, 400: Error, 404: Error}
 
     def register(view):
         api.api_operation(["HEAD"], route, response=response, include_in_schema=False)(view)

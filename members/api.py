@@ -18,7 +18,6 @@ from pydantic import Field
 
 from icnk.api import (
     NO_NUL,
-    Error,
     Page,
     PageNumber,
     Slug,
@@ -133,7 +132,7 @@ def supporter_json(supporter):
     }
 
 
-@read(api, "/", url_name="list", response={200: MemberPage, 400: Error, 404: Error})
+@read(api, "/", url_name="list", response=MemberPage)
 def member_list(request, filters: Query[MemberFilters]):
     """Public members, 100 a page, with the coalition's public totals."""
     query = DirectoryQuery(
@@ -162,7 +161,7 @@ def member_list(request, filters: Query[MemberFilters]):
     return body
 
 
-@read(api, "/{slug}/", url_name="detail", response={200: OrganizationDetail, 404: Error})
+@read(api, "/{slug}/", url_name="detail", response=OrganizationDetail)
 def member_detail(request, slug: Path[Slug]):
     """One organization listed by name, with the published statements it signed (in English).
     404 for any other."""

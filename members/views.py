@@ -16,6 +16,8 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 from django_countries.fields import Country
 
+from icnk.api import is_page_number
+from icnk.errors import bad_request, invalid_parameters
 from icnk.i18n import current_language
 from members.models import (
     NAMED_VISIBILITIES,
@@ -288,6 +290,8 @@ def num_pages(count):
 @require_safe
 def directory(request):
     query = DirectoryQuery.from_request(request)
+    if not is_page_number(query.page):
+        return bad_request(request, invalid_parameters(["page"]))
     counts = DirectoryCounts(query)
     org_count, sup_count = counts.organization_results, counts.supporter_results
     pages = max(num_pages(org_count), num_pages(sup_count))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from ninja import Path, Query, Schema, Status
 from pydantic import Field
 
-from icnk.api import Error, Page, Slug, check_page, json_api, page_of, read
+from icnk.api import Page, Slug, check_page, json_api, page_of, read
 from statements import queries
 from statements.filters import StatementFilters
 from statements.models import Statement
@@ -108,7 +108,7 @@ def _summary(request, statement):
     }
 
 
-@read(api, "/", url_name="list", response={200: Page[StatementSummary], 400: Error, 404: Error})
+@read(api, "/", url_name="list", response=Page[StatementSummary])
 def statement_list(request, filters: Query[ListFilters]):
     """Published statements, newest first (or best match for `q`), 20 a page."""
     statements = Statement.objects.published().for_listing()
@@ -122,7 +122,7 @@ def statement_list(request, filters: Query[ListFilters]):
     return page_of(request, count=count, number=filters.page, per_page=PAGE_SIZE, rows=rows)
 
 
-@read(api, "/{slug}/", url_name="detail", response={200: StatementDetail, 400: Error, 404: Error})
+@read(api, "/{slug}/", url_name="detail", response=StatementDetail)
 def statement_detail(
     request,
     slug: Path[Slug],

@@ -5,7 +5,7 @@ with 400 and the parameter's name (the page and the API say so), never guessed o
 An empty value (`?kind=`, which the list page's form sends for "all") means no filter.
 """
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -15,7 +15,7 @@ from statements.models import Statement
 
 KindFilter = Literal[("",) + tuple(Statement.Kind.values)]
 # Years the database can represent in any time zone, with room on both sides of real data.
-Year = Annotated[Number, Field(ge=1901, le=2999)] | Literal[""]
+Year = Number(ge=1901, le=2999) | Literal[""]
 
 
 class StatementFilters(Schema):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 from pydantic import ValidationError
 
-from icnk.errors import bad_request
+from icnk.errors import bad_request, invalid_parameters
 from icnk.i18n import current_language
 from icnk.models import SiteSettings
 from statements import queries
@@ -57,7 +57,8 @@ class StatementListView(ListView):
         try:
             self.filters = StatementFilters.model_validate(request.GET.dict())
         except ValidationError as error:
-            return bad_request(request, error)
+            names = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
+            return bad_request(request, invalid_parameters(names))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
