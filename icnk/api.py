@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError
 from ninja.openapi.views import openapi_json
+from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator, Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
@@ -110,14 +111,21 @@ def _reason(errors):
     one reason per parameter (a union such as `year` reports its first alternative)."""
     reasons = {}
     for error in errors:
-        loc = error.get("loc") or ("request",)
-        name = str(loc[1] if loc[0] in ("query", "path") and len(loc) > 1 else loc[-1])
+        # ("query", "page"), or ("query", "filters", "year", "<alternative>") for a union in the
+        # schema that an endpoint takes as its `filters` argument.
+        loc = [part for part in error.get("loc", ()) if part not in ("query", "path", "filters")]
+        name = str(loc[0]) if loc else "request"
         if error.get("type") == "literal_error":
             message = "not one of the values listed in the schema"
         else:
             message = error.get("msg", "not valid").removeprefix("Value error, ")
         reasons.setdefault(name, message)
     return "; ".join(f"{name}: {message}" for name, message in reasons.items()) or "not valid"
+
+
+class Renderer(JSONRenderer):
+    # Korean and Japanese as themselves, not \uXXXX escapes, as the APIs have always answered.
+    json_dumps_params = {"ensure_ascii": False}
 
 
 def json_api(*, title, description, namespace):
@@ -129,6 +137,7 @@ def json_api(*, title, description, namespace):
         urls_namespace=namespace,
         openapi_url=None,  # served by `urls()` under a stable name, `<namespace>:schema`
         docs_url=None,
+        renderer=Renderer(),
     )
 
     @api.exception_handler(ValidationError)

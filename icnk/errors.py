@@ -32,7 +32,6 @@ class RejectNulBytesMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "the address contains a NUL byte"}, status=400)
-            return bad_request(
-                request, gettext("The address contains a NUL byte, which no page here uses.")
-            )
+            reason = gettext("The address contains a NUL byte, which no page here uses.")
+            return bad_request(request, reason).render()  # no view renders it here
         return self.get_response(request)

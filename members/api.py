@@ -49,7 +49,7 @@ class Country(Schema):
     name: str
 
 
-class Organization_(Schema):
+class PublicOrganization(Schema):
     type: Literal["organization"]
     slug: str
     name: str
@@ -66,7 +66,7 @@ class Organization_(Schema):
     url: str
 
 
-class Supporter(Schema):
+class PublicSupporter(Schema):
     type: Literal["supporter"]
     name: str
     affiliation: str
@@ -85,11 +85,11 @@ class SignedStatement(Schema):
     published_at: str
 
 
-class OrganizationDetail(Organization_):
+class PublicOrganizationDetail(PublicOrganization):
     statements: list[SignedStatement]
 
 
-Member = Annotated[Organization_ | Supporter, Field(discriminator="type")]
+Member = Annotated[PublicOrganization | PublicSupporter, Field(discriminator="type")]
 
 
 class MemberPage(Page[Member]):
@@ -161,7 +161,7 @@ def member_list(request, filters: Query[MemberFilters]):
     return body
 
 
-@read(api, "/{slug}/", url_name="detail", response=OrganizationDetail)
+@read(api, "/{slug}/", url_name="detail", response=PublicOrganizationDetail)
 def member_detail(request, slug: Path[Slug]):
     """One organization listed by name, with the published statements it signed (in English).
     404 for any other."""
