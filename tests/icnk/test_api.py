@@ -87,6 +87,8 @@ def test_head_answers_wherever_get_does(client, published, name):
         ({"page": "0.5"}, "page"),
         ({"page": "0"}, "page"),
         ({"page": "１"}, "page"),  # full-width digit one
+        ({"page": "1.0"}, "page"),
+        ({"page": "+1"}, "page"),
         ({"page": "9" * 20}, "page"),
         ({"kind": "nonsense"}, "kind"),
     ],

@@ -8,7 +8,7 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-BAD_NUMBERS = ["abc", "null", "0.5", "0", "", "１", "9" * 20]
+BAD_NUMBERS = ["abc", "null", "0.5", "0", "", "１", "9" * 20, "1.0", " 1"]
 
 
 @pytest.mark.parametrize("page", BAD_NUMBERS)
