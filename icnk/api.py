@@ -158,8 +158,9 @@ def read(api, route, *, url_name, response, **kwargs):
     response = {200: response, 400: Error, 404: Error}
 
     def register(view):
-        api.api_operation(["HEAD"], route, response=response, include_in_schema=False)(view)
-        return api.get(route, url_name=url_name, response=response, **kwargs)(view)
+        # GET first: the URL pattern takes its name from the path's first operation.
+        api.get(route, url_name=url_name, response=response, **kwargs)(view)
+        return api.api_operation(["HEAD"], route, response=response, include_in_schema=False)(view)
 
     return register
 

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from members.models import Organization, OrganizationKind
@@ -64,6 +64,22 @@ def test_next_and_previous_keep_the_filters(client, published):
     second = client.get(first["next"]).json()
     assert len(second["results"]) == 5
     assert second["previous"] == "http://testserver/api/v1/statements/?kind=news&page=1"
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v1/members/", "members-api:list"),
+        ("/api/v1/members/open-north-korea/", "members-api:detail"),
+        ("/api/v1/members/openapi.json", "members-api:schema"),
+        ("/api/v1/statements/", "statements-api:list"),
+        ("/api/v1/statements/welcomes-inquiry/", "statements-api:detail"),
+        ("/api/v1/statements/openapi.json", "statements-api:schema"),
+    ],
+)
+def test_the_url_names_hold(path, name):
+    # The page cache and other code find the API's views by these names.
+    assert resolve(path).view_name == name
 
 
 @pytest.mark.parametrize("name", ["members-api", "statements-api"])
