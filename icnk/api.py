@@ -76,9 +76,12 @@ class Page[T](Schema):
     results: list[T]
 
 
-def page_of(request, *, count, number, per_page, rows):
+def pages_for(count, per_page):
+    return max(1, -(-count // per_page))
+
+
+def page_of(request, *, count, number, pages, rows):
     """The shared envelope around one page of `rows` (the caller has sliced them)."""
-    pages = max(1, -(-count // per_page))
 
     def url(page):
         query = QueryDict(mutable=True)  # the reader's filters, less the empty ones
@@ -101,8 +104,8 @@ class NoSuchPage(Exception):
     """A page number past the last page: 404, as for any address with nothing there."""
 
 
-def check_page(number, count, per_page):
-    if (number - 1) * per_page >= count and number > 1:
+def check_page(number, pages):
+    if number > pages:
         raise NoSuchPage
 
 

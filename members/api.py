@@ -27,7 +27,7 @@ from icnk.api import (
     read,
 )
 from members.models import Organization, OrganizationKind
-from members.views import INDIVIDUALS, PER_PAGE, DirectoryCounts, DirectoryQuery, page_slice
+from members.views import INDIVIDUALS, DirectoryCounts, DirectoryQuery, num_pages, page_slice
 from statements.queries import signed_by
 
 api = json_api(title="Members", description=__doc__, namespace="members-api")
@@ -148,7 +148,8 @@ def member_list(request, filters: Query[MemberFilters]):
         queryset, count = query.supporters(), counts.supporter_results
     else:
         queryset, count = query.organizations(), counts.organization_results
-    check_page(filters.page, count, PER_PAGE)
+    pages = num_pages(count)
+    check_page(filters.page, pages)
     rows = page_slice(queryset, count, filters.page)
     if individuals:
         results = [supporter_json(s) for s in rows]
@@ -156,7 +157,7 @@ def member_list(request, filters: Query[MemberFilters]):
         results = [organization_json(o, request) for o in rows]
     totals = counts.totals()
     totals.pop("headline")
-    body = page_of(request, count=count, number=filters.page, per_page=PER_PAGE, rows=results)
+    body = page_of(request, count=count, number=filters.page, pages=pages, rows=results)
     body["totals"] = totals
     return body
 

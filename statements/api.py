@@ -11,7 +11,7 @@ from django.urls import reverse
 from ninja import Path, Query, Schema, Status
 from pydantic import Field
 
-from icnk.api import Page, Slug, check_page, json_api, page_of, read
+from icnk.api import Page, Slug, check_page, json_api, page_of, pages_for, read
 from statements import queries
 from statements.filters import StatementFilters
 from statements.models import Statement
@@ -116,10 +116,11 @@ def statement_list(request, filters: Query[ListFilters]):
         statements = statements.in_language(filters.language)
     statements = filters.apply(statements, language=filters.language or None)
     count = statements.count()
-    check_page(filters.page, count, PAGE_SIZE)
+    pages = pages_for(count, PAGE_SIZE)
+    check_page(filters.page, pages)
     start = (filters.page - 1) * PAGE_SIZE
     rows = [_summary(request, s) for s in statements[start : start + PAGE_SIZE]]
-    return page_of(request, count=count, number=filters.page, per_page=PAGE_SIZE, rows=rows)
+    return page_of(request, count=count, number=filters.page, pages=pages, rows=rows)
 
 
 @read(api, "/{slug}/", url_name="detail", response=StatementDetail)
