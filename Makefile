@@ -70,6 +70,13 @@ bench: install ## seed a large coalition (PostgreSQL and Redis when running), se
 loadtest: install ## readers + join stream under faults (restarts local PostgreSQL and Redis!)
 	@$(DEV_ENV) $(MANAGE) loadtest $(LOADTEST_ARGS)
 
+.PHONY: apicheck
+apicheck: ## schemathesis against both API schemas of a server already running on 127.0.0.1:$(PORT) (make run)
+	@for api in members statements; do \
+	  $(UV) tool run schemathesis run http://127.0.0.1:$(PORT)/api/v1/$$api/openapi.json \
+	    --url http://127.0.0.1:$(PORT) -c all || exit 1; \
+	done
+
 .PHONY: lint
 lint: install ## ruff check, ruff format --check, Django's system checks
 	$(VENV_PY) -m ruff check .

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 400 for a NUL byte anywhere in the address, before any view looks it up (icnk/errors.py).
+    "icnk.errors.RejectNulBytesMiddleware",
     "icnk.security.StaffSessionMiddleware",
     # Records which staff member made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -1,34 +1,99 @@
-"""Read-only JSON of the public members.
+"""Read-only JSON of the public members: `/api/v1/members/` and `.../<slug>/`.
 
-`GET /api/v1/members/`
-    Organizations listed by name, 100 a page, ordered by region then name
-    (`?order=alpha` for A to Z). Filters, as on the directory page:
+The list answers organizations listed by name, 100 a page, ordered by region then name
+(`?order=alpha` for A to Z), filtered as on the directory page (`q`, `country`, `kind`);
+`?kind=individual` lists the individual supporters who may be named instead, by the name they
+agreed to and never more. Beside the shared envelope (`icnk/api.py`) it carries `totals`, the
+coalition's public totals: counted-only members are included in them, never named.
 
-    - `?q=` searches name, local name and acronym;
-    - `?country=KR` an ISO 3166 code;
-    - `?kind=` one of `international_ngo`, `national_ngo`, `survivors`, `faith`, `legal`,
-      `academic`, `media`, `other`; `?kind=individual` lists the individual supporters who
-      may be named instead (by the name they agreed to, never more);
-    - `?page=` the page number (from 1).
-
-    The answer is `{"count", "next", "previous", "totals", "results"}`: `count` is the number
-    of results across pages, `next`/`previous` are absolute URLs or null, and `totals` the
-    coalition's public totals (counted-only members are included in them, never named).
-
-`GET /api/v1/members/<slug>/`
-    One organization listed by name, with the published statements it signed in English.
-    404 for any other.
-
-Only public fields ever appear: no contact person, email, phone or note, and no supporter
-beyond their visibility level. The schema is at `GET /api/v1/members/openapi.json`.
+Only public fields ever appear: the response schemas below are the whole of what leaves, so no
+contact person, email, phone or note, and no supporter beyond their visibility level.
 """
 
-from django.http import Http404, JsonResponse
-from django.views.decorators.http import require_safe
+from typing import Annotated, Literal
 
-from members.models import Organization
-from members.views import DirectoryCounts, DirectoryQuery, num_pages, page_slice
+from django_countries import countries
+from ninja import Path, Query, Schema, Status
+from pydantic import Field
+
+from icnk.api import (
+    NO_NUL,
+    Page,
+    PageNumber,
+    Slug,
+    check_page,
+    json_api,
+    page_of,
+    read,
+)
+from members.models import Organization, OrganizationKind
+from members.queries import INDIVIDUALS, DirectoryCounts, DirectoryQuery, num_pages, page_slice
 from statements.queries import signed_by
+
+api = json_api(title="Members", description=__doc__, namespace="members-api")
+
+KindFilter = Literal[("",) + tuple(OrganizationKind.values) + (INDIVIDUALS,)]
+CountryFilter = Literal[("",) + tuple(code for code, _name in countries)]
+
+
+class MemberFilters(Schema):
+    q: str = Field("", max_length=100, pattern=NO_NUL, description="words in a name")
+    country: CountryFilter = Field("", description="ISO 3166 code; empty for all")
+    kind: KindFilter = Field("", description=f"kind of organization, or `{INDIVIDUALS}`")
+    order: Literal["", "region", "alpha"] = Field("", description="`alpha` for A to Z")
+    page: PageNumber = 1
+
+
+class Country(Schema):
+    code: str
+    name: str
+
+
+class PublicOrganization(Schema):
+    type: Literal["organization"]
+    slug: str
+    name: str
+    local_name: str
+    acronym: str
+    country: Country | None
+    region: str
+    kind: str
+    website: str
+    logo: str | None
+    description: dict[str, str]
+    member_since: str
+    founding_member: bool
+    url: str
+
+
+class PublicSupporter(Schema):
+    type: Literal["supporter"]
+    name: str
+    affiliation: str
+    country: Country | None
+
+
+class Totals(Schema):
+    organizations: int
+    countries: int
+    supporters: int
+
+
+class SignedStatement(Schema):
+    title: str
+    url: str
+    published_at: str
+
+
+class PublicOrganizationDetail(PublicOrganization):
+    statements: list[SignedStatement]
+
+
+Member = Annotated[PublicOrganization | PublicSupporter, Field(discriminator="type")]
+
+
+class MemberPage(Page[Member]):
+    totals: Totals
 
 
 def organization_json(organization, request):
@@ -67,14 +132,16 @@ def supporter_json(supporter):
     }
 
 
-def _page_url(request, query, number):
-    qs = query.querystring()
-    return request.build_absolute_uri(f"{request.path}?{qs + '&' if qs else ''}page={number}")
-
-
-@require_safe
-def member_list(request):
-    query = DirectoryQuery.from_request(request)
+@read(api, "/", url_name="list", response=MemberPage)
+def member_list(request, filters: Query[MemberFilters]):
+    """Public members, 100 a page, with the coalition's public totals."""
+    query = DirectoryQuery(
+        q=filters.q.strip(),
+        country=filters.country,
+        kind=filters.kind,
+        order=filters.order or "region",
+        page=str(filters.page),
+    )
     counts = DirectoryCounts(query)  # totals and the number of results: two queries in all
     individuals = not query.shows_organizations
     if individuals:
@@ -82,37 +149,27 @@ def member_list(request):
     else:
         queryset, count = query.organizations(), counts.organization_results
     pages = num_pages(count)
-    try:
-        number = int(query.page)
-    except (TypeError, ValueError):
-        number = 1
-    if number < 1 or number > pages:
-        raise Http404("No such page.")
-    rows = page_slice(queryset, count, number)
+    check_page(filters.page, pages)
+    rows = page_slice(queryset, count, filters.page)
     if individuals:
         results = [supporter_json(s) for s in rows]
     else:
         results = [organization_json(o, request) for o in rows]
     totals = counts.totals()
     totals.pop("headline")
-    return JsonResponse(
-        {
-            "count": count,
-            "next": _page_url(request, query, number + 1) if number < pages else None,
-            "previous": _page_url(request, query, number - 1) if number > 1 else None,
-            "totals": totals,
-            "results": results,
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+    body = page_of(request, count=count, number=filters.page, pages=pages, rows=results)
+    body["totals"] = totals
+    return body
 
 
-@require_safe
-def member_detail(request, slug):
+@read(api, "/{slug}/", url_name="detail", response=PublicOrganizationDetail)
+def member_detail(request, slug: Path[Slug]):
+    """One organization listed by name, with the published statements it signed (in English).
+    404 for any other."""
     try:
         organization = Organization.objects.public().get(slug=slug)
     except Organization.DoesNotExist:
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return Status(404, {"detail": "no such member"})
     body = organization_json(organization, request)
     body["statements"] = [
         {
@@ -122,104 +179,4 @@ def member_detail(request, slug):
         }
         for statement in signed_by(organization, "en")
     ]
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
-
-
-@require_safe
-def openapi_schema(request):
-    """A small OpenAPI 3.1 description of the two endpoints above."""
-    country = {
-        "type": ["object", "null"],
-        "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
-    }
-    organization = {
-        "type": "object",
-        "properties": {
-            "type": {"const": "organization"},
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "local_name": {"type": "string"},
-            "acronym": {"type": "string"},
-            "country": country,
-            "region": {"type": "string"},
-            "kind": {"type": "string"},
-            "website": {"type": "string"},
-            "logo": {"type": ["string", "null"], "format": "uri"},
-            "description": {"type": "object", "additionalProperties": {"type": "string"}},
-            "member_since": {"type": "string", "format": "date"},
-            "founding_member": {"type": "boolean"},
-            "url": {"type": "string", "format": "uri"},
-        },
-    }
-    supporter = {
-        "type": "object",
-        "properties": {
-            "type": {"const": "supporter"},
-            "name": {"type": "string"},
-            "affiliation": {"type": "string"},
-            "country": country,
-        },
-    }
-    params = [
-        {"name": name, "in": "query", "schema": {"type": kind}}
-        for name, kind in [
-            ("q", "string"),
-            ("country", "string"),
-            ("kind", "string"),
-            ("order", "string"),
-            ("page", "integer"),
-        ]
-    ]
-    schema = {
-        "openapi": "3.1.0",
-        "info": {"title": "Members", "version": "1", "description": __doc__},
-        "paths": {
-            "/api/v1/members/": {
-                "get": {
-                    "parameters": params,
-                    "responses": {
-                        "200": {
-                            "description": "A page of members",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "properties": {
-                                            "count": {"type": "integer"},
-                                            "next": {"type": ["string", "null"]},
-                                            "previous": {"type": ["string", "null"]},
-                                            "totals": {"type": "object"},
-                                            "results": {
-                                                "type": "array",
-                                                "items": {"oneOf": [organization, supporter]},
-                                            },
-                                        },
-                                    }
-                                }
-                            },
-                        }
-                    },
-                }
-            },
-            "/api/v1/members/{slug}/": {
-                "get": {
-                    "parameters": [
-                        {
-                            "name": "slug",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "One organization",
-                            "content": {"application/json": {"schema": organization}},
-                        },
-                        "404": {"description": "Not listed"},
-                    },
-                }
-            },
-        },
-    }
-    return JsonResponse(schema)
+    return body

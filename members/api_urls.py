@@ -1,11 +1,6 @@
-from django.urls import path
-
-from members import api
+from icnk.api import urls
+from members.api import api
 
 app_name = "members-api"
 
-urlpatterns = [
-    path("", api.member_list, name="list"),
-    path("openapi.json", api.openapi_schema, name="schema"),
-    path("<slug:slug>/", api.member_detail, name="detail"),
-]
+urlpatterns = urls(api)

@@ -10,10 +10,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from django_countries.fields import Country
 
+from icnk.api import is_page_number
+from icnk.errors import bad_request, invalid_parameters
 from icnk.i18n import current_language
 from members.models import Organization, OrganizationKind
-
-# members.api still imports DirectoryCounts, DirectoryQuery, num_pages and page_slice from here.
 from members.queries import (
     INDIVIDUALS,
     DirectoryCounts,
@@ -28,6 +28,8 @@ from statements.queries import signed_by
 @require_safe
 def directory(request):
     query = DirectoryQuery.from_request(request)
+    if not is_page_number(query.page):
+        return bad_request(request, invalid_parameters(["page"]))
     counts = DirectoryCounts(query)
     org_count, sup_count = counts.organization_results, counts.supporter_results
     pages = max(num_pages(org_count), num_pages(sup_count))

@@ -1,24 +1,89 @@
 """Read-only JSON of published statements: `/api/v1/statements/` and `.../<slug>/`.
 
-Plain JsonResponse: two read-only endpoints do not need a framework. Only what the public
-pages show is here; drafts and scheduled statements do not exist for the API.
+The conventions (envelope, errors, HEAD, generated schema) are in `icnk/api.py`. Only what the
+public pages show is here; drafts and scheduled statements do not exist for the API.
 """
 
-from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
-from django.http import JsonResponse
-from django.urls import reverse
-from django.views.decorators.http import require_GET
+from typing import Literal
 
+from django.conf import settings
+from django.urls import reverse
+from ninja import Path, Query, Schema, Status
+from pydantic import Field
+
+from icnk.api import Page, Slug, check_page, json_api, page_of, pages_for, read
 from statements import queries
+from statements.filters import StatementFilters
 from statements.models import Statement
 
 PAGE_SIZE = 20
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+LanguageFilter = Literal[("",) + tuple(code for code, _name in settings.LANGUAGES)]
+
+api = json_api(
+    title="Statements",
+    description=__doc__,
+    namespace="statements-api",
+)
 
 
-def _error(message, status):
-    return JsonResponse({"error": message}, status=status)
+class ListFilters(StatementFilters):
+    language: LanguageFilter = Field("", description="only versions in this language")
+
+
+class DetailFilters(Schema):
+    language: LanguageFilter = Field("", description="the version in this language")
+
+
+class StatementSummary(Schema):
+    slug: str
+    language: str
+    translation_key: str
+    kind: str
+    title: str
+    summary: str
+    dateline: str
+    published_at: str
+    updated_at: str
+    campaign: str | None
+    url: str
+    api_url: str
+
+
+class Version(Schema):
+    language: str
+    slug: str
+    title: str
+    url: str
+
+
+class SignatoryLine(Schema):
+    name: str
+    affiliation: str
+    signed_on: str
+    later_endorsement: bool
+    withdrawn_on: str | None
+
+
+class Signatories(Schema):
+    organizations: list[SignatoryLine]
+    other_organizations: int
+    individuals: list[SignatoryLine]
+    other_individuals: int
+
+
+class Attachment(Schema):
+    title: str
+    language: str
+    content_type: str
+    size: int
+    url: str
+
+
+class StatementDetail(StatementSummary):
+    body_html: str
+    versions: list[Version]
+    signatories: Signatories
+    attachments: list[Attachment]
 
 
 def _summary(request, statement):
@@ -43,66 +108,37 @@ def _summary(request, statement):
     }
 
 
-@require_GET
-def statement_list(request):
-    params = request.GET
+@read(api, "/", url_name="list", response=Page[StatementSummary])
+def statement_list(request, filters: Query[ListFilters]):
+    """Published statements, newest first (or best match for `q`), 20 a page."""
     statements = Statement.objects.published().for_listing()
-    language = params.get("language", "")
-    if language:
-        if language not in LANGUAGES:
-            return _error(f"language must be one of {', '.join(LANGUAGES)}", 400)
-        statements = statements.in_language(language)
-    if kind := params.get("kind", ""):
-        if kind not in Statement.Kind.values:
-            return _error(f"kind must be one of {', '.join(Statement.Kind.values)}", 400)
-        statements = statements.filter(kind=kind)
-    if year := params.get("year", ""):
-        if not year.isdigit():
-            return _error("year must be a number", 400)
-        statements = statements.filter(published_at__year=int(year))
-    if campaign := params.get("campaign", ""):
-        statements = statements.filter(campaign__slug=campaign, campaign__is_public=True)
-    if q := params.get("q", "").strip():
-        statements = statements.search(q, language=language or None)
-    else:
-        statements = statements.order_by("-published_at", "-pk")
-
-    paginator = Paginator(statements, PAGE_SIZE)
-    try:
-        page = paginator.page(params.get("page", 1))
-    except (EmptyPage, ValueError, TypeError):
-        return _error("no such page", 404)
-
-    def page_url(number):
-        query = params.copy()
-        query["page"] = number
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-    return JsonResponse(
-        {
-            "count": paginator.count,
-            "page": page.number,
-            "pages": paginator.num_pages,
-            "next": page_url(page.next_page_number()) if page.has_next() else None,
-            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "results": [_summary(request, s) for s in page.object_list],
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+    if filters.language:
+        statements = statements.in_language(filters.language)
+    statements = filters.apply(statements, language=filters.language or None)
+    count = statements.count()
+    pages = pages_for(count, PAGE_SIZE)
+    check_page(filters.page, pages)
+    start = (filters.page - 1) * PAGE_SIZE
+    rows = [_summary(request, s) for s in statements[start : start + PAGE_SIZE]]
+    return page_of(request, count=count, number=filters.page, pages=pages, rows=rows)
 
 
-@require_GET
-def statement_detail(request, slug):
-    language = request.GET.get("language", "")
-    if language and language not in LANGUAGES:
-        return _error(f"language must be one of {', '.join(LANGUAGES)}", 400)
+@read(api, "/{slug}/", url_name="detail", response=StatementDetail)
+def statement_detail(
+    request,
+    slug: Path[Slug],
+    filters: Query[DetailFilters] = None,
+):
+    """One published statement with its signatories, language versions and attachments.
+
+    Without `language`, a slug used by several language versions resolves to the original.
+    """
     candidates = Statement.objects.published().for_listing().filter(slug=slug)
-    if language:
-        candidates = candidates.in_language(language)
-    # Without ?language=, the same slug in several languages resolves to the original.
+    if filters.language:
+        candidates = candidates.in_language(filters.language)
     statement = candidates.order_by("translation_of", "language").first()
     if statement is None:
-        return _error("no such statement", 404)
+        return Status(404, {"detail": "no such statement"})
     signatories = queries.signatories(statement)
     data = _summary(request, statement)
     data.update(
@@ -133,7 +169,7 @@ def statement_detail(request, slug):
             for a in statement.source.attachments.all()
         ],
     )
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return data
 
 
 def _line(line):

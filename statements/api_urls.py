@@ -1,10 +1,6 @@
-from django.urls import path
-
-from statements import api
+from icnk.api import urls
+from statements.api import api
 
 app_name = "statements-api"
 
-urlpatterns = [
-    path("", api.statement_list, name="list"),
-    path("<str:slug>/", api.statement_detail, name="detail"),
-]
+urlpatterns = urls(api)

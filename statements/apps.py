@@ -25,6 +25,7 @@ class StatementsConfig(AppConfig):
         page_cache.cache_view("campaigns:detail")
         page_cache.cache_view("statements-api:list")
         page_cache.cache_view("statements-api:detail")
+        page_cache.cache_view("statements-api:schema")
         page_cache.invalidate_on_change(
             Campaign, Milestone, Topic, Statement, Signature, Attachment, PressContact
         )

@@ -5,15 +5,17 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
+from pydantic import ValidationError
 
+from icnk.errors import bad_request, invalid_parameters
 from icnk.i18n import current_language
 from icnk.models import SiteSettings
 from statements import queries
+from statements.filters import StatementFilters
 from statements.formatting import dateline
 from statements.models import Campaign, Statement
 
@@ -32,30 +34,17 @@ class StatementListView(ListView):
     context_object_name = "statements"
     paginate_by = 20
 
-    @cached_property
-    def filters(self):
-        params = self.request.GET
-        kind = params.get("kind", "")
-        year = params.get("year", "")
-        return {
-            "q": params.get("q", "").strip()[:200],
-            "kind": kind if kind in Statement.Kind.values else "",
-            "year": int(year) if year.isdigit() and 1900 < int(year) < 3000 else None,
-            "campaign": params.get("campaign", "")[:120],
-        }
+    def get(self, request, *args, **kwargs):
+        try:
+            self.filters = StatementFilters.model_validate(request.GET.dict())
+        except ValidationError as error:
+            names = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
+            return bad_request(request, invalid_parameters(names))
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        f = self.filters
         statements = Statement.objects.published().in_language(current_language()).for_listing()
-        if f["kind"]:
-            statements = statements.filter(kind=f["kind"])
-        if f["year"]:
-            statements = statements.filter(published_at__year=f["year"])
-        if f["campaign"]:
-            statements = statements.filter(campaign__slug=f["campaign"], campaign__is_public=True)
-        if f["q"]:
-            return statements.search(f["q"], language=current_language())
-        return statements.order_by("-published_at", "-pk")
+        return self.filters.apply(statements, language=current_language())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -63,12 +52,12 @@ class StatementListView(ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
-            filters=self.filters,
+            filters=self.filters.model_dump(),
             kinds=Statement.Kind.choices,
             years=[d.year for d in public.dates("published_at", "year", order="DESC")],
             campaigns=list(Campaign.objects.public().only("slug", *Campaign.title.field_names())),
             filter_query=query.urlencode(),
-            is_filtered=any(self.filters.values()),
+            is_filtered=self.filters.is_filtered,
         )
         return context
 

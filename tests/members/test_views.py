@@ -102,7 +102,9 @@ def test_directory_paginates_past_100(client, site_settings):
     assert "Page 1 of 2" in first.text
     second = client.get(DIRECTORY, {"page": 2})
     assert len(second.context["organizations"]) == 50
-    assert client.get(DIRECTORY, {"page": "x"}).status_code == 200
+    refused = client.get(DIRECTORY, {"page": "x"})
+    assert refused.status_code == 400
+    assert "page" in refused.text
 
 
 def test_directory_is_translated(client, coalition):

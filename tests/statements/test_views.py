@@ -214,7 +214,9 @@ def test_list_filters_by_kind_year_and_campaign(client, site_settings, make_stat
     assert titles(kind="press_release") == ["Press 2013"]
     assert titles(year="2011") == ["Letter 2011"]
     assert titles(campaign="coi") == ["Letter 2011"]
-    assert titles(kind="nonsense") == ["Letter 2011", "Press 2013"]
+    refused = client.get("/en/statements/", {"kind": "nonsense"})
+    assert refused.status_code == 400
+    assert "kind" in refused.content.decode()
 
 
 def test_list_pages_by_twenty(client, site_settings):

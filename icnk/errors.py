@@ -1,0 +1,37 @@
+"""Bad input answers 400 with a reason: the page a reader gets, and the NUL-byte guard."""
+
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+
+
+def invalid_parameters(names):
+    """The reason for a 400: these parameters of the query string are not valid."""
+    return gettext("These parameters of the address are not valid: %(names)s.") % {
+        "names": ", ".join(sorted(names))
+    }
+
+
+def bad_request(request, reason):
+    """400, saying why."""
+    return TemplateResponse(request, "icnk/bad_request.html", {"reason": reason}, status=400)
+
+
+class RejectNulBytesMiddleware:
+    """No address of this site holds a NUL byte, and PostgreSQL can neither store nor compare
+    one: a view that looked it up would fail with 500. Refuse it here, for every view, with 400
+    (JSON under /api/, as every API error is)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in name or any("\x00" in value for value in values)
+            for name, values in request.GET.lists()
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "the address contains a NUL byte"}, status=400)
+            reason = gettext("The address contains a NUL byte, which no page here uses.")
+            return bad_request(request, reason).render()  # no view renders it here
+        return self.get_response(request)
