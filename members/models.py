@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -83,7 +83,11 @@ class OrganizationQuerySet(models.QuerySet):
             *(When(region=value, then=Value(i)) for i, value in enumerate(Region.values)),
             default=Value(len(Region.values)),
         )
-        return self.order_by(order, "name", "pk")
+        # The slug, not the primary key, breaks ties: it is public; creation order is not.
+        return self.order_by(order, "name", "slug")
+
+    def alphabetical(self):
+        return self.order_by("name", "slug")
 
     def totals(self):
         """Counted organizations and the number of distinct countries they come from."""
@@ -282,6 +286,18 @@ class SupporterQuerySet(models.QuerySet):
         """
         return self.filter(self.public_matching(query))
 
+    def in_public_order(self):
+        """A to Z by the name each person shows, never by a name they keep private.
+
+        Sorting pseudonyms and initials by the real full name would place "M. J." between
+        "Kim Min-ji" and "Kim Min-seo" and nearly spell out who it is. Ties are broken by what
+        is printed beside the name (the affiliation shown, the country); only rows that print
+        exactly alike are left to the primary key, and between those the order is invisible.
+        """
+        return self.annotate(shown_name=SHOWN_NAME, shown_affiliation=SHOWN_AFFILIATION).order_by(
+            "shown_name", "shown_affiliation", "country", "pk"
+        )
+
     @staticmethod
     def public_matching(query):
         """The condition `public_search` filters by, for counts that need it as a condition."""
@@ -297,6 +313,7 @@ PUBLIC_SUPPORTER_FIELDS = [
     "id",
     "full_name",
     "display_name",
+    "name_initials",
     "affiliation",
     "country",
     "region",
@@ -356,11 +373,13 @@ class Supporter(models.Model):
         related_name="+",
     )
     personal_data_erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+    # Derived from full_name on save, so that public lists can sort by the initials shown.
+    name_initials = models.CharField(_("initials"), max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SupporterQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_initials"])
 
     class Meta:
         verbose_name = _("individual supporter")
@@ -392,6 +411,10 @@ class Supporter(models.Model):
 
     def save(self, *args, **kwargs):
         self.region = region_for(self.country)
+        self.name_initials = initials(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_initials"}
         super().save(*args, **kwargs)
 
     @property
@@ -417,6 +440,20 @@ class Supporter(models.Model):
     @property
     def is_named(self):
         return bool(self.public_name)
+
+
+# `Supporter.public_name` and `public_affiliation` in SQL, for sorting public lists by them.
+SHOWN_NAME = Case(
+    When(visibility=Visibility.FULL_NAME, then=F("full_name")),
+    When(Q(visibility=Visibility.DISPLAY_NAME) & ~Q(display_name=""), then=F("display_name")),
+    default=F("name_initials"),
+    output_field=CharField(),
+)
+SHOWN_AFFILIATION = Case(
+    When(visibility__in=[Visibility.FULL_NAME, Visibility.DISPLAY_NAME], then=F("affiliation")),
+    default=Value(""),
+    output_field=CharField(),
+)
 
 
 def initials(name):

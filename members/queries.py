@@ -74,7 +74,7 @@ class DirectoryQuery:
             qs = qs.filter(country=self.country)
         if kind and self.kind:
             qs = qs.filter(kind=self.kind)
-        return qs.by_region() if self.order == "region" else qs.order_by("name", "pk")
+        return qs.by_region() if self.order == "region" else qs.alphabetical()
 
     def supporters(self, *, country=True, kind=True):
         if not self.shows_supporters and kind:
@@ -82,7 +82,7 @@ class DirectoryQuery:
         qs = Supporter.objects.public().public_search(self.q)
         if country and self.country:
             qs = qs.filter(country=self.country)
-        return qs.order_by("full_name", "pk")
+        return qs.in_public_order()
 
     def querystring(self, **changes):
         """This page's query string with some parameters changed ("" removes one)."""
