@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, CharField, Count, F, Q, Value, When
@@ -90,10 +92,13 @@ class OrganizationQuerySet(models.QuerySet):
         return self.order_by("name", "slug")
 
     def totals(self):
-        """Counted organizations and the number of distinct countries they come from."""
+        """Counted organizations, and the number of distinct countries the named ones come from
+        (a country only a counted-only member comes from would say where it works)."""
         return self.counted().aggregate(
             organizations=Count("pk"),
-            countries=Count("country", distinct=True, filter=~Q(country="")),
+            countries=Count(
+                "country", distinct=True, filter=~Q(country="") & Q(listing=Listing.NAMED)
+            ),
         )
 
 
@@ -463,13 +468,30 @@ def initials(name):
 
 
 def unique_slug(model, text, *, exclude_pk=None, max_length=100):
+    """A free slug for `text`, numbered (`name-2`) only past slugs that readers can see.
+
+    A row that holds the slug but has no public page (`is_public` false: a hidden,
+    counted-only, suspended or departed organization) gives it up for a random one instead;
+    no public link breaks, and a new member's `name-2` can no longer tell readers that a
+    member of that name exists and is kept out of sight.
+    """
     base = slugify(text)[:max_length].strip("-") or "member"
     slug, n = base, 2
     qs = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
-    while qs.filter(slug=slug).exists():
+    while (holder := qs.filter(slug=slug).first()) is not None:
+        if not getattr(holder, "is_public", True):
+            holder.slug = private_slug(base, max_length=max_length)
+            holder._change_reason = "Slug freed for a public member"
+            holder.save(update_fields=["slug"])
+            return slug
         slug = f"{base}-{n}"
         n += 1
     return slug
+
+
+def private_slug(base, *, max_length=100):
+    """A slug that says nothing about how many share the name: the base and random letters."""
+    return f"{base[: max_length - 9]}-{secrets.token_hex(4)}"
 
 
 # ---------------------------------------------------------------------------------------------
