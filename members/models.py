@@ -504,6 +504,11 @@ class JoinRequestQuerySet(models.QuerySet):
         """Verified and not yet decided: what the secretariat has to look at."""
         return self.filter(status=JoinRequest.Status.PENDING)
 
+    def email_verified(self):
+        """Requests whose address was proven to belong to the applicant (by the link we sent;
+        a request leaves "unverified" only that way)."""
+        return self.filter(VERIFIED_REQUEST)
+
     def open_for_email(self, email):
         """Requests for this address still in progress (unverified or awaiting a decision)."""
         return self.filter(
@@ -600,5 +605,12 @@ class JoinRequest(models.Model):
         return f"{self.name} ({self.get_kind_display()})"
 
     @property
+    def email_verified(self):
+        return self.verified_at is not None or self.status != JoinRequest.Status.UNVERIFIED
+
+    @property
     def email_domain(self):
         return self.email.rsplit("@", 1)[-1].lower() if "@" in self.email else ""
+
+
+VERIFIED_REQUEST = Q(verified_at__isnull=False) | ~Q(status=JoinRequest.Status.UNVERIFIED)

@@ -161,10 +161,12 @@ def test_export_of_an_organization_contact_holds_only_the_contact_and_its_histor
 
 def test_administrator_downloads_the_export_from_the_admin(client, person, administrator):
     login_with_two_factor(client, administrator)
-    response = client.post(
-        reverse("admin:members_supporter_changelist"),
-        {"action": "export_personal_data", "_selected_action": [person.pk]},
-    )
+    selection = {"action": "export_personal_data", "_selected_action": [person.pk]}
+    changelist = reverse("admin:members_supporter_changelist")
+    confirm = client.post(changelist, selection)
+    assert confirm.status_code == 200
+    assert NAME in confirm.text  # every record the export holds is listed first
+    response = client.post(changelist, {**selection, "apply": "1"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
