@@ -18,8 +18,10 @@ those records and the mail the site sent them.
 - an organization's contact person, email, phone and private notes, in the row and its history
   (the organization itself stays: it is a public body, not a person);
 - their join requests, row and history, and the logo files they uploaded;
-- the mail the site queued or sent to them; their name and address in mail about them sent to
-  others (the secretariat's notice of a new request), and in the admin's action log.
+- the mail the site queued or sent to them; the secretariat's notices of their requests to
+  join; their name, address and phone in other mail about them sent to others, and in the
+  admin's action log;
+- every stored session that holds their address or name (a join applicant's).
 
 `join_request_erase` does the same for one request to join alone, without gathering the other
 records of the address: the purge of stale requests (`members.services.join_requests_purge`)
@@ -38,13 +40,16 @@ Each export and erasure is written to the admin's action log (LogEntry) with who
 import json
 import logging
 import re
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 
 from icnk import cache as page_cache
@@ -365,7 +370,7 @@ def join_request_erase(*, join_request, reason, user=None):
 
 def _erase(person, *, user, reason):
     now = timezone.now()
-    names = set()
+    names = _phones(person)  # read before the rows are blanked; scrubbed like names
 
     for supporter in person.supporters:
         names.update({supporter.full_name, supporter.display_name})
@@ -407,8 +412,10 @@ def _erase(person, *, user, reason):
     held_emails, held_names = person.held_by_others()
     emails = set(person.emails) - held_emails
     terms = (_scrubbed(names) - held_names) | emails
+    _erase_notices(person)
     _erase_mail(emails, terms)
     _scrub_actionrecord_change(person, terms)
+    _erase_sessions(terms)
     if user is not None:
         record_change(user, person.subject, reason)
     # Public pages and API answers cached anywhere may still carry the name: start a new
@@ -417,8 +424,51 @@ def _erase(person, *, user, reason):
 
 
 def _scrubbed(names):
-    """The names worth replacing: long enough not to match inside unrelated words."""
-    return {n.strip() for n in names if n and len(n.strip()) >= 3} - {ERASED_NAME}
+    """The names worth replacing: long enough not to match inside unrelated words. Two
+    characters are a whole name in Korean, Japanese or Chinese (이준, 林杏), so those count."""
+    names = {n.strip() for n in names if n and n.strip()}
+    return {n for n in names if len(n) >= 3 or (len(n) == 2 and not n.isascii())} - {ERASED_NAME}
+
+
+def _phones(person):
+    return {
+        *(s.phone for s in person.supporters),
+        *(o.contact_phone for o in person.organizations),
+        *(r.phone for r in [*person.join_requests, *person.unverified_requests]),
+    }
+
+
+def _erase_notices(person):
+    """The secretariat's notices of the person's requests to join are about them alone:
+    each links to its request in the admin, and goes with it."""
+    about = Q(pk__in=[])
+    for join_request in [*person.join_requests, *person.unverified_requests]:
+        path = reverse("admin:members_joinrequest_change", args=[join_request.pk])
+        about |= Q(body__contains=path)
+    OutboundEmail.objects.filter(about).delete()
+
+
+def _erase_sessions(terms):
+    """Sessions that hold the person's address or name (a join applicant's session keeps the
+    address it was sent to) are ended and deleted, expired ones included.
+
+    Only a session engine with a table can be searched; with cookies or a plain cache the
+    data expires by itself (SESSION_COOKIE_AGE).
+    """
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if not terms or not hasattr(store_class, "get_model_class"):
+        return
+    lowered = [term.lower() for term in terms]
+    decoder = store_class()
+    doomed = []
+    for key, data in (
+        store_class.get_model_class().objects.values_list("session_key", "session_data").iterator()
+    ):
+        text = json.dumps(decoder.decode(data), default=str, ensure_ascii=False).lower()
+        if any(term in text for term in lowered):
+            doomed.append(key)
+    for key in doomed:
+        store_class(session_key=key).delete()
 
 
 def _erase_mail(emails, terms):
