@@ -24,7 +24,14 @@ from django.utils import timezone
 from icnk import cache as page_cache
 from icnk.demo import SITE
 from icnk.models import SiteSettings
-from members.models import Listing, MemberStatus, Organization, OrganizationKind, Supporter
+from members.models import (
+    Listing,
+    MemberStatus,
+    Organization,
+    OrganizationKind,
+    Supporter,
+    initials,
+)
 from members.models import Visibility as V
 from members.regions import region_for
 from statements.markdown import render_markdown
@@ -372,9 +379,11 @@ class Seeder:
         def rows():
             for i in self.supporter_ids:
                 country = COUNTRIES[(i * 7) % len(COUNTRIES)]
+                full_name = f"{rng.choice(first)} {rng.choice(last)} {i}"
                 yield {
                     "id": i,
-                    "full_name": f"{rng.choice(first)} {rng.choice(last)} {i}",
+                    "full_name": full_name,
+                    "name_initials": initials(full_name),
                     "display_name": f"Friend {i}" if i % 3 == 0 else "",
                     "affiliation": "Researcher" if i % 4 == 0 else "",
                     "country": country,

@@ -7,7 +7,10 @@ data (`clean_image`).
 
 Attachments (a statement's PDFs and office documents): refused when too large, empty, of
 another kind, or when the first bytes do not match the extension, so that a renamed executable
-or HTML page never reaches readers (`inspect_attachment`).
+or HTML page never reaches readers (`inspect_attachment`). A PDF is rewritten without its
+document information and XMP metadata (author, creator tool, titles that name a drafter:
+`strip_pdf_metadata`); office documents keep theirs, so staff remove it before uploading (the
+attachment's help text and README say so).
 
 Every upload is stored under a random name (`RandomName`).
 """
@@ -22,6 +25,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
 
 # ---------------------------------------------------------------------------------------------
 # Images
@@ -164,6 +169,37 @@ def inspect_attachment(upload):
             params={"extension": extension},
         )
     return ATTACHMENT_TYPES[extension]
+
+
+def strip_pdf_metadata(upload):
+    """Return a copy of an uploaded PDF without its document information or XMP metadata.
+
+    The author, the software and the machine it came from are about the person who drafted it,
+    and would be published with the statement. Raises ValidationError for a PDF that cannot be
+    rewritten (a password-protected or damaged one): it is refused rather than published as is.
+    """
+    upload.seek(0)
+    try:
+        reader = PdfReader(io.BytesIO(upload.read()))
+        if reader.is_encrypted:
+            raise PyPdfError("encrypted")
+        writer = PdfWriter(clone_from=reader)
+        writer.metadata = None
+        writer.xmp_metadata = None
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+        raise ValidationError(
+            _(
+                "This PDF cannot be cleaned of its author details (it is protected by a password "
+                "or damaged). Save it again as a PDF without a password and upload that."
+            ),
+            code="pdf_unreadable",
+        ) from None
+    finally:
+        upload.seek(0)
+    name = f"{uuid.uuid4().hex}.pdf"
+    return SimpleUploadedFile(name, out.getvalue(), content_type=ATTACHMENT_TYPES["pdf"])
 
 
 # ---------------------------------------------------------------------------------------------

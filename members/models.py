@@ -1,6 +1,8 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -83,13 +85,20 @@ class OrganizationQuerySet(models.QuerySet):
             *(When(region=value, then=Value(i)) for i, value in enumerate(Region.values)),
             default=Value(len(Region.values)),
         )
-        return self.order_by(order, "name", "pk")
+        # The slug, not the primary key, breaks ties: it is public; creation order is not.
+        return self.order_by(order, "name", "slug")
+
+    def alphabetical(self):
+        return self.order_by("name", "slug")
 
     def totals(self):
-        """Counted organizations and the number of distinct countries they come from."""
+        """Counted organizations, and the number of distinct countries the named ones come from
+        (a country only a counted-only member comes from would say where it works)."""
         return self.counted().aggregate(
             organizations=Count("pk"),
-            countries=Count("country", distinct=True, filter=~Q(country="")),
+            countries=Count(
+                "country", distinct=True, filter=~Q(country="") & Q(listing=Listing.NAMED)
+            ),
         )
 
 
@@ -282,6 +291,18 @@ class SupporterQuerySet(models.QuerySet):
         """
         return self.filter(self.public_matching(query))
 
+    def in_public_order(self):
+        """A to Z by the name each person shows, never by a name they keep private.
+
+        Sorting pseudonyms and initials by the real full name would place "M. J." between
+        "Kim Min-ji" and "Kim Min-seo" and nearly spell out who it is. Ties are broken by what
+        is printed beside the name (the affiliation shown, the country); only rows that print
+        exactly alike are left to the primary key, and between those the order is invisible.
+        """
+        return self.annotate(shown_name=SHOWN_NAME, shown_affiliation=SHOWN_AFFILIATION).order_by(
+            "shown_name", "shown_affiliation", "country", "pk"
+        )
+
     @staticmethod
     def public_matching(query):
         """The condition `public_search` filters by, for counts that need it as a condition."""
@@ -297,6 +318,7 @@ PUBLIC_SUPPORTER_FIELDS = [
     "id",
     "full_name",
     "display_name",
+    "name_initials",
     "affiliation",
     "country",
     "region",
@@ -356,11 +378,13 @@ class Supporter(models.Model):
         related_name="+",
     )
     personal_data_erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+    # Derived from full_name on save, so that public lists can sort by the initials shown.
+    name_initials = models.CharField(_("initials"), max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SupporterQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_initials"])
 
     class Meta:
         verbose_name = _("individual supporter")
@@ -392,6 +416,10 @@ class Supporter(models.Model):
 
     def save(self, *args, **kwargs):
         self.region = region_for(self.country)
+        self.name_initials = initials(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_initials"}
         super().save(*args, **kwargs)
 
     @property
@@ -419,6 +447,20 @@ class Supporter(models.Model):
         return bool(self.public_name)
 
 
+# `Supporter.public_name` and `public_affiliation` in SQL, for sorting public lists by them.
+SHOWN_NAME = Case(
+    When(visibility=Visibility.FULL_NAME, then=F("full_name")),
+    When(Q(visibility=Visibility.DISPLAY_NAME) & ~Q(display_name=""), then=F("display_name")),
+    default=F("name_initials"),
+    output_field=CharField(),
+)
+SHOWN_AFFILIATION = Case(
+    When(visibility__in=[Visibility.FULL_NAME, Visibility.DISPLAY_NAME], then=F("affiliation")),
+    default=Value(""),
+    output_field=CharField(),
+)
+
+
 def initials(name):
     """ "Suzanne Scholte" -> "S. S."; a name without spaces (as in Korean) -> its first letter."""
     parts = [p for p in name.replace(".", " ").split() if p]
@@ -426,13 +468,30 @@ def initials(name):
 
 
 def unique_slug(model, text, *, exclude_pk=None, max_length=100):
+    """A free slug for `text`, numbered (`name-2`) only past slugs that readers can see.
+
+    A row that holds the slug but has no public page (`is_public` false: a hidden,
+    counted-only, suspended or departed organization) gives it up for a random one instead;
+    no public link breaks, and a new member's `name-2` can no longer tell readers that a
+    member of that name exists and is kept out of sight.
+    """
     base = slugify(text)[:max_length].strip("-") or "member"
     slug, n = base, 2
     qs = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
-    while qs.filter(slug=slug).exists():
+    while (holder := qs.filter(slug=slug).first()) is not None:
+        if not getattr(holder, "is_public", True):
+            holder.slug = private_slug(base, max_length=max_length)
+            holder._change_reason = "Slug freed for a public member"
+            holder.save(update_fields=["slug"])
+            return slug
         slug = f"{base}-{n}"
         n += 1
     return slug
+
+
+def private_slug(base, *, max_length=100):
+    """A slug that says nothing about how many share the name: the base and random letters."""
+    return f"{base[: max_length - 9]}-{secrets.token_hex(4)}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,6 +503,11 @@ class JoinRequestQuerySet(models.QuerySet):
     def awaiting_review(self):
         """Verified and not yet decided: what the secretariat has to look at."""
         return self.filter(status=JoinRequest.Status.PENDING)
+
+    def email_verified(self):
+        """Requests whose address was proven to belong to the applicant (by the link we sent;
+        a request leaves "unverified" only that way)."""
+        return self.filter(VERIFIED_REQUEST)
 
     def open_for_email(self, email):
         """Requests for this address still in progress (unverified or awaiting a decision)."""
@@ -541,5 +605,12 @@ class JoinRequest(models.Model):
         return f"{self.name} ({self.get_kind_display()})"
 
     @property
+    def email_verified(self):
+        return self.verified_at is not None or self.status != JoinRequest.Status.UNVERIFIED
+
+    @property
     def email_domain(self):
         return self.email.rsplit("@", 1)[-1].lower() if "@" in self.email else ""
+
+
+VERIFIED_REQUEST = Q(verified_at__isnull=False) | ~Q(status=JoinRequest.Status.UNVERIFIED)

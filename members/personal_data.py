@@ -2,8 +2,9 @@
 
 A person reaches us as an individual supporter, as the contact of a member organization, or as
 someone who asked to join; often as several of these under one email address. Both functions
-start from any one of those records and gather the others through the email address and the
-links between them (a join request points at the member it created).
+start from any one of those records and gather the others through the links between them (a
+join request points at the member it created) and through an email address verified on both
+(see `Person`).
 
 `personal_data_export` returns everything stored about the person as plain JSON-ready data:
 the records' fields, their join requests, the statements they signed, every history row of
@@ -17,8 +18,10 @@ those records and the mail the site sent them.
 - an organization's contact person, email, phone and private notes, in the row and its history
   (the organization itself stays: it is a public body, not a person);
 - their join requests, row and history, and the logo files they uploaded;
-- the mail the site queued or sent to them; their name and address in mail about them sent to
-  others (the secretariat's notice of a new request), and in the admin's action log.
+- the mail the site queued or sent to them; the secretariat's notices of their requests to
+  join; their name, address and phone in other mail about them sent to others, and in the
+  admin's action log;
+- every stored session that holds their address or name (a join applicant's).
 
 `join_request_erase` does the same for one request to join alone, without gathering the other
 records of the address: the purge of stale requests (`members.services.join_requests_purge`)
@@ -37,13 +40,16 @@ Each export and erasure is written to the admin's action log (LogEntry) with who
 import json
 import logging
 import re
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 
 from icnk import cache as page_cache
@@ -51,6 +57,7 @@ from icnk.audit import record_change
 from icnk.models import OutboundEmail
 from members.models import (
     ORGANIZATION_CONTACT_FIELDS,
+    VERIFIED_REQUEST,
     JoinRequest,
     Organization,
     Supporter,
@@ -100,6 +107,13 @@ JOIN_REQUEST_ERASED_VALUES = {
 class Person:
     """Every record that belongs to one person, gathered from any one of them.
 
+    Records are linked through an email address only where that address is verified on both:
+    the secretariat's own records (a supporter's email, an organization's contact email) and
+    requests to join whose applicant followed the link we mailed. An unverified request may
+    carry anyone's address, so it neither pulls the address owner's records into an export or
+    erasure, nor is pulled into theirs. A verified person's erasure still removes the
+    unverified requests that use their address (`unverified_requests`): the address is theirs.
+
     With `gather=False`, only `subject` itself (a purge erases one stale request, not the
     member who may have joined later from the same address).
     """
@@ -127,13 +141,22 @@ class Person:
             raise TypeError(f"no personal data is gathered from {type(subject).__name__}")
         # A blank address matches nobody (it would match everyone without one).
         self.emails = sorted({e.strip().lower() for e in emails if e and e.strip()})
-        for email in self.emails if gather else ():
+        verified = not isinstance(subject, JoinRequest) or subject.email_verified
+        by_email = Q(pk__in=[])
+        for email in self.emails if gather and verified else ():
             supporter_q |= Q(email__iexact=email)
             organization_q |= Q(contact_email__iexact=email)
-            request_q |= Q(email__iexact=email)
+            request_q |= Q(email__iexact=email) & VERIFIED_REQUEST
+            by_email |= Q(email__iexact=email)
         self.supporters = self._load(Supporter, supporter_q)
         self.organizations = self._load(Organization, organization_q)
         self.join_requests = self._load(JoinRequest, request_q)
+        self.unverified_requests = list(
+            JoinRequest.objects.filter(by_email)
+            .exclude(VERIFIED_REQUEST)
+            .exclude(pk__in=[r.pk for r in self.join_requests])
+            .order_by("pk")
+        )
 
     def _load(self, model, q):
         """The matching rows, with the caller's own instance in place of its row."""
@@ -143,9 +166,17 @@ class Person:
             for obj in model.objects.filter(q).order_by("pk")
         ]
 
+    def records(self, *, erasing=False):
+        """What an export (or, with `erasing`, an erasure) covers, for the confirmation page."""
+        records = [*self.supporters, *self.organizations, *self.join_requests]
+        return [*records, *self.unverified_requests] if erasing else records
+
     def mail(self):
+        """Mail sent to the person's addresses, but not to one that a record outside this
+        person holds (an unverified request's address may be someone else's)."""
+        held_emails, _names = self.held_by_others()
         q = Q(pk__in=[])
-        for email in self.emails:
+        for email in set(self.emails) - held_emails:
             q |= Q(to__iexact=email)
         return OutboundEmail.objects.filter(q).order_by("pk")
 
@@ -154,6 +185,7 @@ class Person:
         who joined later from the address of a purged request), and the names on those
         records: both stay, in their mail and in the action log."""
         emails, names = set(), set()
+        requests = [*self.join_requests, *self.unverified_requests]
         for email in self.emails:
             others = [
                 Supporter.objects.filter(email__iexact=email)
@@ -163,7 +195,7 @@ class Person:
                 .exclude(pk__in=[o.pk for o in self.organizations])
                 .values_list("name", "contact_name"),
                 JoinRequest.objects.filter(email__iexact=email)
-                .exclude(pk__in=[r.pk for r in self.join_requests])
+                .exclude(pk__in=[r.pk for r in requests])
                 .values_list("name", "local_name", "display_name", "contact_name"),
             ]
             for rows in others:
@@ -338,7 +370,7 @@ def join_request_erase(*, join_request, reason, user=None):
 
 def _erase(person, *, user, reason):
     now = timezone.now()
-    names = set()
+    names = _phones(person)  # read before the rows are blanked; scrubbed like names
 
     for supporter in person.supporters:
         names.update({supporter.full_name, supporter.display_name})
@@ -361,7 +393,7 @@ def _erase(person, *, user, reason):
         _erase_rows(organization, ORGANIZATION_CONTACT_ERASED_VALUES, user=user, reason=reason)
 
     logo_field = JoinRequest._meta.get_field("logo")
-    for join_request in person.join_requests:
+    for join_request in [*person.join_requests, *person.unverified_requests]:
         # An organization that became a member is a public body: its name stays. A person's
         # name, or that of an organization turned away, is erased.
         if join_request.kind == JoinRequest.Kind.INDIVIDUAL or not join_request.organization_id:
@@ -380,8 +412,10 @@ def _erase(person, *, user, reason):
     held_emails, held_names = person.held_by_others()
     emails = set(person.emails) - held_emails
     terms = (_scrubbed(names) - held_names) | emails
+    _erase_notices(person)
     _erase_mail(emails, terms)
     _scrub_actionrecord_change(person, terms)
+    _erase_sessions(terms)
     if user is not None:
         record_change(user, person.subject, reason)
     # Public pages and API answers cached anywhere may still carry the name: start a new
@@ -390,8 +424,51 @@ def _erase(person, *, user, reason):
 
 
 def _scrubbed(names):
-    """The names worth replacing: long enough not to match inside unrelated words."""
-    return {n.strip() for n in names if n and len(n.strip()) >= 3} - {ERASED_NAME}
+    """The names worth replacing: long enough not to match inside unrelated words. Two
+    characters are a whole name in Korean, Japanese or Chinese (이준, 林杏), so those count."""
+    names = {n.strip() for n in names if n and n.strip()}
+    return {n for n in names if len(n) >= 3 or (len(n) == 2 and not n.isascii())} - {ERASED_NAME}
+
+
+def _phones(person):
+    return {
+        *(s.phone for s in person.supporters),
+        *(o.contact_phone for o in person.organizations),
+        *(r.phone for r in [*person.join_requests, *person.unverified_requests]),
+    }
+
+
+def _erase_notices(person):
+    """The secretariat's notices of the person's requests to join are about them alone:
+    each links to its request in the admin, and goes with it."""
+    about = Q(pk__in=[])
+    for join_request in [*person.join_requests, *person.unverified_requests]:
+        path = reverse("admin:members_joinrequest_change", args=[join_request.pk])
+        about |= Q(body__contains=path)
+    OutboundEmail.objects.filter(about).delete()
+
+
+def _erase_sessions(terms):
+    """Sessions that hold the person's address or name (a join applicant's session keeps the
+    address it was sent to) are ended and deleted, expired ones included.
+
+    Only a session engine with a table can be searched; with cookies or a plain cache the
+    data expires by itself (SESSION_COOKIE_AGE).
+    """
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if not terms or not hasattr(store_class, "get_model_class"):
+        return
+    lowered = [term.lower() for term in terms]
+    decoder = store_class()
+    doomed = []
+    for key, data in (
+        store_class.get_model_class().objects.values_list("session_key", "session_data").iterator()
+    ):
+        text = json.dumps(decoder.decode(data), default=str, ensure_ascii=False).lower()
+        if any(term in text for term in lowered):
+            doomed.append(key)
+    for key in doomed:
+        store_class(session_key=key).delete()
 
 
 def _erase_mail(emails, terms):
@@ -417,7 +494,7 @@ def _replace(text, term):
 
 def _scrub_actionrecord_change(person, terms):
     """The admin's action log names objects by their __str__ at the time: rename them."""
-    for obj in [*person.supporters, *person.join_requests]:
+    for obj in [*person.supporters, *person.join_requests, *person.unverified_requests]:
         LogEntry.objects.filter(
             content_type__app_label=obj._meta.app_label,
             content_type__model=obj._meta.model_name,

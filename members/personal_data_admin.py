@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from members.personal_data import personal_data_erase, personal_data_export
+from members.personal_data import Person, personal_data_erase, personal_data_export
 
 PERSONAL_DATA_ACTIONS = ["export_personal_data", "erase_personal_data"]
 
@@ -31,7 +31,19 @@ class PersonalDataAdminMixin:
         description=_("Export personal data (JSON)"), permissions=["export_personal_data"]
     )
     def export_personal_data(self, request, queryset):
-        people = [personal_data_export(subject=obj, user=request.user) for obj in queryset]
+        """Lists every record the export will hold first; downloads once confirmed."""
+        subjects = list(queryset)
+        if not subjects:
+            return None
+        if "apply" not in request.POST:
+            return self._confirm(
+                request,
+                subjects,
+                action="export_personal_data",
+                title=gettext("Export personal data"),
+                template="admin/members/export_personal_data.html",
+            )
+        people = [personal_data_export(subject=obj, user=request.user) for obj in subjects]
         body = json.dumps({"people": people}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -61,13 +73,44 @@ class PersonalDataAdminMixin:
                 messages.SUCCESS,
             )
             return None
+        return self._confirm(
+            request,
+            subjects,
+            action="erase_personal_data",
+            title=gettext("Erase personal data"),
+            template="admin/members/erase_personal_data.html",
+            erasing=True,
+        )
+
+    def _confirm(self, request, subjects, *, action, title, template, erasing=False):
+        """A page naming every record the action will cover, gathered as the action will."""
+        people = []
+        for subject in subjects:
+            person = Person(subject)
+            people.append(
+                {
+                    "subject": subject,
+                    "records": [
+                        {
+                            "kind": record._meta.verbose_name,
+                            "label": str(record),
+                            "pk": record.pk,
+                            "unverified": record in person.unverified_requests,
+                        }
+                        for record in person.records(erasing=erasing)
+                    ],
+                    "mail": person.mail().count(),
+                }
+            )
         return TemplateResponse(
             request,
-            "admin/members/erase_personal_data.html",
+            template,
             {
                 **self.admin_site.each_context(request),
-                "title": gettext("Erase personal data"),
+                "title": title,
                 "subjects": subjects,
+                "people": people,
+                "action": action,
                 "opts": self.opts,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },

@@ -74,7 +74,7 @@ class DirectoryQuery:
             qs = qs.filter(country=self.country)
         if kind and self.kind:
             qs = qs.filter(kind=self.kind)
-        return qs.by_region() if self.order == "region" else qs.order_by("name", "pk")
+        return qs.by_region() if self.order == "region" else qs.alphabetical()
 
     def supporters(self, *, country=True, kind=True):
         if not self.shows_supporters and kind:
@@ -82,7 +82,7 @@ class DirectoryQuery:
         qs = Supporter.objects.public().public_search(self.q)
         if country and self.country:
             qs = qs.filter(country=self.country)
-        return qs.order_by("full_name", "pk")
+        return qs.in_public_order()
 
     def querystring(self, **changes):
         """This page's query string with some parameters changed ("" removes one)."""
@@ -115,49 +115,67 @@ class DirectoryCounts:
     """Every number the directory, the home page and the API show, from two grouped queries.
 
     One query groups the counted organizations by region, country and kind, and also counts
-    within each group those a reader may see by name and that match the search; the other does
-    the same for supporters by region and country. Totals, counts by region, both facet lists
-    and the number of results all follow in Python from those few hundred rows, whatever the
-    size of the coalition, instead of a COUNT query each.
+    within each group those a reader may see by name, and of those the ones that match the
+    search; the other does the same for supporters by region and country. Totals, counts by
+    region, both facet lists and the number of results all follow in Python from those few
+    hundred rows, whatever the size of the coalition, instead of a COUNT query each.
+
+    The rule for members counted without a name (see the privacy page): they add to the
+    coalition's overall numbers of organizations and of individual supporters, and to nothing
+    else. Counts by region or country and the number of countries come from named members only.
+    Otherwise "Asia: 5 organizations" beside four named ones, or a country counted that no
+    named member comes from, would say where an unnamed member works.
     """
 
     def __init__(self, query=None):
         self.query = query or DirectoryQuery()
         q = self.query.q
         # Within each group, those a reader may see by name and that match the search.
-        listed = Q(listing=Listing.NAMED) & OrganizationQuerySet.matching(q)
-        named = Q(visibility__in=NAMED_VISIBILITIES) & SupporterQuerySet.public_matching(q)
+        listed = Q(listing=Listing.NAMED)
+        named = Q(visibility__in=NAMED_VISIBILITIES)
         self.organizations = list(
             Organization.objects.counted()
             .order_by()
             .values("region", "country", "kind")
-            .annotate(n=Count("pk"), shown=Count("pk", filter=listed))
+            .annotate(
+                n=Count("pk"),
+                named=Count("pk", filter=listed),
+                shown=Count("pk", filter=listed & OrganizationQuerySet.matching(q)),
+            )
         )
         self.supporters = list(
             Supporter.objects.counted()
             .order_by()
             .values("region", "country")
-            .annotate(n=Count("pk"), shown=Count("pk", filter=named))
+            .annotate(
+                n=Count("pk"),
+                named=Count("pk", filter=named),
+                shown=Count("pk", filter=named & SupporterQuerySet.public_matching(q)),
+            )
         )
 
     # -- totals --------------------------------------------------------------------------------
 
     def totals(self):
-        """Counted-only members count; hidden, suspended and departed ones do not."""
+        """Counted-only members add to the numbers of members, not to the number of countries;
+        hidden, suspended and departed ones count nowhere."""
         totals = {
             "organizations": sum(row["n"] for row in self.organizations),
-            "countries": len({row["country"] for row in self.organizations if row["country"]}),
+            "countries": len(
+                {row["country"] for row in self.organizations if row["country"] and row["named"]}
+            ),
             "supporters": sum(row["n"] for row in self.supporters),
         }
         totals["headline"] = headline(**totals)
         return totals
 
     def regions(self):
+        """Named members by region: a counted-only member is in no region's count."""
         organizations, supporters = {}, {}
         for row in self.organizations:
-            organizations[row["region"]] = organizations.get(row["region"], 0) + row["n"]
+            organizations[row["region"]] = organizations.get(row["region"], 0) + row["named"]
         for row in self.supporters:
-            supporters[row["region"]] = supporters.get(row["region"], 0) + row["n"]
+            supporters[row["region"]] = supporters.get(row["region"], 0) + row["named"]
         return [
             {
                 "code": region.value,

@@ -24,6 +24,7 @@ from icnk import cache as page_cache
 from icnk.audit import HistoryAdmin
 from members.models import Organization
 from statements import services
+from statements.forms import StatementAdminForm
 from statements.models import (
     Attachment,
     Campaign,
@@ -95,6 +96,7 @@ class YearFilter(admin.SimpleListFilter):
 
 @admin.register(Statement)
 class StatementAdmin(HistoryAdmin):
+    form = StatementAdminForm
     list_display = [
         "title",
         "language",

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from icnk.i18n import Localized
-from icnk.uploads import ATTACHMENT_TYPES, RandomName, inspect_attachment
+from icnk.uploads import ATTACHMENT_TYPES, RandomName, inspect_attachment, strip_pdf_metadata
 from members.models import Organization, Supporter
 
 LANGUAGE_CHOICES = [("en", _("English")), ("ko", _("Korean")), ("ja", _("Japanese"))]
@@ -503,7 +503,11 @@ class Attachment(models.Model):
         _("file"),
         upload_to=RandomName("attachments"),
         validators=[FileExtensionValidator(list(ATTACHMENT_TYPES))],
-        help_text=_("PDF or an office document, at most 20 MB."),
+        help_text=_(
+            "PDF or an office document, at most 20 MB. A PDF's author and other document "
+            "details are removed on upload; remove them from an office document before "
+            "uploading it (File > Info > Inspect document, or Properties)."
+        ),
     )
     content_type = models.CharField(_("content type"), max_length=120, editable=False)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
@@ -531,6 +535,9 @@ class Attachment(models.Model):
         if self.file and not getattr(self.file, "_committed", True):
             try:
                 self.content_type = inspect_attachment(self.file)
+                if self.content_type == ATTACHMENT_TYPES["pdf"]:
+                    # The author and the software it came from would be published with it.
+                    self.file = strip_pdf_metadata(self.file)
             except ValidationError as error:
                 raise ValidationError({"file": error}) from error
             self.size = self.file.size

@@ -66,6 +66,7 @@ def bulk_organizations(count, *, countries=("KR", "JP", "US", "GB", ""), start=0
     Supporter.objects.bulk_create(
         Supporter(
             full_name=f"Person {i:04d}",
+            name_initials=f"P. {i:04d}.",
             visibility=list(V)[i % len(V)],
             country=countries[i % len(countries)],
             region=region_for(countries[i % len(countries)]),

@@ -6,6 +6,8 @@ import json
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
@@ -161,10 +163,12 @@ def test_export_of_an_organization_contact_holds_only_the_contact_and_its_histor
 
 def test_administrator_downloads_the_export_from_the_admin(client, person, administrator):
     login_with_two_factor(client, administrator)
-    response = client.post(
-        reverse("admin:members_supporter_changelist"),
-        {"action": "export_personal_data", "_selected_action": [person.pk]},
-    )
+    selection = {"action": "export_personal_data", "_selected_action": [person.pk]}
+    changelist = reverse("admin:members_supporter_changelist")
+    confirm = client.post(changelist, selection)
+    assert confirm.status_code == 200
+    assert NAME in confirm.text  # every record the export holds is listed first
+    response = client.post(changelist, {**selection, "apply": "1"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
@@ -216,13 +220,55 @@ def assert_no_markers_stored(person, join_request):
             list(Signature.history.filter(supporter_id=person.pk).values()),
             list(OutboundEmail.objects.values()),
             list(LogEntry.objects.values("object_repr", "change_message")),
+            decoded_sessions(),
         ],
         default=str,
+        ensure_ascii=False,
     )
     assert markers_in(stored) == []
     assert "2013-01-10" not in json.dumps(
         list(Supporter.objects.filter(pk=person.pk).values()), default=str
     )
+
+
+def decoded_sessions():
+    """Every stored session's data, decoded: the table itself holds it signed and encoded."""
+    return [
+        SessionStore().decode(data)
+        for data in Session.objects.values_list("session_data", flat=True)
+    ]
+
+
+def test_erasure_leaves_the_person_in_no_table_no_notice_and_no_session(
+    person, statement, administrator, site_settings, media
+):
+    # A second request of theirs, verified: the secretariat is told, by name.
+    again = JoinRequest.objects.create(
+        kind=JoinRequest.Kind.INDIVIDUAL, name=NAME, email=EMAIL, phone=PHONE, country="KR"
+    )
+    change = reverse("admin:members_joinrequest_change", args=[again.pk])
+    services.join_request_verify(join_request=again, admin_url=f"https://example.org{change}")
+    notice = OutboundEmail.objects.exclude(to=EMAIL).get()
+    assert NAME in notice.subject
+    # Their browser's session while applying kept the address; a staff session does not.
+    applicant = SessionStore()
+    applicant["join_submitted_email"] = EMAIL
+    applicant.create()
+    staff = SessionStore()
+    staff["_auth_user_id"] = str(administrator.pk)
+    staff.create()
+    assert markers_in(json.dumps(decoded_sessions())) == [EMAIL]
+    markers = (NAME, DISPLAY, EMAIL, PHONE, NOTE)
+    assert stored_markers(*markers)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        personal_data_erase(subject=person, user=administrator)
+
+    assert stored_markers(*markers) == []
+    assert markers_in(json.dumps(decoded_sessions(), ensure_ascii=False)) == []
+    assert not SessionStore().exists(applicant.session_key)
+    assert SessionStore().exists(staff.session_key)
+    assert not OutboundEmail.objects.filter(pk=notice.pk).exists()
 
 
 def test_the_automatic_purge_of_stale_requests_also_strips_their_history(media):

@@ -39,8 +39,9 @@ def test_directory_lists_organizations_and_named_supporters(client, coalition):
 
 def test_headline_counts_counted_members_but_not_hidden_or_departed(client, coalition):
     response = client.get(DIRECTORY)
-    # 3 listed + 1 counted-only organizations from KR, JP, TH; Suzanne + the counted person.
-    assert "4 organizations from 3 countries and 2 individual supporters" in response.text
+    # 3 listed + 1 counted-only organizations; the countries of the named ones only (KR, JP: the
+    # counted-only group's TH would locate it); Suzanne + the counted person.
+    assert "4 organizations from 2 countries and 2 individual supporters" in response.text
 
 
 def test_headline_uses_singular_forms(client, site_settings, organization):
@@ -149,10 +150,12 @@ def test_organization_page_is_404_unless_listed(client, site_settings, organizat
 def test_home_page_shows_counts_by_region(client, coalition):
     response = client.get("/en/")
     html = response.text
-    assert "4 organizations from 3 countries and 2 individual supporters" in html
+    assert "4 organizations from 2 countries and 2 individual supporters" in html
+    # Named members only: the counted-only group (TH) and person (KR) are in no region.
     regions = {r["code"]: r for r in response.context["member_regions"]}
-    assert regions["asia"]["organizations"] == 3
-    assert regions["asia"]["supporters"] == 1
+    assert regions["asia"]["organizations"] == 2
+    assert regions["asia"]["supporters"] == 0
+    assert regions["americas"]["supporters"] == 1
     assert regions["international"]["organizations"] == 1
 
 
@@ -162,7 +165,7 @@ def test_api_lists_public_organizations_with_filters(client, coalition):
     assert body["previous"] is None and body["next"] is None
     assert body["results"][0]["slug"] == "open-north-korea"
     assert body["results"][0]["local_name"] == "열린북한"
-    assert body["totals"] == {"organizations": 4, "countries": 3, "supporters": 2}
+    assert body["totals"] == {"organizations": 4, "countries": 2, "supporters": 2}
 
 
 def test_api_lists_named_supporters_by_public_name(client, coalition):

@@ -1,6 +1,7 @@
 """What readers see: the statement page, its language versions, the list, feed, campaign, API."""
 
 import datetime
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -8,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
 from statements.models import Attachment, PressContact, Statement
 
@@ -158,10 +160,18 @@ def test_attachments_are_at_most_20_mb(statement):
     assert "at most 20 MB" in str(error.value)
 
 
+def minimal_pdf():
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    writer.write(out)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "content_type"),
     [
-        ("a.pdf", b"%PDF-1.7", "application/pdf"),
+        ("a.pdf", minimal_pdf(), "application/pdf"),
         ("a.docx", b"PK\x03\x04", "application/vnd.openxmlformats-officedocument"),
         ("a.odt", b"PK\x03\x04", "application/vnd.oasis.opendocument.text"),
         ("a.doc", b"\xd0\xcf\x11\xe0\xa1\xb1", "application/msword"),
@@ -173,7 +183,21 @@ def test_valid_attachments_record_type_and_size(statement, name, content, conten
     )
     attachment.full_clean()
     assert attachment.content_type.startswith(content_type)
-    assert attachment.size == len(content)
+    # A PDF is rewritten without its metadata, so its size is that of the rewritten file.
+    assert attachment.size == attachment.file.size
+    assert attachment.size == len(content) or name.endswith(".pdf")
+
+
+def test_a_damaged_pdf_is_refused_rather_than_published_with_its_metadata(statement):
+    attachment = Attachment(
+        statement=statement,
+        title="x",
+        language="en",
+        file=SimpleUploadedFile("a.pdf", b"%PDF-1.7 and nothing a reader can parse"),
+    )
+    with pytest.raises(ValidationError) as error:
+        attachment.full_clean()
+    assert "cannot be cleaned of its author details" in str(error.value)
 
 
 def test_feed_is_valid_atom_with_the_languages_statements(
