@@ -5,7 +5,7 @@ import pytest
 from members.models import Listing, Organization
 from members.models import Visibility as V
 from members.queries import DirectoryCounts, DirectoryQuery
-from tests.members.conftest import make_supporter
+from tests.factories import make_supporter
 
 pytestmark = pytest.mark.django_db
 

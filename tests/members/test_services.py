@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from icnk.roles import ADMINISTRATORS
 from members import services
 from members.models import Visibility as V
-from tests.members.conftest import make_supporter
+from tests.factories import make_supporter
 
 pytestmark = pytest.mark.django_db
 

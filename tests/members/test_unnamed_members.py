@@ -10,7 +10,7 @@ from members import services
 from members.models import JoinRequest, Listing, MemberStatus, Organization
 from members.models import Visibility as V
 from members.queries import DirectoryCounts
-from tests.members.conftest import make_supporter
+from tests.factories import make_supporter
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from statements.models import Attachment, Statement
-from tests.statements.conftest import login_with_two_factor
+from tests.factories import login_with_two_factor
 
 pytestmark = pytest.mark.django_db
 
