@@ -1,7 +1,7 @@
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from icnk.uploads import clean_image
+from icnk.uploads import LOGO_MAX_SIDE, clean_image
 from members.models import ORGANIZATION_FIELDS, Organization
 
 LOGO_LONGEST_SIDE = 600
@@ -18,5 +18,5 @@ class OrganizationAdminForm(forms.ModelForm):
         logo = self.cleaned_data.get("logo")
         # Only a new upload needs cleaning; an unchanged logo is the stored, cleaned file.
         if isinstance(logo, UploadedFile):
-            return clean_image(logo, longest_side=LOGO_LONGEST_SIDE)
+            return clean_image(logo, max_side=LOGO_MAX_SIDE, longest_side=LOGO_LONGEST_SIDE)
         return logo

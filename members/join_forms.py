@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from icnk.spreadsheets import looks_like_formula
-from icnk.uploads import clean_image
+from icnk.uploads import LOGO_MAX_SIDE, clean_image
 from members.models import JoinRequest, OrganizationKind
 
 HONEYPOT_FIELD = "fax_number"
@@ -88,7 +88,7 @@ class OrganizationJoinForm(JoinFormBase):
     logo = forms.FileField(
         label=_("Logo"),
         required=False,
-        help_text=_("Optional. PNG, JPEG or WebP, at most 2 MB and 4000×4000 pixels."),
+        help_text=_("Optional. PNG, JPEG or WebP, at most 2 MB and 2000×2000 pixels."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
 
@@ -146,7 +146,7 @@ class OrganizationJoinForm(JoinFormBase):
         logo = self.cleaned_data.get("logo")
         if not logo:
             return logo
-        return clean_image(logo, longest_side=600)
+        return clean_image(logo, max_side=LOGO_MAX_SIDE, longest_side=600)
 
 
 class IndividualJoinForm(JoinFormBase):
