@@ -3,9 +3,6 @@
 import re
 
 from django import forms
-from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -22,7 +19,7 @@ FORMULA_ALLOWED = {"phone", "email", "website"}
 
 
 class JoinFormBase(forms.ModelForm):
-    """Shared by both paths: objectives, honeypot and the one-open-request-per-email rule.
+    """Shared by both paths: the objectives, plain text only, and the honeypot.
 
     Only the fields listed in Meta.fields are read from the request, so extra posted fields
     such as `status` or `organization` are ignored.
@@ -41,14 +38,9 @@ class JoinFormBase(forms.ModelForm):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if JoinRequest.objects.open_for_email(email).exists():
-            message = _(
-                "A request from this email address is already being processed. Check your "
-                'inbox for our message, or <a href="%(url)s">ask for a new confirmation link</a>.'
-            ) % {"url": escape(reverse("join:resend"))}
-            raise forms.ValidationError(mark_safe(message), code="duplicate")  # noqa: S308
-        return email
+        # Whether this address already applied is not checked here: the form must answer the
+        # same for every address (services.join_request_submit tells only the address's owner).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()

@@ -19,7 +19,15 @@ from members.models import JoinRequest
 
 logger = logging.getLogger(__name__)
 
-SESSION_SUBMITTED = "join_submitted_email"
+# The "check your email" page names the address it was sent to, masked and once: the session
+# (kept for hours, in the database) never holds the address itself.
+SESSION_SUBMITTED = "join_sent_to"
+
+
+def mask_email(email):
+    """ "aiko@example.jp" -> "a•••@example.jp": enough to spot a typo, not to read it back."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -86,13 +94,13 @@ def join(request):
     if request.method == "POST":
         if rate_limited(request):
             return too_many(request)
+        # Every attempt counts, valid or not: otherwise a refused form would be a free oracle
+        # and a free image decoder.
+        count_submission(request)
         form = form_class(request.POST, request.FILES)
-        if request.POST.get(HONEYPOT_FIELD):
-            count_submission(request)
         if form.is_valid():
-            count_submission(request)
             try:
-                join_request = services.join_request_submit(
+                services.join_request_submit(
                     form=form,
                     kind=kind,
                     language=current_language(),
@@ -111,7 +119,7 @@ def join(request):
                     ),
                 )
                 return _render_form(request, form, kind, status=503)
-            request.session[SESSION_SUBMITTED] = join_request.email
+            request.session[SESSION_SUBMITTED] = mask_email(form.cleaned_data["email"])
             return redirect("join:sent")
     else:
         form = form_class()
@@ -137,11 +145,15 @@ def _render_form(request, form, kind, *, status):
 @never_cache
 def sent(request):
     """After submitting: check your inbox."""
+    email = request.session.pop(SESSION_SUBMITTED, "")
+    if email and not request.session.keys():
+        # Nothing else was in this visitor's session: drop its row now rather than at expiry.
+        request.session.flush()
     return render(
         request,
         "join/sent.html",
         {
-            "email": request.session.get(SESSION_SUBMITTED, ""),
+            "email": email,
             "verify_days": settings.JOIN_VERIFY_MAX_AGE_DAYS,
         },
     )
@@ -174,11 +186,13 @@ def _expired(request, token):
     except signing.BadSignature:
         join_request = None
     if request.method == "POST" and join_request is not None:
+        if rate_limited(request):
+            return too_many(request)
+        count_submission(request)
         if join_request.status == JoinRequest.Status.UNVERIFIED:
             services.send_verification(
                 join_request=join_request, base_url=request.build_absolute_uri("/")
             )
-        request.session[SESSION_SUBMITTED] = join_request.email
         return redirect("join:sent")
     still_open = join_request is not None and join_request.status == JoinRequest.Status.UNVERIFIED
     return render(
@@ -197,8 +211,8 @@ def resend(request):
     if request.method == "POST":
         if rate_limited(request):
             return too_many(request)
+        count_submission(request)
         if form.is_valid():
-            count_submission(request)
             email = form.cleaned_data["email"].strip().lower()
             pending = JoinRequest.objects.filter(
                 email__iexact=email, status=JoinRequest.Status.UNVERIFIED
@@ -207,6 +221,5 @@ def resend(request):
                 services.send_verification(
                     join_request=pending, base_url=request.build_absolute_uri("/")
                 )
-            request.session[SESSION_SUBMITTED] = email
             return redirect("join:sent")
     return render(request, "join/resend.html", {"form": form}, status=400 if form.errors else 200)

@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -68,20 +69,52 @@ def read_token(token, *, max_age=None):
     return join_request
 
 
-def send_verification(*, join_request, base_url):
+def _mail_allowed(email):
+    """Count one verification mail to this address; False once it has had its share today.
+
+    Counted per recipient in the shared cache, so that no number of client addresses can make
+    us flood one inbox. As with the per-client limit, an unreachable cache does not stop
+    applicants: the mail goes, and the outage is logged.
+    """
+    key = f"join-mail:{_email_digest(email)}"
+    window = settings.JOIN_MAIL_WINDOW_SECONDS
+    try:
+        cache.add(key, 0, window)
+        sent = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, window)
+        sent = 1
+    except Exception:
+        logger.warning("join mail limit: cache unreachable, not enforced")
+        return True
+    return sent <= settings.JOIN_MAILS_PER_RECIPIENT
+
+
+def send_verification(*, join_request, base_url, already_open=False):
+    """Queue a confirmation link to the request's address, within the per-recipient limit.
+
+    The address is not proven yet, so the mail carries nothing the submitter wrote (no name, no
+    greeting of their choosing): it cannot be turned into a phishing letter signed by us.
+    `already_open`: the address asked again while a request is in progress. Returns whether a
+    mail was queued.
+    """
+    if not _mail_allowed(join_request.email):
+        logger.info("join request %s: verification mail limit reached", join_request.pk)
+        return False
     with translation.override(join_request.language):
         path = reverse("join:verify", kwargs={"token": make_token(join_request)})
     queue_mail(
         to=join_request.email,
         template_prefix="join/email/verify",
         context={
-            "join_request": join_request,
             "link": base_url.rstrip("/") + path,
             "days": settings.JOIN_VERIFY_MAX_AGE_DAYS,
             "site": SiteSettings.load(),
+            "already_open": already_open,
         },
         language=join_request.language,
     )
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,6 +124,17 @@ def send_verification(*, join_request, base_url):
 
 @transaction.atomic
 def join_request_submit(*, form, kind, language, base_url):
+    """Store a new request and mail its confirmation link; returns the request.
+
+    When the address already has a request in progress, nothing new is stored and only the
+    address's owner hears of it (a mail with a fresh link to that request): the person who
+    submitted the form sees the same answer either way, so the form cannot tell anyone whether
+    an address has applied.
+    """
+    existing = JoinRequest.objects.open_for_email(form.cleaned_data["email"]).first()
+    if existing is not None:
+        send_verification(join_request=existing, base_url=base_url, already_open=True)
+        return existing
     join_request = form.save(commit=False)
     join_request.kind = kind
     join_request.language = language
