@@ -14,7 +14,16 @@ from django.views.decorators.http import require_http_methods
 from icnk.i18n import current_language
 from icnk.net import client_ip
 from members import services
-from members.join_forms import FORMS, HONEYPOT_FIELD, ResendForm
+from members.join_forms import (
+    CONSENT_INTRO_INDIVIDUAL,
+    CONSENT_INTRO_ORGANIZATION,
+    FORMS,
+    HONEYPOT_FIELD,
+    ORGANIZATION_PUBLIC_FIELDS,
+    ConsentForm,
+    ResendForm,
+    consent_wording,
+)
 from members.models import JoinRequest
 
 logger = logging.getLogger(__name__)
@@ -162,21 +171,63 @@ def sent(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request, token):
+    """The link from the mail: a page that says what would be published; confirming is a POST.
+
+    A GET changes nothing, so a mail scanner that opens the link confirms nothing and chooses
+    nothing for the person.
+    """
     try:
         join_request = services.read_token(token)
     except signing.SignatureExpired:
         return _expired(request, token)
     except signing.BadSignature:
         return render(request, "join/link_invalid.html", {"form": ResendForm()}, status=400)
-    admin_url = request.build_absolute_uri(
-        reverse("admin:members_joinrequest_change", args=[join_request.pk])
-    )
-    newly = services.join_request_verify(join_request=join_request, admin_url=admin_url)
+    if join_request.status != JoinRequest.Status.UNVERIFIED:
+        return render(request, "join/verified.html", {"join_request": join_request})
+
+    individual = join_request.kind == JoinRequest.Kind.INDIVIDUAL
+    form = ConsentForm(request.POST or None, join_request=join_request) if individual else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        visibility = form.cleaned_data["visibility"] if form else ""
+        admin_url = request.build_absolute_uri(
+            reverse("admin:members_joinrequest_change", args=[join_request.pk])
+        )
+        services.join_request_confirm(
+            join_request=join_request,
+            visibility=visibility,
+            wording=consent_wording(join_request, visibility),
+            admin_url=admin_url,
+        )
+        return redirect(request.path)
     return render(
         request,
-        "join/verified.html",
-        {"join_request": join_request, "newly_verified": newly},
+        "join/confirm.html",
+        {
+            "join_request": join_request,
+            "form": form,
+            "intro": CONSENT_INTRO_INDIVIDUAL if individual else CONSENT_INTRO_ORGANIZATION,
+            "public_fields": [] if individual else _public_fields(join_request),
+        },
+        status=400 if form is not None and form.errors else 200,
     )
+
+
+def _public_fields(join_request):
+    """An organization's fields that would be published, as (label, value) pairs."""
+    meta = JoinRequest._meta
+    rows = []
+    for name in ORGANIZATION_PUBLIC_FIELDS:
+        label = meta.get_field(name).verbose_name
+        if name == "country":
+            value = join_request.country.name if join_request.country else _("International")
+        elif name == "organization_kind":
+            value = join_request.get_organization_kind_display()
+        elif name == "logo":
+            value = _("the logo you sent") if join_request.logo else ""
+        else:
+            value = getattr(join_request, name)
+        rows.append((label, value or "—"))
+    return rows
 
 
 def _expired(request, token):

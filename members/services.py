@@ -165,6 +165,24 @@ def join_request_verify(*, join_request, admin_url):
     return True
 
 
+@transaction.atomic
+def join_request_confirm(*, join_request, visibility, wording, admin_url):
+    """The applicant's own consent, given by a POST on the page the link opens: record it
+    (when, what they read, the level they chose) and verify the address.
+
+    `visibility` is an individual's chosen level ("" for an organization, which agrees to its
+    public fields). Returns False, recording nothing, when the request was already confirmed.
+    """
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.status != JoinRequest.Status.UNVERIFIED:
+        return False
+    join_request.consent_visibility = visibility
+    join_request.consent_text = wording
+    join_request.consented_at = timezone.now()
+    join_request.save(update_fields=["consent_visibility", "consent_text", "consented_at"])
+    return join_request_verify(join_request=join_request, admin_url=admin_url)
+
+
 def _require_pending(join_request):
     if join_request.status != JoinRequest.Status.PENDING:
         raise DecisionError(f"{join_request} is {join_request.get_status_display()}")
@@ -202,20 +220,26 @@ def join_request_approve(*, join_request, reviewer):
         member.save()
         join_request.organization = member
     else:
+        # Shown as they chose on the confirmation page; hidden when they chose nothing (a
+        # request confirmed before the choice existed).
+        visibility = join_request.consent_visibility or Visibility.HIDDEN
         member = Supporter.objects.create(
             full_name=join_request.name,
             display_name=join_request.display_name,
             affiliation=join_request.affiliation,
             country=join_request.country,
             email=join_request.email,
-            # They chose at joining: named in full if they asked, otherwise only counted.
-            visibility=(
-                (Visibility.DISPLAY_NAME if join_request.display_name else Visibility.FULL_NAME)
-                if join_request.wants_listing
-                else Visibility.COUNTED
+            visibility=visibility,
+            consent_visibility=join_request.consent_visibility,
+            consent_text=join_request.consent_text,
+            consent_date=(
+                timezone.localdate(join_request.consented_at) if join_request.consented_at else None
             ),
-            consent_date=today,
-            consent_means=f"Join request #{join_request.pk} (verified email)",
+            consent_means=(
+                f"Chosen on the confirmation page of join request #{join_request.pk}"
+                if join_request.consented_at
+                else ""
+            ),
             member_since=today,
         )
         join_request.supporter = member
