@@ -85,6 +85,8 @@ def _mail_allowed(email):
         cache.set(key, 1, window)
         sent = 1
     except Exception:
+        sent = None
+    if sent is None:  # raised, or swallowed by a cache that ignores its errors
         logger.warning("join mail limit: cache unreachable, not enforced")
         return True
     return sent <= settings.JOIN_MAILS_PER_RECIPIENT
