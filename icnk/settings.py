@@ -202,6 +202,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PERIODIC_TASKS = [
     "icnk.mail.schedule_sweep",  # requeue stranded mail every few minutes
     "members.tasks.schedule_purge",  # erase stale join requests daily
+    "members.tasks.schedule_session_clearing",  # delete expired sessions hourly
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -211,6 +212,9 @@ PERIODIC_TASKS = [
 JOIN_VERIFY_MAX_AGE_DAYS = env.int("JOIN_VERIFY_MAX_AGE_DAYS", default=3)
 JOIN_RATE_LIMIT = env.int("JOIN_RATE_LIMIT", default=5)  # submissions per client address
 JOIN_RATE_WINDOW_SECONDS = env.int("JOIN_RATE_WINDOW_SECONDS", default=60 * 60)
+# Confirmation mails to one address, whoever asks for them, in a day from the first.
+JOIN_MAILS_PER_RECIPIENT = env.int("JOIN_MAILS_PER_RECIPIENT", default=3)
+JOIN_MAIL_WINDOW_SECONDS = env.int("JOIN_MAIL_WINDOW_SECONDS", default=24 * 60 * 60)
 # Personal data of rejected or never-verified requests is erased after this many days.
 JOIN_REQUEST_RETENTION_DAYS = env.int("JOIN_REQUEST_RETENTION_DAYS", default=30)
 # Addresses or networks of our own reverse proxies ("127.0.0.1", "10.0.0.0/8"). X-Forwarded-For

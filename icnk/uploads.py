@@ -34,10 +34,16 @@ from pypdf.errors import PyPdfError
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4000
+# Decoding costs memory and time by the pixel: 16 megapixels is a large photo, and a logo needs
+# far fewer. Both limits are read from the file's header, before anything is decoded.
+MAX_PIXELS = 16_000_000
+LOGO_MAX_SIDE = 2000
 ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 
 
-def clean_image(upload, *, max_bytes=MAX_BYTES, max_side=MAX_SIDE, longest_side=None):
+def clean_image(
+    upload, *, max_bytes=MAX_BYTES, max_side=MAX_SIDE, max_pixels=MAX_PIXELS, longest_side=None
+):
     """Return a new, re-encoded upload or raise ValidationError with a reader's message.
 
     `longest_side` shrinks the stored image (a logo needs no more than a few hundred pixels).
@@ -63,6 +69,15 @@ def clean_image(upload, *, max_bytes=MAX_BYTES, max_side=MAX_SIDE, longest_side=
                     raise ValidationError(
                         _("The image is %(w)s×%(h)s pixels; at most %(max)s×%(max)s is allowed.")
                         % {"w": width, "h": height, "max": max_side},
+                        code="too_many_pixels",
+                    )
+                if width * height > max_pixels:
+                    raise ValidationError(
+                        _(
+                            "The image is %(w)s×%(h)s pixels; at most %(max)s million pixels "
+                            "are allowed."
+                        )
+                        % {"w": width, "h": height, "max": max_pixels // 1_000_000},
                         code="too_many_pixels",
                     )
                 probe.verify()

@@ -17,7 +17,7 @@ from icnk import cache as page_cache
 from icnk.admin import DefaultStatusFilter
 from icnk.audit import HistoryAdmin
 from members import services
-from members.forms import OrganizationAdminForm
+from members.forms import OrganizationAdminForm, SupporterAdminForm
 from members.models import (
     ORGANIZATION_CONTACT_FIELDS,
     Listing,
@@ -181,6 +181,7 @@ class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelA
 
 @admin.register(Supporter)
 class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
+    form = SupporterAdminForm
     list_display = [
         "full_name",
         "public_name_shown",
@@ -195,6 +196,7 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
     list_select_related = ["taken_down_by"]
     readonly_fields = [
         "public_name_shown",
+        "consent_text",  # what the person read on our page: a record, not for editing
         "taken_down_at",
         "taken_down_by",
         "personal_data_erased_at",
@@ -208,7 +210,16 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
         (None, {"fields": ["full_name", "display_name", "affiliation", "country"]}),
         (
             _("Visibility (agreed with the person)"),
-            {"fields": ["visibility", "public_name_shown", "consent_date", "consent_means"]},
+            {
+                "fields": [
+                    "visibility",
+                    "public_name_shown",
+                    "consent_visibility",
+                    "consent_date",
+                    "consent_means",
+                    "consent_text",
+                ]
+            },
         ),
         (_("Membership"), {"fields": ["status", "member_since", "left_on"]}),
         (_("Private (staff only)"), {"fields": ["email", "phone", "private_notes"]}),

@@ -160,6 +160,7 @@ def load(stdout):
                 "affiliation": affiliation,
                 "country": country,
                 "visibility": V.FULL_NAME,
+                "consent_visibility": V.FULL_NAME,
                 "consent_date": LISTED,
                 "consent_means": "Named in the coalition's press release of January 2013",
                 "status": MemberStatus.ACTIVE,

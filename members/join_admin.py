@@ -153,6 +153,9 @@ class JoinRequestAdmin(PersonalDataAdminMixin, HistoryAdmin):
         "likely_duplicates",
         "logo_preview",
         "accepted_objectives",
+        "consented_at",
+        "consent_visibility",
+        "consent_text",
         "submitted_at",
         "verified_at",
         "decided_at",
@@ -178,11 +181,12 @@ class JoinRequestAdmin(PersonalDataAdminMixin, HistoryAdmin):
                     "description",
                     "logo_preview",
                     "support_statement",
-                    "wants_listing",
                     "accepted_objectives",
                 ]
             },
         ),
+        # Given by the applicant on the confirmation page; staff read it, never write it.
+        (_("Consent"), {"fields": ["consented_at", "consent_visibility", "consent_text"]}),
         (_("Contact (private)"), {"fields": ["contact_name", "contact_role", "email", "phone"]}),
         (
             _("Progress"),

@@ -3,15 +3,12 @@
 import re
 
 from django import forms
-from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from icnk.spreadsheets import looks_like_formula
-from icnk.uploads import clean_image
-from members.models import JoinRequest, OrganizationKind
+from icnk.uploads import LOGO_MAX_SIDE, clean_image
+from members.models import JoinRequest, OrganizationKind, Visibility, initials
 
 HONEYPOT_FIELD = "fax_number"
 # The start of an HTML tag or comment: "<b", "</", "<!". A lone "<" as in "<3" is fine.
@@ -22,7 +19,7 @@ FORMULA_ALLOWED = {"phone", "email", "website"}
 
 
 class JoinFormBase(forms.ModelForm):
-    """Shared by both paths: objectives, honeypot and the one-open-request-per-email rule.
+    """Shared by both paths: the objectives, plain text only, and the honeypot.
 
     Only the fields listed in Meta.fields are read from the request, so extra posted fields
     such as `status` or `organization` are ignored.
@@ -41,14 +38,9 @@ class JoinFormBase(forms.ModelForm):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if JoinRequest.objects.open_for_email(email).exists():
-            message = _(
-                "A request from this email address is already being processed. Check your "
-                'inbox for our message, or <a href="%(url)s">ask for a new confirmation link</a>.'
-            ) % {"url": escape(reverse("join:resend"))}
-            raise forms.ValidationError(mark_safe(message), code="duplicate")  # noqa: S308
-        return email
+        # Whether this address already applied is not checked here: the form must answer the
+        # same for every address (services.join_request_submit tells only the address's owner).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -88,7 +80,7 @@ class OrganizationJoinForm(JoinFormBase):
     logo = forms.FileField(
         label=_("Logo"),
         required=False,
-        help_text=_("Optional. PNG, JPEG or WebP, at most 2 MB and 4000×4000 pixels."),
+        help_text=_("Optional. PNG, JPEG or WebP, at most 2 MB and 2000×2000 pixels."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
 
@@ -146,29 +138,26 @@ class OrganizationJoinForm(JoinFormBase):
         logo = self.cleaned_data.get("logo")
         if not logo:
             return logo
-        return clean_image(logo, longest_side=600)
+        return clean_image(logo, max_side=LOGO_MAX_SIDE, longest_side=600)
 
 
 class IndividualJoinForm(JoinFormBase):
+    # How the person is shown is not asked here: they choose it on the confirmation page, after
+    # proving the address is theirs, with what each choice publishes in front of them.
     class Meta:
         model = JoinRequest
-        fields = ["name", "display_name", "affiliation", "country", "email", "wants_listing"]
+        fields = ["name", "display_name", "affiliation", "country", "email"]
         labels = {
             "name": pgettext_lazy("person", "Full name"),
             "display_name": _("Name to show in public"),
             "affiliation": _("Title or affiliation"),
             "email": _("Email"),
-            "wants_listing": _("List my name publicly as a supporter"),
         }
         help_texts = {
             "name": _("Seen only by the secretariat unless you choose to be listed."),
             "display_name": _("For example a pen name. Leave empty to use your full name."),
             "affiliation": _("For example: Professor of Law, Seoul National University."),
             "email": _("We send a confirmation link to this address. It is never published."),
-            "wants_listing": _(
-                "If you leave this unticked, you are counted as a supporter but never named. "
-                "You can change your mind at any time by writing to the secretariat."
-            ),
         }
 
 
@@ -180,3 +169,106 @@ FORMS = {
 
 class ResendForm(forms.Form):
     email = forms.EmailField(label=_("Your email"), max_length=254)
+
+
+# ---------------------------------------------------------------------------------------------
+# Consent, on the page the confirmation link opens
+# ---------------------------------------------------------------------------------------------
+
+# Changed whenever the wording below changes, so that a stored consent says which one was read.
+CONSENT_WORDING_VERSION = "2026-11-30"
+
+VISIBILITY_EXPLAINED = {
+    Visibility.FULL_NAME: _(
+        "Your full name is shown in our list of members and under the statements you sign, "
+        "with your title or affiliation and your country, on our site, in its feeds and in "
+        "its data for other sites."
+    ),
+    Visibility.DISPLAY_NAME: _(
+        "The name you gave to show in public is shown instead of your full name, with your "
+        "title or affiliation and your country, wherever a full name would be."
+    ),
+    Visibility.INITIALS: _(
+        "Only the initials of your full name are shown, with your country; your title or "
+        "affiliation is not."
+    ),
+    Visibility.COUNTED: _(
+        "You are never named anywhere. You are included in the number of supporters we publish."
+    ),
+    Visibility.HIDDEN: _(
+        "You are never named and not counted in public. Only the secretariat knows that you "
+        "support the coalition."
+    ),
+}
+CONSENT_INTRO_INDIVIDUAL = _(
+    "Choose how you are shown if the secretariat welcomes you. You can ask for a more private "
+    "choice at any time, and it applies at once."
+)
+CONSENT_INTRO_ORGANIZATION = _(
+    "If the secretariat welcomes your organization, these details are published on our site, "
+    "in its feeds and in its data for other sites. The contact person, email address and "
+    "phone number are never published."
+)
+ORGANIZATION_PUBLIC_FIELDS = [
+    "name",
+    "local_name",
+    "country",
+    "organization_kind",
+    "website",
+    "description",
+    "logo",
+]
+
+
+class ConsentForm(forms.Form):
+    """An individual's choice of how they are shown; the most private choice comes first."""
+
+    visibility = forms.ChoiceField(
+        label=_("How you are shown"),
+        widget=forms.RadioSelect,
+        initial=Visibility.HIDDEN,
+        error_messages={"required": _("Please choose how you are shown.")},
+    )
+
+    def __init__(self, *args, join_request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.join_request = join_request
+        levels = list(Visibility)
+        if not join_request.display_name:
+            levels.remove(Visibility.DISPLAY_NAME)  # there is no display name to show
+        self.fields["visibility"].choices = [(level.value, level.label) for level in levels]
+
+    def options(self):
+        """Each choice with what it publishes and what it would show, for the page."""
+        preview = {
+            Visibility.FULL_NAME: self.join_request.name,
+            Visibility.DISPLAY_NAME: self.join_request.display_name,
+            Visibility.INITIALS: initials(self.join_request.name),
+        }
+        by_value = {radio.data["value"]: radio for radio in self["visibility"]}
+        return [
+            {
+                "radio": by_value[value],
+                "explanation": VISIBILITY_EXPLAINED[value],
+                "preview": preview.get(value, ""),
+            }
+            for value, _label in self.fields["visibility"].choices
+        ]
+
+
+def consent_wording(join_request, visibility=""):
+    """The words the person agreed to, as shown to them, in the language of the page.
+
+    Only our own wording: the person's data (their name, their organization's description) is
+    in the request itself, and erased with it.
+    """
+    if join_request.kind == JoinRequest.Kind.ORGANIZATION:
+        fields = JoinRequest._meta
+        lines = [str(CONSENT_INTRO_ORGANIZATION)] + [
+            f"- {fields.get_field(name).verbose_name}" for name in ORGANIZATION_PUBLIC_FIELDS
+        ]
+    else:
+        level = Visibility(visibility)
+        lines = [str(CONSENT_INTRO_INDIVIDUAL), f"{level.label}: {VISIBILITY_EXPLAINED[level]}"]
+    header = f"[{CONSENT_WORDING_VERSION} {get_language()}]"
+    return "\n".join([header, *lines])

@@ -14,12 +14,29 @@ from django.views.decorators.http import require_http_methods
 from icnk.i18n import current_language
 from icnk.net import client_ip
 from members import services
-from members.join_forms import FORMS, HONEYPOT_FIELD, ResendForm
+from members.join_forms import (
+    CONSENT_INTRO_INDIVIDUAL,
+    CONSENT_INTRO_ORGANIZATION,
+    FORMS,
+    HONEYPOT_FIELD,
+    ORGANIZATION_PUBLIC_FIELDS,
+    ConsentForm,
+    ResendForm,
+    consent_wording,
+)
 from members.models import JoinRequest
 
 logger = logging.getLogger(__name__)
 
-SESSION_SUBMITTED = "join_submitted_email"
+# The "check your email" page names the address it was sent to, masked and once: the session
+# (kept for hours, in the database) never holds the address itself.
+SESSION_SUBMITTED = "join_sent_to"
+
+
+def mask_email(email):
+    """ "aiko@example.jp" -> "a•••@example.jp": enough to spot a typo, not to read it back."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -86,13 +103,13 @@ def join(request):
     if request.method == "POST":
         if rate_limited(request):
             return too_many(request)
+        # Every attempt counts, valid or not: otherwise a refused form would be a free oracle
+        # and a free image decoder.
+        count_submission(request)
         form = form_class(request.POST, request.FILES)
-        if request.POST.get(HONEYPOT_FIELD):
-            count_submission(request)
         if form.is_valid():
-            count_submission(request)
             try:
-                join_request = services.join_request_submit(
+                services.join_request_submit(
                     form=form,
                     kind=kind,
                     language=current_language(),
@@ -111,7 +128,7 @@ def join(request):
                     ),
                 )
                 return _render_form(request, form, kind, status=503)
-            request.session[SESSION_SUBMITTED] = join_request.email
+            request.session[SESSION_SUBMITTED] = mask_email(form.cleaned_data["email"])
             return redirect("join:sent")
     else:
         form = form_class()
@@ -137,11 +154,15 @@ def _render_form(request, form, kind, *, status):
 @never_cache
 def sent(request):
     """After submitting: check your inbox."""
+    email = request.session.pop(SESSION_SUBMITTED, "")
+    if email and not request.session.keys():
+        # Nothing else was in this visitor's session: drop its row now rather than at expiry.
+        request.session.flush()
     return render(
         request,
         "join/sent.html",
         {
-            "email": request.session.get(SESSION_SUBMITTED, ""),
+            "email": email,
             "verify_days": settings.JOIN_VERIFY_MAX_AGE_DAYS,
         },
     )
@@ -150,21 +171,63 @@ def sent(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request, token):
+    """The link from the mail: a page that says what would be published; confirming is a POST.
+
+    A GET changes nothing, so a mail scanner that opens the link confirms nothing and chooses
+    nothing for the person.
+    """
     try:
         join_request = services.read_token(token)
     except signing.SignatureExpired:
         return _expired(request, token)
     except signing.BadSignature:
         return render(request, "join/link_invalid.html", {"form": ResendForm()}, status=400)
-    admin_url = request.build_absolute_uri(
-        reverse("admin:members_joinrequest_change", args=[join_request.pk])
-    )
-    newly = services.join_request_verify(join_request=join_request, admin_url=admin_url)
+    if join_request.status != JoinRequest.Status.UNVERIFIED:
+        return render(request, "join/verified.html", {"join_request": join_request})
+
+    individual = join_request.kind == JoinRequest.Kind.INDIVIDUAL
+    form = ConsentForm(request.POST or None, join_request=join_request) if individual else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        visibility = form.cleaned_data["visibility"] if form else ""
+        admin_url = request.build_absolute_uri(
+            reverse("admin:members_joinrequest_change", args=[join_request.pk])
+        )
+        services.join_request_confirm(
+            join_request=join_request,
+            visibility=visibility,
+            wording=consent_wording(join_request, visibility),
+            admin_url=admin_url,
+        )
+        return redirect(request.path)
     return render(
         request,
-        "join/verified.html",
-        {"join_request": join_request, "newly_verified": newly},
+        "join/confirm.html",
+        {
+            "join_request": join_request,
+            "form": form,
+            "intro": CONSENT_INTRO_INDIVIDUAL if individual else CONSENT_INTRO_ORGANIZATION,
+            "public_fields": [] if individual else _public_fields(join_request),
+        },
+        status=400 if form is not None and form.errors else 200,
     )
+
+
+def _public_fields(join_request):
+    """An organization's fields that would be published, as (label, value) pairs."""
+    meta = JoinRequest._meta
+    rows = []
+    for name in ORGANIZATION_PUBLIC_FIELDS:
+        label = meta.get_field(name).verbose_name
+        if name == "country":
+            value = join_request.country.name if join_request.country else _("International")
+        elif name == "organization_kind":
+            value = join_request.get_organization_kind_display()
+        elif name == "logo":
+            value = _("the logo you sent") if join_request.logo else ""
+        else:
+            value = getattr(join_request, name)
+        rows.append((label, value or "—"))
+    return rows
 
 
 def _expired(request, token):
@@ -174,11 +237,13 @@ def _expired(request, token):
     except signing.BadSignature:
         join_request = None
     if request.method == "POST" and join_request is not None:
+        if rate_limited(request):
+            return too_many(request)
+        count_submission(request)
         if join_request.status == JoinRequest.Status.UNVERIFIED:
             services.send_verification(
                 join_request=join_request, base_url=request.build_absolute_uri("/")
             )
-        request.session[SESSION_SUBMITTED] = join_request.email
         return redirect("join:sent")
     still_open = join_request is not None and join_request.status == JoinRequest.Status.UNVERIFIED
     return render(
@@ -197,8 +262,8 @@ def resend(request):
     if request.method == "POST":
         if rate_limited(request):
             return too_many(request)
+        count_submission(request)
         if form.is_valid():
-            count_submission(request)
             email = form.cleaned_data["email"].strip().lower()
             pending = JoinRequest.objects.filter(
                 email__iexact=email, status=JoinRequest.Status.UNVERIFIED
@@ -207,6 +272,5 @@ def resend(request):
                 services.send_verification(
                     join_request=pending, base_url=request.build_absolute_uri("/")
                 )
-            request.session[SESSION_SUBMITTED] = email
             return redirect("join:sent")
     return render(request, "join/resend.html", {"form": form}, status=400 if form.errors else 200)

@@ -268,6 +268,18 @@ class Visibility(models.TextChoices):
 NAMED_VISIBILITIES = [Visibility.FULL_NAME, Visibility.DISPLAY_NAME, Visibility.INITIALS]
 
 
+def consent_covers(consented, visibility):
+    """Whether consent to `consented` allows showing a person at `visibility`.
+
+    Counted-only and hidden need no consent. Consent to the full name covers every named level
+    (each shows less); consent to a display name or to initials covers that level only, since
+    initials of the real name can say more than a pseudonym, and the other way round.
+    """
+    if visibility not in NAMED_VISIBILITIES:
+        return True
+    return consented == Visibility.FULL_NAME or consented == visibility
+
+
 class SupporterQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=MemberStatus.ACTIVE)
@@ -359,6 +371,21 @@ class Supporter(models.Model):
         blank=True,
         help_text=_("How the person agreed, for example “email of 10 January 2013”."),
     )
+    consent_visibility = models.CharField(
+        _("consent given for"),
+        max_length=15,
+        choices=Visibility.choices,
+        blank=True,
+        help_text=_(
+            "The level the person agreed to. A named level needs it: consent to the full name "
+            "covers every named level, consent to a display name or initials only that level."
+        ),
+    )
+    consent_text = models.TextField(
+        _("wording agreed to"),
+        blank=True,
+        help_text=_("What the person read when they chose, when they chose on our site."),
+    )
     # Private: staff only.
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
@@ -445,6 +472,13 @@ class Supporter(models.Model):
     @property
     def is_named(self):
         return bool(self.public_name)
+
+    @property
+    def has_consent_for_visibility(self):
+        """A recorded consent (level and date) that covers the current visibility."""
+        if self.visibility not in NAMED_VISIBILITIES:
+            return True
+        return bool(self.consent_date) and consent_covers(self.consent_visibility, self.visibility)
 
 
 # `Supporter.public_name` and `public_affiliation` in SQL, for sorting public lists by them.
@@ -557,7 +591,14 @@ class JoinRequest(models.Model):
     # Individuals
     display_name = models.CharField(_("public display name"), max_length=200, blank=True)
     affiliation = models.CharField(_("title or affiliation"), max_length=300, blank=True)
-    wants_listing = models.BooleanField(_("wishes to be listed publicly"), default=False)
+    # Consent, given by the person on the confirmation page (a POST: a mail scanner opening the
+    # link gives none). Individuals choose a visibility; organizations agree to their public
+    # fields. The wording they read is kept as it was shown.
+    consent_visibility = models.CharField(
+        _("visibility chosen"), max_length=15, choices=Visibility.choices, blank=True
+    )
+    consent_text = models.TextField(_("wording agreed to"), blank=True)
+    consented_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     # Progress
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)

@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -68,20 +69,54 @@ def read_token(token, *, max_age=None):
     return join_request
 
 
-def send_verification(*, join_request, base_url):
+def _mail_allowed(email):
+    """Count one verification mail to this address; False once it has had its share today.
+
+    Counted per recipient in the shared cache, so that no number of client addresses can make
+    us flood one inbox. As with the per-client limit, an unreachable cache does not stop
+    applicants: the mail goes, and the outage is logged.
+    """
+    key = f"join-mail:{_email_digest(email)}"
+    window = settings.JOIN_MAIL_WINDOW_SECONDS
+    try:
+        cache.add(key, 0, window)
+        sent = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, window)
+        sent = 1
+    except Exception:
+        sent = None
+    if sent is None:  # raised, or swallowed by a cache that ignores its errors
+        logger.warning("join mail limit: cache unreachable, not enforced")
+        return True
+    return sent <= settings.JOIN_MAILS_PER_RECIPIENT
+
+
+def send_verification(*, join_request, base_url, already_open=False):
+    """Queue a confirmation link to the request's address, within the per-recipient limit.
+
+    The address is not proven yet, so the mail carries nothing the submitter wrote (no name, no
+    greeting of their choosing): it cannot be turned into a phishing letter signed by us.
+    `already_open`: the address asked again while a request is in progress. Returns whether a
+    mail was queued.
+    """
+    if not _mail_allowed(join_request.email):
+        logger.info("join request %s: verification mail limit reached", join_request.pk)
+        return False
     with translation.override(join_request.language):
         path = reverse("join:verify", kwargs={"token": make_token(join_request)})
     queue_mail(
         to=join_request.email,
         template_prefix="join/email/verify",
         context={
-            "join_request": join_request,
             "link": base_url.rstrip("/") + path,
             "days": settings.JOIN_VERIFY_MAX_AGE_DAYS,
             "site": SiteSettings.load(),
+            "already_open": already_open,
         },
         language=join_request.language,
     )
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,6 +126,17 @@ def send_verification(*, join_request, base_url):
 
 @transaction.atomic
 def join_request_submit(*, form, kind, language, base_url):
+    """Store a new request and mail its confirmation link; returns the request.
+
+    When the address already has a request in progress, nothing new is stored and only the
+    address's owner hears of it (a mail with a fresh link to that request): the person who
+    submitted the form sees the same answer either way, so the form cannot tell anyone whether
+    an address has applied.
+    """
+    existing = JoinRequest.objects.open_for_email(form.cleaned_data["email"]).first()
+    if existing is not None:
+        send_verification(join_request=existing, base_url=base_url, already_open=True)
+        return existing
     join_request = form.save(commit=False)
     join_request.kind = kind
     join_request.language = language
@@ -119,6 +165,24 @@ def join_request_verify(*, join_request, admin_url):
             language=settings.LANGUAGE_CODE,
         )
     return True
+
+
+@transaction.atomic
+def join_request_confirm(*, join_request, visibility, wording, admin_url):
+    """The applicant's own consent, given by a POST on the page the link opens: record it
+    (when, what they read, the level they chose) and verify the address.
+
+    `visibility` is an individual's chosen level ("" for an organization, which agrees to its
+    public fields). Returns False, recording nothing, when the request was already confirmed.
+    """
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.status != JoinRequest.Status.UNVERIFIED:
+        return False
+    join_request.consent_visibility = visibility
+    join_request.consent_text = wording
+    join_request.consented_at = timezone.now()
+    join_request.save(update_fields=["consent_visibility", "consent_text", "consented_at"])
+    return join_request_verify(join_request=join_request, admin_url=admin_url)
 
 
 def _require_pending(join_request):
@@ -158,20 +222,26 @@ def join_request_approve(*, join_request, reviewer):
         member.save()
         join_request.organization = member
     else:
+        # Shown as they chose on the confirmation page; hidden when they chose nothing (a
+        # request confirmed before the choice existed).
+        visibility = join_request.consent_visibility or Visibility.HIDDEN
         member = Supporter.objects.create(
             full_name=join_request.name,
             display_name=join_request.display_name,
             affiliation=join_request.affiliation,
             country=join_request.country,
             email=join_request.email,
-            # They chose at joining: named in full if they asked, otherwise only counted.
-            visibility=(
-                (Visibility.DISPLAY_NAME if join_request.display_name else Visibility.FULL_NAME)
-                if join_request.wants_listing
-                else Visibility.COUNTED
+            visibility=visibility,
+            consent_visibility=join_request.consent_visibility,
+            consent_text=join_request.consent_text,
+            consent_date=(
+                timezone.localdate(join_request.consented_at) if join_request.consented_at else None
             ),
-            consent_date=today,
-            consent_means=f"Join request #{join_request.pk} (verified email)",
+            consent_means=(
+                f"Chosen on the confirmation page of join request #{join_request.pk}"
+                if join_request.consented_at
+                else ""
+            ),
             member_since=today,
         )
         join_request.supporter = member

@@ -1,13 +1,26 @@
 """Periodic work run by the task worker."""
 
 import datetime
+from importlib import import_module
 
+from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
 from members.services import join_requests_purge
 
 PURGE_EVERY = datetime.timedelta(hours=24)
+CLEAR_SESSIONS_EVERY = datetime.timedelta(hours=1)
+
+
+def _schedule(task_to_run, *, after):
+    from django_tasks_db.models import DBTaskResult
+
+    already = DBTaskResult.objects.filter(
+        task_path=task_to_run.module_path, status="READY"
+    ).exists()
+    if not already:
+        task_to_run.using(run_after=timezone.now() + after).enqueue()
 
 
 @task
@@ -19,9 +32,20 @@ def purge_join_requests():
 
 
 def schedule_purge(*, after=datetime.timedelta(0)):
-    from django_tasks_db.models import DBTaskResult
+    _schedule(purge_join_requests, after=after)
 
-    name = f"{purge_join_requests.module_path}"
-    already = DBTaskResult.objects.filter(task_path=name, status="READY").exists()
-    if not already:
-        purge_join_requests.using(run_after=timezone.now() + after).enqueue()
+
+@task
+def clear_expired_sessions():
+    """Delete expired sessions (what `manage.py clearsessions` does), then schedule the next run.
+
+    A visitor's session can hold what they just did (the join form's "sent to" address, masked);
+    an expired one must not linger in the database until someone remembers the command.
+    """
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
+    schedule_session_clearing(after=CLEAR_SESSIONS_EVERY)
+
+
+def schedule_session_clearing(*, after=datetime.timedelta(0)):
+    _schedule(clear_expired_sessions, after=after)

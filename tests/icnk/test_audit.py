@@ -48,6 +48,7 @@ def supporter_form(supporter, **changes):
         "affiliation": supporter.affiliation,
         "country": str(supporter.country or ""),
         "visibility": supporter.visibility,
+        "consent_visibility": supporter.consent_visibility,
         "consent_date": "",
         "consent_means": supporter.consent_means,
         "status": supporter.status,
@@ -71,7 +72,11 @@ def test_an_admin_edit_records_who_changed_what_and_the_history_page_shows_the_d
 ):
     change = reverse("admin:members_supporter_change", args=[supporter.pk])
     data = supporter_form(
-        supporter, visibility=Visibility.FULL_NAME, consent_means="Email of 10 January 2013"
+        supporter,
+        visibility=Visibility.FULL_NAME,
+        consent_visibility=Visibility.FULL_NAME,
+        consent_date="2013-01-10",
+        consent_means="Email of 10 January 2013",
     )
     assert client.post(change, data).status_code == 302
 
@@ -82,6 +87,8 @@ def test_an_admin_edit_records_who_changed_what_and_the_history_page_shows_the_d
     delta = latest.diff_against(latest.prev_record)
     assert {c.field: (c.old, c.new) for c in delta.changes} == {
         "visibility": ("hidden", "full_name"),
+        "consent_visibility": ("", "full_name"),
+        "consent_date": (None, datetime.date(2013, 1, 10)),
         "consent_means": ("", "Email of 10 January 2013"),
     }
 

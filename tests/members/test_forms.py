@@ -49,6 +49,8 @@ def smuggled(reviewer, existing_member, existing_supporter):
         "language": "xx",
         "accepted_objectives": "",
         "visibility": Visibility.FULL_NAME,
+        "consent_visibility": Visibility.FULL_NAME,
+        "consented_at": "2020-01-01T00:00:00Z",
         "is_staff": "on",
         "is_superuser": "on",
         "id": 999,
@@ -96,7 +98,8 @@ def test_an_individual_who_did_not_ask_to_be_listed_cannot_be_listed_by_a_smuggl
     client, site_settings, smuggled
 ):
     client.post("/en/join/", {**INDIVIDUAL, **smuggled})
-    assert JoinRequest.objects.get().wants_listing is False
+    join_request = JoinRequest.objects.get()
+    assert join_request.consent_visibility == "" and join_request.consented_at is None
 
 
 def test_the_kind_comes_from_the_chosen_path_not_from_extra_fields(client, site_settings):
@@ -129,7 +132,7 @@ def test_the_confirmation_link_only_ever_confirms_the_email(
     client.post("/en/join/", ORGANIZATION)
     join_request = JoinRequest.objects.get()
     response = client.post(f"/en/join/confirm/{make_token(join_request)}/", smuggled)
-    assert response.status_code == 200
+    assert response.status_code == 302
     join_request.refresh_from_db()
     assert join_request.status == JoinRequest.Status.PENDING
     assert join_request.decided_by is None and join_request.organization is None

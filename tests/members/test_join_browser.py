@@ -47,6 +47,11 @@ def test_applicant_joins_and_appears_in_the_directory(live_server, page, artifac
     call_command("worker", batch=True, interval=0, verbosity=0)
     link = re.search(r"https?://\S+/join/confirm/\S+/", mail.outbox[0].body).group(0)
     page.goto(link)
+    # The link shows what would be published; the applicant confirms by pressing the button.
+    assert "Confirm your request" in page.locator("h1").inner_text()
+    assert "Seoul Rights Watch" in page.content()
+    page.screenshot(path=artifacts_dir / "join-3-consent.png", full_page=True)
+    page.get_by_role("button", name="Confirm my email address and send my request").click()
     assert "your email address is confirmed" in page.locator("h1").inner_text()
     page.screenshot(path=artifacts_dir / "join-3-confirmed.png", full_page=True)
 

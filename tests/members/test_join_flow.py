@@ -49,7 +49,12 @@ def test_verification_link_from_the_email_confirms_and_notifies_the_secretariat(
     link = link_from(mail.outbox[0].body)
     assert "aiko" not in link  # the address does not travel in the link
 
-    response = client.get(link.replace("http://testserver", ""))
+    path = link.replace("http://testserver", "")
+    # Opening the link (as a mail scanner would) only shows what would happen.
+    assert client.get(path).status_code == 200
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequest.Status.UNVERIFIED
+    response = client.post(path, {"visibility": "full_name"}, follow=True)
     assert response.status_code == 200
     assert "your email address is confirmed" in response.content.decode()
     join_request.refresh_from_db()
@@ -60,7 +65,8 @@ def test_verification_link_from_the_email_confirms_and_notifies_the_secretariat(
     assert mail.outbox[1].to == [site_settings.contact_email]
     assert "Aiko Tanaka" in mail.outbox[1].subject
     # Following the link again changes nothing and sends nothing more.
-    client.get(link.replace("http://testserver", ""))
+    client.get(path)
+    client.post(path, {"visibility": "hidden"})
     run_worker()
     assert len(mail.outbox) == 2
 
@@ -95,7 +101,7 @@ def test_expired_link_offers_a_new_one_which_works(client, site_settings, person
     assert response["Location"] == "/en/join/sent/"
     run_worker()
     new_link = link_from(mail.outbox[-1].body).replace("http://testserver", "")
-    assert client.get(new_link).status_code == 200
+    assert client.post(new_link, {"visibility": "hidden"}).status_code == 302
     join_request.refresh_from_db()
     assert join_request.status == JoinRequest.Status.PENDING
 
@@ -136,11 +142,13 @@ def test_approving_creates_exactly_one_member_with_the_submitted_data(
     assert any("Welcome" in m.subject and m.to == [org_data["email"]] for m in mail.outbox)
 
 
-def test_approving_an_individual_respects_their_listing_choice(site_settings, person_data, editor):
+def test_approving_an_individual_respects_their_consented_choice(
+    site_settings, person_data, editor
+):
     join_request = JoinRequest.objects.create(
         kind="individual", status="pending", **{
             k: v for k, v in person_data.items() if k in {"name", "affiliation", "country", "email"}
-        }, wants_listing=False,
+        }, consent_visibility=Visibility.COUNTED, consented_at=timezone.now(),
     )  # fmt: skip
     supporter = services.join_request_approve(join_request=join_request, reviewer=editor)
     assert supporter.visibility == Visibility.COUNTED
