@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Statements' search vector field (statements/search.py); inert on SQLite.
+    "django.contrib.postgres",
     "django_countries",
     "import_export",
     "django_tasks_db",
