@@ -4,7 +4,8 @@ On PostgreSQL every statement of a web request is capped by `statement_timeout` 
 DATABASE_STATEMENT_TIMEOUT). A request whose query hits the cap (a search of the whole
 archive while the database is busy, say) is told so and asked to retry; nothing was written,
 as the request's queries run in autocommit and the cancelled one changed nothing. The answer is
-JSON under /api/, a page elsewhere, and is never stored by the page cache (only 200s are).
+JSON under /api/ (`{"detail": ...}`, as the API's other errors), a page elsewhere, and is never
+stored by the page cache (only 200s are).
 """
 
 import logging
@@ -44,7 +45,7 @@ class QueryTimeoutMiddleware:
             "Please try again in a moment, or narrow your search."
         )
         if request.path.startswith("/api/"):
-            response = JsonResponse({"error": message}, status=503)
+            response = JsonResponse({"detail": message}, status=503)
         else:
             # Rendered without context processors: no further query for a busy database.
             response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)

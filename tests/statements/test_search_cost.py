@@ -136,4 +136,4 @@ def test_an_api_search_over_the_time_limit_answers_503_in_json(
 ):
     response = client.get("/api/v1/statements/", {"q": "inquiry"})
     assert response.status_code == 503
-    assert "took too long" in response.json()["error"]
+    assert "took too long" in response.json()["detail"]
