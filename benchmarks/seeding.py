@@ -36,6 +36,7 @@ from members.models import Visibility as V
 from members.regions import region_for
 from statements.markdown import render_markdown
 from statements.models import Campaign, Milestone, Signature, Statement
+from statements.search import refresh_search_vectors
 
 FULL = {
     "organizations": 5_000,
@@ -497,6 +498,8 @@ class Seeder:
                     }
 
         self._insert(Statement, rows())
+        # COPY bypasses save(): fill the stored search vectors in one UPDATE.
+        refresh_search_vectors(Statement.objects.all())
 
     def _signatures(self):
         """40 on every statement: organizations (under their name at signing) then people."""

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Statements' search vector field (statements/search.py); inert on SQLite.
+    "django.contrib.postgres",
     "django_countries",
     "import_export",
     "django_tasks_db",
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     # 400 for a NUL byte anywhere in the address, before any view looks it up (icnk/errors.py).
     "icnk.errors.RejectNulBytesMiddleware",
     "icnk.security.StaffSessionMiddleware",
+    # A query cancelled by statement_timeout answers 503 with a reason, not 500.
+    "icnk.timeouts.QueryTimeoutMiddleware",
     # Records which staff member made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -138,6 +142,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A statement running longer than this is cancelled, so a flood of costly requests cannot
+    # hold every worker and connection; the reader gets a 503 (icnk/timeouts.py). In
+    # milliseconds, 0 for none. manage.py sets 0 for commands (migrate on a big table, the
+    # worker, seed_bench) unless the environment gives a value.
+    _timeout = env.int("DATABASE_STATEMENT_TIMEOUT", default=5000)
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c statement_timeout={_timeout}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

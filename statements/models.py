@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
@@ -266,10 +267,16 @@ class Statement(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # English statements' text vector for full-text search (statements/search.py), written by
+    # save(). On PostgreSQL a GIN index serves it and trigram indexes serve Korean and Japanese
+    # substrings; they live in migration 0004 only, as SQLite could not build them. On SQLite
+    # the column (type "tsvector", which SQLite accepts as any name) stays empty.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = StatementQuerySet.as_manager()
-    # body_html is derived from body; updated_at is the history row's own date.
-    history = HistoricalRecords(excluded_fields=["body_html", "updated_at"])
+    # body_html and search_vector are derived from the text; updated_at is the history row's
+    # own date.
+    history = HistoricalRecords(excluded_fields=["body_html", "search_vector", "updated_at"])
 
     class Meta:
         verbose_name = _("statement")
@@ -303,11 +310,20 @@ class Statement(models.Model):
 
     def save(self, *args, **kwargs):
         from statements.markdown import render_markdown
+        from statements.search import vector_for
 
         self.body_html = render_markdown(self.body)
         if self.translation_of_id and self.translation_of.translation_key != self.translation_key:
             self.translation_key = self.translation_of.translation_key
+        # Computed by the database in the same INSERT or UPDATE.
+        self.search_vector = vector_for(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SEARCHED_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_vector"}
         super().save(*args, **kwargs)
+        # The attribute holds the expression, not its value: leave the field unloaded, so that
+        # reading it fetches what the database stored.
+        self.__dict__.pop("search_vector", None)
 
     def get_absolute_url(self):
         # A statement lives under its own language's prefix, whatever language is active
@@ -374,6 +390,9 @@ class Statement(models.Model):
         original = self.translation_of
         return bool(original and self.updated_at and self.updated_at < original.updated_at)
 
+
+# What the stored search vector is made of (statements/search.py).
+SEARCHED_FIELDS = {"title", "summary", "body", "language"}
 
 # Paths under /<lang>/statements/ that are not statements.
 RESERVED_SLUGS = {"feed"}

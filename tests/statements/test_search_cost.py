@@ -1,0 +1,139 @@
+"""A search costs an index lookup, and a query that runs too long is cut short with a 503.
+
+On PostgreSQL only: SQLite has neither text vectors, GIN indexes nor a statement timeout (it
+searches by plain matching, tested in test_search.py).
+"""
+
+import os
+import subprocess
+import sys
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from statements.models import Statement
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL indexes and timeout"),
+]
+
+
+def plan(queryset):
+    """The plan PostgreSQL picks for a search's own conditions when it may avoid reading the
+    whole table (a test's table is tiny, and a scan of a few rows is cheaper than any index).
+    The list page and the API add language, status and date, which other indexes serve."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    return queryset.explain()
+
+
+def test_english_search_reads_the_gin_index_of_stored_vectors(make_statement):
+    make_statement(title="Inquiry into crimes", body="A commission of inquiry.")
+    found = Statement.objects.search("inquiries", language="en")
+    assert "statement_search_idx" in plan(found)
+    assert [s.title for s in found] == ["Inquiry into crimes"]
+
+
+def test_korean_and_japanese_search_read_the_trigram_indexes(make_statement):
+    make_statement(language="ko", title="유엔 조사위원회", body="반인도범죄를 조사합니다.")
+    for language, query in [("ko", "조사위원회"), ("ja", "調査委員会")]:
+        text = plan(Statement.objects.search(query, language=language))
+        assert "statement_title_trgm_idx" in text, text
+        assert "statement_body_trgm_idx" in text, text
+
+
+def test_a_search_in_every_language_reads_all_the_indexes(make_statement):
+    # The API without ?language=: English by vector, the others by substring.
+    make_statement(title="Inquiry into crimes", body="A commission of inquiry.")
+    # (On a tiny table the English half reads the language index; at full size the GIN one.)
+    text = plan(Statement.objects.search("inquiry"))
+    assert "Seq Scan" not in text, text
+    assert "statement_title_trgm_idx" in text, text
+
+
+def test_editing_a_statement_updates_what_search_finds(make_statement):
+    statement = make_statement(title="Camps", body="Forced labour in the camps.")
+    statement.body = "Testimony of survivors."
+    statement.save()
+    english = Statement.objects.published().in_language("en")
+    assert list(english.search("testimonies", language="en")) == [statement]
+    assert list(english.search("labour", language="en")) == []
+
+
+def test_english_search_needs_every_word(make_statement):
+    both = make_statement(title="Detention camps", body="Survivors of detention camps speak.")
+    make_statement(title="Detention", body="Nothing about the other word.")
+    make_statement(title="Unrelated", body="Famine.")
+    found = Statement.objects.published().search("detention camps", language="en")
+    assert list(found) == [both]
+
+
+def test_web_requests_are_capped_and_commands_are_not():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "5s"
+    environment = {**os.environ, "DEBUG": "1"}
+    environment.pop("DATABASE_STATEMENT_TIMEOUT", None)
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.db import connection; c = connection.cursor(); "
+            "c.execute('SHOW statement_timeout'); print(c.fetchone()[0])",
+        ],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert shown.stdout.strip().splitlines()[-1] == "0"
+
+
+@pytest.fixture
+def statements_locked():
+    """Another session holds the statements table, as a long migration would: every query of
+    it waits, and the time limit cancels it. (Requests run in autocommit here, as in
+    production, hence the transactional tests.)"""
+    database = connection.settings_dict
+    other = psycopg.connect(
+        dbname=database["NAME"],
+        user=database["USER"],
+        password=database["PASSWORD"],
+        host=database["HOST"],
+        port=database["PORT"],
+    )
+    other.execute("LOCK TABLE statements_statement IN ACCESS EXCLUSIVE MODE")
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 300")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("RESET statement_timeout")
+    other.rollback()
+    other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/en/statements/?q=inquiry", "/ko/statements/?q=조사"])
+def test_a_search_over_the_time_limit_answers_503_with_a_reason(
+    client, site_settings, statements_locked, path
+):
+    response = client.get(path)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "took too long" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_api_search_over_the_time_limit_answers_503_in_json(
+    client, site_settings, statements_locked
+):
+    response = client.get("/api/v1/statements/", {"q": "inquiry"})
+    assert response.status_code == 503
+    assert "took too long" in response.json()["detail"]
