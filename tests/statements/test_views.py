@@ -208,7 +208,7 @@ def test_list_filters_by_kind_year_and_campaign(client, site_settings, make_stat
 
     def titles(**params):
         html = client.get("/en/statements/", params).content.decode()
-        return sorted(set(re.findall(r"(Press 2013|Letter 2011)</a></h3>", html)))
+        return sorted(set(re.findall(r"(Press 2013|Letter 2011)</a></h2>", html)))
 
     assert titles() == ["Letter 2011", "Press 2013"]
     assert titles(kind="press_release") == ["Press 2013"]
