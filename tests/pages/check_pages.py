@@ -281,6 +281,31 @@ WIDEST_ELEMENTS = """
 """
 
 
+def take_screenshots(site, folder):
+    sync_playwright, reason = browser()
+    if reason:
+        log(f"no screenshots: {reason}")
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = {
+        "home-ko": "/ko/",
+        "statements-ja": "/ja/statements/",
+        "members-en": "/en/members/",
+        "statement-en": site.urls["en"]["statements"][0],
+        "statement-ko": site.urls["ko"]["statements"][0],
+    }
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = chromium.new_page()
+        for name, path in pages.items():
+            for width in (320, 375):
+                page.set_viewport_size({"width": width, "height": 800})
+                page.goto(site.base + path, wait_until="load")
+                page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
+        chromium.close()
+    log(f"screenshots in {folder}")
+
+
 def check_feeds(site):
     problems = []
     for code in LANGUAGES:
@@ -322,6 +347,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="vnu,axe,scroll,feeds")
     parser.add_argument("--keep", help="build the site in this folder and keep it")
+    parser.add_argument(
+        "--screenshots",
+        metavar="DIR",
+        help="also save phone screenshots (320 and 375 px) of a few pages into DIR",
+    )
     args = parser.parse_args()
     wanted = set(args.only.split(","))
 
@@ -349,6 +379,8 @@ def main():
                 results["320 px"] = ([p for p in problems if " at 320 px" in p], None)
         if "feeds" in wanted:
             results["feeds"] = check_feeds(site)
+        if args.screenshots:
+            take_screenshots(site, Path(args.screenshots))
     finally:
         site.stop()
         if not args.keep:

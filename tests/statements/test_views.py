@@ -97,7 +97,8 @@ def test_statement_page_previews_well_when_shared(client, site_settings, make_st
     )
     html = client.get(statement.get_absolute_url()).content.decode()
     assert '<meta property="og:type" content="article">' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    # Without an image of its own it is shared with the coalition's picture, shown large.
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert (
         f'<meta property="og:url" content="http://testserver{statement.get_absolute_url()}">'
         in html
