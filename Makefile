@@ -77,6 +77,28 @@ apicheck: ## schemathesis against both API schemas of a server already running o
 	    --url http://127.0.0.1:$(PORT) -c all || exit 1; \
 	done
 
+# The page checkers' tools, pinned, in a git-ignored folder (tests/pages/check_pages.py).
+TOOLS := .tools
+VNU_VERSION := 26.9.27
+AXE_VERSION := 4.14.1
+LIGHTHOUSE_VERSION := 12.2.3
+
+.PHONY: check-pages
+check-pages: install ## every public page in en/ko/ja through the Nu HTML Checker, axe-core, 320 px and the feeds
+	@command -v java >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; } || \
+		echo "no java: the Nu HTML Checker will be skipped"
+	@command -v npm >/dev/null && mkdir -p $(TOOLS) && ( test -f $(TOOLS)/package.json || echo '{"private": true}' > $(TOOLS)/package.json ) && \
+		npm install --prefix $(TOOLS) --no-audit --no-fund --silent -E vnu-jar@$(VNU_VERSION) axe-core@$(AXE_VERSION) || \
+		echo "could not install vnu-jar and axe-core from npm: their checks will be skipped"
+	$(VENV_PY) tests/pages/check_pages.py $(CHECK_PAGES_ARGS)
+
+.PHONY: lighthouse
+lighthouse: install ## manual: Lighthouse (mobile) on a running site, URL=http://127.0.0.1:8000/en/
+	CHROME_PATH=/usr/bin/chromium npx --yes lighthouse@$(LIGHTHOUSE_VERSION) "$${URL:-http://127.0.0.1:$(PORT)/en/}" \
+		--chrome-flags="--headless=new --no-sandbox" --only-categories=performance,accessibility,best-practices,seo \
+		--output=html --output-path=test-artifacts/lighthouse.html $(LIGHTHOUSE_ARGS)
+
 .PHONY: lint
 lint: install ## ruff check, ruff format --check, Django's system checks
 	$(VENV_PY) -m ruff check .

@@ -26,9 +26,10 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 
-# Uploads are shown in the page only when they are one of these images; everything else
-# (PDFs, office documents, anything unexpected) is downloaded.
-INLINE_MEDIA_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}
+# Uploads are shown in the browser only when they are one of these images or a PDF (a reader
+# opens a statement's PDF to read it; the sandbox below still applies to it); everything else
+# (office documents, anything unexpected) is downloaded.
+INLINE_MEDIA_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif", "application/pdf"}
 # What a download may be labelled as; anything else becomes an opaque byte stream, so that no
 # browser ever runs an uploaded .html, .svg or .js file.
 DOWNLOAD_MEDIA_TYPES = {

@@ -20,6 +20,7 @@ sitemaps = {
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("api/v1/members/", include("members.api_urls")),
     path("api/v1/statements/", include("statements.api_urls")),

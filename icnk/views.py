@@ -3,7 +3,8 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
@@ -75,11 +76,18 @@ def healthz(request):
 
 
 @require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the shipped one."""
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))
+
+
+@require_GET
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        # Personal and transactional pages have nothing for search engines.
-        *(f"Disallow: /{code}/join/" for code, _name in settings.LANGUAGES),
+        # The call to join is findable; the emailed confirmation links (one-time tokens) are
+        # never fetched by a crawler. The pages after sending say noindex (base.html).
+        *(f"Disallow: /{code}/join/confirm/" for code, _name in settings.LANGUAGES),
         "Allow: /",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

@@ -1,6 +1,7 @@
 """The Atom feed of published statements, one per language (Django's syndication framework)."""
 
 from django.contrib.syndication.views import Feed
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
@@ -36,6 +37,14 @@ class StatementFeed(Feed):
     def feed_url(self):
         return self.request.build_absolute_uri()
 
+    # RFC 4287 4.1.1: a feed whose entries name no author must name one itself.
+    def author_name(self):
+        return self.site.name if self.site else gettext("The secretariat")
+
+    def author_link(self):
+        with translation.override(current_language()):
+            return self.request.build_absolute_uri(reverse("home"))
+
     def items(self):
         return (
             Statement.objects.published()
@@ -54,7 +63,9 @@ class StatementFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return max(item.updated_at, item.published_at)
+        # The statement's own date, not the moment a typo was fixed or the demo was loaded:
+        # readers sort and de-duplicate by it.
+        return item.published_at
 
     def item_categories(self, item):
         return [item.get_kind_display()]
@@ -65,3 +76,9 @@ class StatementFeed(Feed):
 
     def item_guid_is_permalink(self, item):
         return False
+
+
+def feed_about(request):
+    """What a feed is and how to follow ours: the page the site's feed links open."""
+    feed_url = request.build_absolute_uri(reverse("statements:feed"))
+    return render(request, "statements/feed_about.html", {"feed_url": feed_url})

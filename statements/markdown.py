@@ -7,6 +7,7 @@ tags and attributes; scripts, event handlers, styles, iframes, forms and `javasc
 `rel="noopener nofollow"`.
 """
 
+import re
 from urllib.parse import urlsplit
 
 import markdown
@@ -41,11 +42,7 @@ def render_markdown(text):
     html = markdown.markdown(
         text or "", extensions=["tables", "sane_lists", "smarty"], output_format="html"
     )
-    # A single "#" heading would compete with the page's own h1: demote every heading one level.
-    for level in range(5, 0, -1):
-        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(
-            f"</h{level}>", f"</h{level + 1}>"
-        )
+    html = _headings_below_the_title(html)
     return nh3.clean(
         html,
         tags=TAGS,
@@ -54,4 +51,24 @@ def render_markdown(text):
         attribute_filter=_filter_attribute,
         link_rel="noopener nofollow",
         strip_comments=True,
+    )
+
+
+HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def _headings_below_the_title(html):
+    """Shift the body's headings so that its highest one is an h2, right under the page's h1.
+
+    Staff write "#" or "##" for a section alike; either way no level is skipped (an h3 straight
+    under the h1 is what screen readers and the Nu HTML Checker flag) and none competes with
+    the page's own title.
+    """
+    levels = [int(level) for _slash, level in HEADING.findall(html)]
+    if not levels:
+        return html
+    shift = 2 - min(levels)
+    return HEADING.sub(
+        lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}>",
+        html,
     )

@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -83,7 +84,10 @@ def statement_context(request, statement, versions=None):
     if versions is None:
         versions = queries.language_versions(statement)
     url = request.build_absolute_uri(statement.get_absolute_url())
-    image = request.build_absolute_uri(statement.image.url) if statement.image else ""
+    # Its own image, else the coalition's share image, so that every shared link has a picture.
+    image = request.build_absolute_uri(
+        statement.image.url if statement.image else static("img/share.png")
+    )
     json_ld = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -95,10 +99,18 @@ def statement_context(request, statement, versions=None):
         "mainEntityOfPage": url,
         "url": url,
         "author": {"@type": "Organization", "name": site.name if site else ""},
-        "publisher": {"@type": "Organization", "name": site.name if site else ""},
+        "publisher": {
+            "@type": "Organization",
+            "name": site.name if site else "",
+            "logo": {
+                "@type": "ImageObject",
+                "url": request.build_absolute_uri(static("img/icon-512.png")),
+                "width": 512,
+                "height": 512,
+            },
+        },
+        "image": [image],
     }
-    if image:
-        json_ld["image"] = [image]
     if statement.dateline:
         json_ld["dateline"] = dateline(statement)
     # The site-wide language switcher would keep this slug in another language; point it at the

@@ -266,7 +266,7 @@ def upload(media_root, name, content):
     [
         ("3f2a.png", "image/png", "inline"),
         ("3f2a.jpg", "image/jpeg", "inline"),
-        ("3f2a.pdf", "application/pdf", "attachment"),
+        ("3f2a.pdf", "application/pdf", "inline"),  # a statement's document opens to read
         (
             "3f2a.docx",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

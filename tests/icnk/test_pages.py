@@ -82,13 +82,15 @@ def test_unknown_page_gets_a_404_in_the_sites_design(client, site_settings):
     assert 'class="site-header"' in html
 
 
-def test_robots_txt_points_to_the_sitemap_and_keeps_join_pages_out(client):
+def test_robots_txt_points_to_the_sitemap_and_keeps_only_the_emailed_links_out(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     body = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in body
-    assert "Disallow: /en/join/" in body
+    # The call to join is findable; the one-time confirmation links are not crawled.
+    assert "Disallow: /en/join/\n" not in body
+    assert "Disallow: /en/join/confirm/" in body and "Disallow: /ja/join/confirm/" in body
     assert "admin" not in body  # the admin's address is not advertised
 
 

@@ -75,3 +75,10 @@ def test_markdown_structure_is_kept_and_headings_sit_below_the_page_title():
     assert "<h1>" not in html
     assert "<h2>Title</h2>" in html and "<h3>Section</h3>" in html
     assert "<li>one</li>" in html and "<blockquote>" in html and "<td>1</td>" in html
+
+
+def test_a_body_whose_sections_start_at_two_hashes_does_not_skip_a_heading_level():
+    # "##" was an h3 straight under the page's h1: a skipped level for screen readers.
+    html = render_markdown("Intro.\n\n## Background\n\n### Detail\n\n## Demands")
+    assert "<h2>Background</h2>" in html and "<h3>Detail</h3>" in html
+    assert "<h2>Demands</h2>" in html

@@ -99,7 +99,8 @@ def test_statement_page_previews_well_when_shared(client, site_settings, make_st
     )
     html = client.get(statement.get_absolute_url()).content.decode()
     assert '<meta property="og:type" content="article">' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    # Without an image of its own it is shared with the coalition's picture, shown large.
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert (
         f'<meta property="og:url" content="http://testserver{statement.get_absolute_url()}">'
         in html
@@ -232,7 +233,7 @@ def test_list_filters_by_kind_year_and_campaign(client, site_settings, make_stat
 
     def titles(**params):
         html = client.get("/en/statements/", params).content.decode()
-        return sorted(set(re.findall(r"(Press 2013|Letter 2011)</a></h3>", html)))
+        return sorted(set(re.findall(r"(Press 2013|Letter 2011)</a></h2>", html)))
 
     assert titles() == ["Letter 2011", "Press 2013"]
     assert titles(kind="press_release") == ["Press 2013"]

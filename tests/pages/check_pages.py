@@ -1,0 +1,402 @@
+"""`make check-pages`: every public page type, in English, Korean and Japanese, through the
+field's own checkers (issue 13).
+
+It builds a throw-away site (its own SQLite database, static and media folders in a temporary
+directory, the demo coalition), serves it with gunicorn on a free 127.0.0.1 port with DEBUG
+off, and checks:
+
+- the Nu HTML Checker (vnu.jar from the npm package vnu-jar): no error;
+- axe-core (axe.min.js from the npm package axe-core) with the WCAG 2.2 A/AA rules at 375 and
+  1280 px, in Debian's Chromium driven by Playwright: no violation;
+- no sideways scrolling at 320 px;
+- the Atom feeds parse, name an author, and date each entry by its statement's publication.
+
+A checker whose tool cannot be had (no java, no chromium, the npm packages not installed)
+is skipped with the reason printed; any finding fails (exit status 1). Not collected by pytest
+(the file name does not start with test_); the Makefile installs the tools into .tools/.
+
+    .venv/bin/python tests/pages/check_pages.py [--only vnu,axe,scroll,feeds] [--keep DIR]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS = Path(os.environ.get("TOOLS_DIR", ROOT / ".tools")) / "node_modules"
+VNU_JAR = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = TOOLS / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PYTHON = sys.executable
+LANGUAGES = ("en", "ko", "ja")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+# The URLs of the demo's own objects, asked of the database the site runs on.
+DEMO_URLS = """
+import json
+from django.utils import translation
+from members.models import Organization
+from statements.models import Campaign, Statement
+out = {}
+for code in ("en", "ko", "ja"):
+    with translation.override(code):
+        statements = list(Statement.objects.published().filter(language=code)
+                          .order_by("-published_at"))
+        # The one with the most signatories (the longest page) and the newest.
+        longest = max(statements, key=lambda s: s.signatures.count())
+        picked = [longest] + [s for s in statements if s != longest][:1]
+        out[code] = {
+            "organization": Organization.objects.listed().order_by("pk").first().get_absolute_url(),
+            "campaign": Campaign.objects.public().order_by("pk").first().get_absolute_url(),
+            "statements": [s.get_absolute_url() for s in picked],
+            "year": statements[-1].published_at.year,
+            "dates": {str(s.translation_key) + ":" + code: s.published_at.isoformat()
+                      for s in statements},
+        }
+print(json.dumps(out))
+"""
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Site:
+    """The demo coalition served by gunicorn from a temporary directory."""
+
+    def __init__(self, workdir):
+        self.workdir = Path(workdir)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DEBUG": "0",
+            "DEV_TOOLS": "0",
+            "HTTPS": "off",
+            "SECRET_KEY": "check-pages-only-" + os.urandom(8).hex(),
+            "DATABASE_URL": f"sqlite:///{self.workdir / 'db.sqlite3'}",
+            "CACHE_URL": "locmemcache://",
+            "STATIC_ROOT": str(self.workdir / "static"),
+            "MEDIA_ROOT": str(self.workdir / "media"),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "EMAIL_URL": "consolemail://",
+            "LOG_LEVEL": "ERROR",
+        }
+        self.env.pop("DATABASE_URL_TEST", None)
+        self.process = None
+
+    def manage(self, *args, capture=False):
+        return subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            text=True,
+            capture_output=capture,
+        )
+
+    def start(self):
+        log(f"building the demo site in {self.workdir}")
+        self.manage("migrate", "--no-input", "-v0")
+        self.manage("load_demo", "--force", capture=True)
+        self.manage("collectstatic", "--no-input", "-v0")
+        output = self.manage("shell", "--no-imports", "-c", DEMO_URLS, capture=True).stdout
+        self.urls = json.loads(output.strip().splitlines()[-1])
+        log(f"serving it on {self.base}")
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "icnk.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+            + ["--workers", "2", "--log-level", "warning"],
+            cwd=ROOT,
+            env=self.env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=10)
+                return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError("the site did not answer within 60 s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def pages(self):
+        """(name, path, expected status) of every public page type in every language."""
+        pages = []
+        for code in LANGUAGES:
+            urls = self.urls[code]
+            pages += [
+                ("home", f"/{code}/", 200),
+                ("about", f"/{code}/about/", 200),
+                ("privacy", f"/{code}/privacy/", 200),
+                ("members", f"/{code}/members/", 200),
+                ("members filtered", f"/{code}/members/?country=KR", 200),
+                ("members searched", f"/{code}/members/?q=human", 200),
+                ("individuals", f"/{code}/members/?kind=individual", 200),
+                ("organization", urls["organization"], 200),
+                ("statements", f"/{code}/statements/", 200),
+                ("statements searched", f"/{code}/statements/?q=inquiry", 200),
+                ("statements by year", f"/{code}/statements/?year={urls['year']}", 200),
+                *[("statement", path, 200) for path in urls["statements"]],
+                ("campaign", urls["campaign"], 200),
+                ("join", f"/{code}/join/", 200),
+                ("join as a person", f"/{code}/join/?as=individual", 200),
+                ("feed explained", f"/{code}/statements/feed/about/", 200),
+                ("404", f"/{code}/no-such-page/", 404),
+            ]
+        return pages
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def check_status(site, pages):
+    problems = []
+    for name, path, expected in pages:
+        status, _body = fetch(site.base + path)
+        if status != expected:
+            problems.append(f"{path} ({name}): status {status}, expected {expected}")
+    return problems
+
+
+def check_vnu(site, pages, workdir):
+    if not shutil.which("java"):
+        return None, "no java (apt-get install default-jre-headless)"
+    if not VNU_JAR.exists():
+        return None, f"no {VNU_JAR} (make check-pages installs the npm package vnu-jar)"
+    folder = Path(workdir) / "html"
+    folder.mkdir(exist_ok=True)
+    files = {}
+    for index, (name, path, _expected) in enumerate(pages):
+        _status, body = fetch(site.base + path)
+        file = folder / f"page{index:03d}.html"
+        file.write_bytes(body)
+        files[str(file)] = f"{path} ({name})"
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    problems = []
+    for message in messages:
+        source = files.get(message.get("url", "").removeprefix("file:"), message.get("url"))
+        problems.append(f"{source} line {message.get('lastLine')}: {message['message']}")
+    return problems, None
+
+
+def browser():
+    if not Path(CHROMIUM).exists():
+        return None, f"no {CHROMIUM} (apt-get install chromium)"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None, "Playwright is not installed (make install)"
+    return sync_playwright, None
+
+
+def check_in_browser(site, pages, *, axe, scroll):
+    sync_playwright, reason = browser()
+    if reason:
+        return None, reason
+    if axe and not AXE_JS.exists():
+        return None, f"no {AXE_JS} (make check-pages installs the npm package axe-core)"
+    problems = []
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        # Our Content-Security-Policy refuses injected scripts, as it should: axe is let in
+        # by the test browser only.
+        context = chromium.new_context(bypass_csp=True)
+        page = context.new_page()
+        widths = ([375, 1280] if axe else []) + ([320] if scroll else [])
+        for name, path, _expected in pages:
+            for width in widths:
+                page.set_viewport_size({"width": width, "height": 800})
+                page.goto(site.base + path, wait_until="load")
+                if width == 320:
+                    overflow = page.evaluate(
+                        "[document.documentElement.scrollWidth, window.innerWidth]"
+                    )
+                    if overflow[0] > overflow[1]:
+                        wide = page.evaluate(WIDEST_ELEMENTS)
+                        problems.append(f"{path} ({name}) at 320 px: {overflow[0]} px wide; {wide}")
+                    continue
+                page.add_script_tag(path=str(AXE_JS))
+                result = page.evaluate(
+                    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                    AXE_TAGS,
+                )
+                for violation in result["violations"]:
+                    targets = [" ".join(map(str, n["target"])) for n in violation["nodes"][:3]]
+                    problems.append(
+                        f"{path} ({name}) at {width} px: {violation['id']}: "
+                        f"{violation['help']} [{', '.join(targets)}]"
+                    )
+        chromium.close()
+    return problems, None
+
+
+# The elements that stick out past the right edge, to say what to fix.
+WIDEST_ELEMENTS = """
+() => {
+  const width = window.innerWidth;
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && out.length < 3) {
+      const cls = el.className ? '.' + String(el.className).split(' ')[0] : '';
+      out.push(el.tagName.toLowerCase() + cls + ' ' + Math.round(r.right) + 'px');
+    }
+  }
+  return out.join(', ');
+}
+"""
+
+
+def take_screenshots(site, folder):
+    sync_playwright, reason = browser()
+    if reason:
+        log(f"no screenshots: {reason}")
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = {
+        "home-ko": "/ko/",
+        "statements-ja": "/ja/statements/",
+        "members-en": "/en/members/",
+        "statement-en": site.urls["en"]["statements"][0],
+        "statement-ko": site.urls["ko"]["statements"][0],
+    }
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = chromium.new_page()
+        for name, path in pages.items():
+            for width in (320, 375):
+                page.set_viewport_size({"width": width, "height": 800})
+                page.goto(site.base + path, wait_until="load")
+                page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
+        chromium.close()
+    log(f"screenshots in {folder}")
+
+
+def check_feeds(site):
+    problems = []
+    for code in LANGUAGES:
+        path = f"/{code}/statements/feed/"
+        status, body = fetch(site.base + path)
+        if status != 200:
+            problems.append(f"{path}: status {status}")
+            continue
+        try:
+            feed = ET.fromstring(body)
+        except ET.ParseError as error:
+            problems.append(f"{path}: not XML: {error}")
+            continue
+        authors = feed.findall(f"{ATOM}author/{ATOM}name")
+        if not authors or not authors[0].text:
+            problems.append(f"{path}: no atom:author with a name (RFC 4287 4.1.1)")
+        entries = feed.findall(f"{ATOM}entry")
+        if not entries:
+            problems.append(f"{path}: no entry")
+        dates = site.urls[code]["dates"]
+        for entry in entries:
+            key = entry.findtext(f"{ATOM}id", "").removeprefix("urn:uuid:")
+            updated = entry.findtext(f"{ATOM}updated")
+            expected = dates.get(key)
+            if expected is None:
+                problems.append(f"{path}: entry {key} is not a published {code} statement")
+            elif not updated or not same_instant(updated, expected):
+                problems.append(f"{path}: entry {key} updated {updated}, published {expected}")
+    return problems, None
+
+
+def same_instant(one, other):
+    from datetime import datetime
+
+    return datetime.fromisoformat(one) == datetime.fromisoformat(other)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="vnu,axe,scroll,feeds")
+    parser.add_argument("--keep", help="build the site in this folder and keep it")
+    parser.add_argument(
+        "--screenshots",
+        metavar="DIR",
+        help="also save phone screenshots (320 and 375 px) of a few pages into DIR",
+    )
+    args = parser.parse_args()
+    wanted = set(args.only.split(","))
+
+    workdir = args.keep or tempfile.mkdtemp(prefix="check-pages-")
+    Path(workdir).mkdir(parents=True, exist_ok=True)
+    site = Site(workdir)
+    results = {}
+    try:
+        site.start()
+        pages = site.pages()
+        log(f"{len(pages)} pages: {len({p[0] for p in pages})} types in {len(LANGUAGES)} languages")
+        results["status"] = (check_status(site, pages), None)
+        if "vnu" in wanted:
+            log("Nu HTML Checker ...")
+            results["Nu HTML Checker"] = check_vnu(site, pages, workdir)
+        if "axe" in wanted or "scroll" in wanted:
+            log("Chromium: axe-core at 375 and 1280 px, sideways scrolling at 320 px ...")
+            problems, reason = check_in_browser(
+                site, pages, axe="axe" in wanted, scroll="scroll" in wanted
+            )
+            if problems is None:
+                results["axe-core and 320 px"] = (None, reason)
+            else:
+                results["axe-core"] = ([p for p in problems if " at 320 px" not in p], None)
+                results["320 px"] = ([p for p in problems if " at 320 px" in p], None)
+        if "feeds" in wanted:
+            results["feeds"] = check_feeds(site)
+        if args.screenshots:
+            take_screenshots(site, Path(args.screenshots))
+    finally:
+        site.stop()
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    failed = False
+    for checker, (problems, reason) in results.items():
+        if problems is None:
+            log(f"SKIPPED {checker}: {reason}")
+            continue
+        log(f"{'FAIL' if problems else 'ok  '} {checker}: {len(problems)} finding(s)")
+        for problem in problems:
+            log(f"     {problem}")
+        failed = failed or bool(problems)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
