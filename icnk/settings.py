@@ -39,6 +39,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Where the public reaches the site (scheme and host, no path): every absolute URL in a page, a
+# feed, the sitemap, the API or a mail is built from it (icnk/site_url.py), never from the Host
+# a request names. Required in production (`check --deploy`).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # Where staff sign in. Changing it keeps automated scanners off the login page.
 ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
