@@ -4,7 +4,7 @@ from django.utils import translation
 
 from icnk.i18n import current_language
 from icnk.models import SiteSettings
-from icnk.site_url import absolute_url
+from icnk.site_url import absolute_url, site_url
 
 
 def _on_this_site(url):
@@ -34,4 +34,5 @@ def site(request):
         "site": SiteSettings.load(),
         "language_alternates": alternates,
         "current_language": current_language(),
+        "site_url": site_url(),
     }

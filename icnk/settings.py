@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "icnk.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A Host outside ALLOWED_HOSTS gets 400 even for a cached page; absolute URLs are built on
+    # SITE_URL, never on the Host (icnk/site_url.py).
+    "icnk.site_url.SiteURLMiddleware",
     # Public pages whole for anonymous readers (icnk/cache.py): before sessions and languages,
     # so a cached page skips them; after SecurityMiddleware, which still redirects plain HTTP.
     "icnk.cache.PublicPageCacheMiddleware",

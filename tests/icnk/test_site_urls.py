@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from members.models import Organization
+
 pytestmark = pytest.mark.django_db
 
 
@@ -27,3 +29,38 @@ def test_the_404_pages_language_links_go_to_each_languages_home(client, site_set
 def test_language_links_of_a_page_that_exists_still_keep_the_reader_on_it(client, site_settings):
     html = client.get("/ko/about/").content.decode()
     assert switcher_links(html) == {"en": "/en/about/", "ko": "/ko/about/", "ja": "/ja/about/"}
+
+
+@pytest.fixture
+def alias_host(settings):
+    """A second name the site answers to (an address, an old domain)."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "alias.example"]
+    return "alias.example"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/about/",
+        "/robots.txt",
+        "/sitemap.xml",
+        "/sitemap-pages.xml",
+        "/en/statements/feed/",
+        "/api/v1/members/",
+    ],
+)
+def test_absolute_urls_are_on_the_configured_site_whatever_host_was_asked(
+    client, site_settings, alias_host, url
+):
+    Organization.objects.create(name="Open North Korea", slug="open-north-korea", country="KR")
+    # The first reader arrives through the alias; the page may be cached for everyone after.
+    for _reader in range(2):
+        body = client.get(url, headers={"host": alias_host}).content.decode()
+        assert "alias.example" not in body
+    assert "http://testserver/" in body
+
+
+def test_a_host_outside_allowed_hosts_gets_400_even_for_a_cached_page(client, site_settings):
+    assert client.get("/en/about/").status_code == 200
+    assert client.get("/en/about/").status_code == 200  # now from the page cache
+    assert client.get("/en/about/", headers={"host": "evil.example"}).status_code == 400

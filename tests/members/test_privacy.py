@@ -115,6 +115,8 @@ def public_urls(members):
         f"/api/v1/members/{org.slug}/",
         "/api/v1/members/openapi.json",
         "/sitemap.xml",
+        "/sitemap-organizations.xml",
+        "/sitemap-statements.xml",
         "/robots.txt",
     ]
     for name, kwargs in [

@@ -36,7 +36,10 @@ PUBLIC_PAGES = {
     "/api/v1/statements/": 2,
     "/api/v1/statements/bench-en-00001/": 5,
     "/api/v1/statements/?language=ko&kind=news": 2,
-    "/sitemap.xml": 6,
+    # The index counts each section's items; each part is one section's page.
+    "/sitemap.xml": 8,
+    "/sitemap-statements.xml": 6,
+    "/sitemap-organizations.xml": 6,
     "/robots.txt": 0,
 }
 ADMIN_PAGES = [
