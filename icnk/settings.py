@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Tells staff when a change of theirs could not refresh the page cache (icnk/cache.py).
+    "icnk.cache.PageCacheAlertMiddleware",
     "icnk.security.StaffSessionMiddleware",
     # Records which staff member made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
