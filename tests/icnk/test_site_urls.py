@@ -1,10 +1,13 @@
 """Links and absolute URLs stay on the configured site, whatever the request's path or Host."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from members.models import Organization
+from statements.models import Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -46,13 +49,25 @@ def alias_host(settings):
         "/sitemap.xml",
         "/sitemap-pages.xml",
         "/en/statements/feed/",
+        "/en/statements/report/",
+        "/en/members/open-north-korea/",
         "/api/v1/members/",
     ],
 )
 def test_absolute_urls_are_on_the_configured_site_whatever_host_was_asked(
     client, site_settings, alias_host, url
 ):
-    Organization.objects.create(name="Open North Korea", slug="open-north-korea", country="KR")
+    Organization.objects.create(
+        name="Open North Korea", slug="open-north-korea", country="KR", logo="logos/onk.png"
+    )
+    Statement.objects.create(
+        title="Report",
+        slug="report",
+        language="en",
+        body="Body.",
+        status=Statement.Status.PUBLISHED,
+        published_at=timezone.now() - datetime.timedelta(hours=1),
+    )
     # The first reader arrives through the alias; the page may be cached for everyone after.
     for _reader in range(2):
         body = client.get(url, headers={"host": alias_host}).content.decode()
