@@ -211,8 +211,9 @@ def _normalize_query(request, params):
     for name in sorted(params):
         if value := given.get(name, ""):
             kept[name] = value
-    request.GET = kept
-    request.META["QUERY_STRING"] = kept.urlencode()
+    query = kept.urlencode()
+    request.GET = QueryDict(query)
+    request.META["QUERY_STRING"] = query
 
 
 def _etag(content):

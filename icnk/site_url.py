@@ -3,16 +3,23 @@
 Any host in ALLOWED_HOSTS reaches the site (an alias, an address); an absolute URL written
 into a page (canonical, og:url, hreflang, a feed, the sitemap, an API answer, a mail) would
 carry that host to every reader of the cached page. So every absolute URL is built here.
+
+SITE_URL is required in production (`check --deploy`, icnk/checks.py). Where it is missing all
+the same, URLs fall back to the request's scheme and host, as Django builds them.
 """
 
+import contextvars
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
+# The request's own scheme and host: only used while SITE_URL is not set.
+_request_site = contextvars.ContextVar("request_site", default="")
+
 
 def site_url():
     """The site's scheme and host, without a trailing slash: `https://icnk.example.org`."""
-    return settings.SITE_URL.rstrip("/")
+    return settings.SITE_URL.rstrip("/") or _request_site.get()
 
 
 def absolute_url(path):
@@ -21,11 +28,11 @@ def absolute_url(path):
 
 
 def site_scheme():
-    return urlsplit(settings.SITE_URL).scheme
+    return urlsplit(site_url()).scheme
 
 
 def site_domain():
-    return urlsplit(settings.SITE_URL).netloc
+    return urlsplit(site_url()).netloc
 
 
 class SiteURLMiddleware:
@@ -43,5 +50,11 @@ class SiteURLMiddleware:
 
     def __call__(self, request):
         request.get_host()  # DisallowedHost: Django answers 400
-        request._current_scheme_host = site_url()
-        return self.get_response(request)
+        if settings.SITE_URL:
+            request._current_scheme_host = site_url()
+            return self.get_response(request)
+        token = _request_site.set(request._current_scheme_host)
+        try:
+            return self.get_response(request)
+        finally:
+            _request_site.reset(token)
