@@ -24,6 +24,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_url_of_the_live_server(request):
+    """Absolute URLs (mail links among them) come from SITE_URL: in a browser test, the live
+    server's own address."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.SITE_URL = request.getfixturevalue("live_server").url
+    yield
+
+
 @pytest.fixture
 def site_settings(db):
     from icnk.demo import SITE
