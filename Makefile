@@ -44,8 +44,17 @@ test: install ## run the whole test suite (PostgreSQL when DATABASE_URL says so)
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: serve
+# Several workers must share the page cache, or a take-down reaches only one of them: Redis when
+# it answers, otherwise no page cache at all (check --deploy refuses a per-process one).
 serve: install ## production-like: gunicorn, DEBUG off, static files compressed and hashed
-	@SECRET_KEY=$${SECRET_KEY:-serve-local-only-$$(hostname)-not-for-production} HTTPS=$${HTTPS:-off} \
+	@if [ -z "$${CACHE_URL:-}" ] && $(VENV_PY) -c 'import redis; redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=0.5).ping()' 2>/dev/null; then \
+		export CACHE_URL=redis://127.0.0.1:6379/0; \
+	elif [ -z "$${CACHE_URL:-}" ]; then \
+		echo "  Redis does not answer on 127.0.0.1:6379: serving without the page cache."; \
+		export PAGE_CACHE_SECONDS=0; \
+	fi; \
+	SECRET_KEY=$${SECRET_KEY:-serve-local-only-$$(hostname)-not-for-production} HTTPS=$${HTTPS:-off} \
+		SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
 		bash -c '$(MANAGE) collectstatic --no-input -v0 && $(MANAGE) migrate --no-input -v0 && \
 		exec $(VENV_PY) -m gunicorn icnk.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -'
 

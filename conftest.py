@@ -30,6 +30,18 @@ def _media_root(settings, tmp_path_factory):
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
+@pytest.fixture(autouse=True)
+def _site_url_of_the_live_server(request):
+    """Absolute URLs (mail links among them) come from SITE_URL: in a browser test, the live
+    server's own address."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.SITE_URL = request.getfixturevalue("live_server").url
+    yield
+
+
 @pytest.fixture
 def site_settings(db):
     from icnk.demo import SITE

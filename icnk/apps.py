@@ -9,13 +9,15 @@ class IcnkConfig(AppConfig):
 
     def ready(self):
         from icnk import cache as page_cache
-        from icnk import roles
+        from icnk import checks, roles  # noqa: F401  (checks registers the deploy checks)
         from icnk.models import SiteSettings
 
-        # Public pages kept whole for anonymous readers, and what they show (icnk/cache.py).
+        # Public pages kept whole for anonymous readers (none of these reads a query parameter
+        # but a sitemap part's page number), and what they show (icnk/cache.py).
         page_cache.cache_view("home")
         page_cache.cache_view("about")
         page_cache.cache_view("sitemap")
+        page_cache.cache_view("sitemap-section", params=["p"])
         page_cache.cache_view("robots-txt")
         page_cache.invalidate_on_change(SiteSettings)
 

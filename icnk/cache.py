@@ -2,7 +2,14 @@
 
 On the day a statement makes the news, thousands of readers ask for the same few pages. Each
 public page is kept whole (per language and query string) in the shared cache (Redis in
-production) and served without touching the database.
+production) and served without touching the database. The cache must be shared by every process
+and server (`check --deploy` refuses a per-process one while the page cache is on): a take-down
+must reach every reader at once.
+
+The query string in the key is what the view reads: each cached view names its parameters when
+registered (`cache_view(name, params=[...])`); any other parameter is dropped from the request
+before the view sees it, and the rest are sorted, one value each, empty ones dropped. So
+`?utm=1`, `?utm=2`, ... are one page, and cannot fill the cache. HEAD is answered from GET's entry.
 
 What is never cached: requests from anyone with a session (staff, an applicant in the middle
 of joining) or a pending message; responses that set a cookie, carry a CSRF token or a CSP nonce,
@@ -17,20 +24,34 @@ statement scheduled for later appears by itself: no page is kept past the next s
 publication time (the apps say how to find it with `expire_at()`), recomputed at every write.
 
 Every public page also answers conditional GETs: an ETag (a hash of the body) and Last-Modified
-(when the page was rendered), so feed readers and API clients get 304 Not Modified.
+(when the page was rendered), so feed readers and API clients get 304 Not Modified. What browsers
+and CDNs are told is separate from what this cache stores: every answer without its own
+Cache-Control gets `no-cache` (revalidate each time, which the ETag makes cheap), added after
+the page was stored, so that no copy outside our cache outlives a take-down.
+
+A new generation that cannot be written (the cache is down during a write) is logged at ERROR
+and shown to the staff member who made the change (PageCacheAlertMiddleware): pages cached
+before may still be served until they expire.
 """
 
+import contextvars
 import hashlib
+import logging
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from django.utils.translation import gettext
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
 # Until the next write tells when the next scheduled statement is due (after the cache was
@@ -42,13 +63,16 @@ UNKNOWN = "unknown"
 # What the apps register (in their AppConfig.ready()): this module imports no app
 # ---------------------------------------------------------------------------------------------
 
-CACHED_VIEWS = set()  # URL names as `namespace:name`
+CACHED_VIEWS = {}  # URL name (`namespace:name`) -> the query parameters the view reads
 _due_sources = []
 
 
-def cache_view(view_name):
-    """Keep the public page with this URL name (`namespace:name`) whole for anonymous readers."""
-    CACHED_VIEWS.add(view_name)
+def cache_view(view_name, params=()):
+    """Keep the public page with this URL name (`namespace:name`) whole for anonymous readers.
+
+    `params`: the query parameters the view reads. Others never reach it (nor the cache key).
+    """
+    CACHED_VIEWS[view_name] = frozenset(params)
 
 
 def invalidate_on_change(*models):
@@ -88,9 +112,31 @@ def _next_due():
     return min(due, default=None)
 
 
+# Failed invalidations during this request, for PageCacheAlertMiddleware to show.
+_failures = contextvars.ContextVar("page_cache_failures", default=None)
+
+
 def _new_generation():
     state = {"generation": time.time_ns(), "due": _next_due()}
-    cache.set(GENERATION_KEY, state, None)
+    try:
+        cache.set(GENERATION_KEY, state, None)
+        stored = cache.get(GENERATION_KEY)
+        # (A newer generation from a concurrent write is as good as ours.)
+        written = stored is not None and stored["generation"] >= state["generation"]
+    except Exception:  # a cache configured to raise (django-redis swallows by default)
+        logger.exception("page cache: writing the new generation raised")
+        written = False
+    if not written:
+        # Pages cached before this write may still show what it removed (a taken-down name)
+        # until they expire: whoever made the change must know.
+        logger.error(
+            "page cache: invalidation failed (the cache did not take the new generation); "
+            "pages cached before may be served for up to %d seconds",
+            page_cache_seconds(),
+        )
+        failures = _failures.get()
+        if failures is not None:
+            failures.append(state)
     return state
 
 
@@ -148,6 +194,28 @@ def _key(state, request):
     return f"page:{state['generation']}:{_language(request)}:{path}"
 
 
+def _cached_view_params(request):
+    """The parameters the cached view at this path reads, or None when it is not cached."""
+    with translation.override(_language(request)):  # i18n_patterns match the active language
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+    return CACHED_VIEWS.get(match.view_name)
+
+
+def _normalize_query(request, params):
+    """Keep only `params`, sorted, the value the view would read (the last), none empty."""
+    given = QueryDict(request.META.get("QUERY_STRING", ""))
+    kept = QueryDict(mutable=True)
+    for name in sorted(params):
+        if value := given.get(name, ""):
+            kept[name] = value
+    query = kept.urlencode()
+    request.GET = QueryDict(query)
+    request.META["QUERY_STRING"] = query
+
+
 def _etag(content):
     return f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
 
@@ -199,8 +267,20 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self._respond(request)
+        # Browsers and CDNs revalidate every page (cheap with the ETag), so that none keeps a
+        # copy past a take-down; set after the page cache decided what it may store.
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_cache=True)
+        return response
+
+    def _respond(self, request):
         seconds = page_cache_seconds()
-        cacheable = request.method == "GET" and seconds > 0 and not _has_personal_state(request)
+        read = request.method in ("GET", "HEAD")
+        params = _cached_view_params(request) if read else None
+        if params is not None:
+            _normalize_query(request, params)
+        cacheable = params is not None and read and seconds > 0 and not _has_personal_state(request)
         state = key = None
         if cacheable:
             state = current_state()
@@ -245,14 +325,45 @@ class PublicPageCacheMiddleware:
         )
 
     def _from_entry(self, request, entry):
-        response = HttpResponse(entry["content"], status=entry["status"])
+        # HEAD gets GET's headers (Content-Length included) without the body.
+        content = b"" if request.method == "HEAD" else entry["content"]
+        response = HttpResponse(content, status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
         response["ETag"] = entry["etag"]
         response["Last-Modified"] = http_date(int(entry["last_modified"]))
+        response["Content-Length"] = str(len(entry["content"]))
         return get_conditional_response(
             request,
             etag=entry["etag"],
             last_modified=int(entry["last_modified"]),
             response=response,
         )
+
+
+class PageCacheAlertMiddleware:
+    """Tell the staff member whose change could not reach the page cache (after
+    MessageMiddleware in the list, so that the message is kept for their next page)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        failures = []
+        token = _failures.set(failures)
+        try:
+            response = self.get_response(request)
+        finally:
+            _failures.reset(token)
+        user = getattr(request, "user", None)
+        if failures and user is not None and user.is_staff:
+            messages.error(
+                request,
+                gettext(
+                    "The public pages could not be refreshed: the cache did not answer. Pages "
+                    "cached before this change may still be shown for up to %(minutes)d "
+                    "minutes. Save again once the cache answers."
+                )
+                % {"minutes": max(1, page_cache_seconds() // 60)},
+            )
+        return response

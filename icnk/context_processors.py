@@ -1,24 +1,38 @@
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils import translation
 
 from icnk.i18n import current_language
 from icnk.models import SiteSettings
+from icnk.site_url import absolute_url, site_url
+
+
+def _on_this_site(url):
+    return url.startswith("/") and not url.startswith("//") and not url.startswith("/\\")
+
+
+def language_url(request, code):
+    """This page in language `code`; the language's home for a path that resolves to nothing
+    (a 404 for `//evil.example/ko/join/` must not link to evil.example)."""
+    if request.resolver_match is not None:
+        url = translate_url(request.get_full_path(), code)
+        if _on_this_site(url):
+            return url
+    with translation.override(code):
+        return reverse("home")
 
 
 def site(request):
     """The coalition's details and this page's address in every site language."""
-    path = request.get_full_path()
-    alternates = [
-        {
-            "code": code,
-            "name": name,
-            "url": translate_url(path, code),
-            "absolute_url": request.build_absolute_uri(translate_url(path, code)),
-        }
-        for code, name in settings.LANGUAGES
-    ]
+    alternates = []
+    for code, name in settings.LANGUAGES:
+        url = language_url(request, code)
+        alternates.append(
+            {"code": code, "name": name, "url": url, "absolute_url": absolute_url(url)}
+        )
     return {
         "site": SiteSettings.load(),
         "language_alternates": alternates,
         "current_language": current_language(),
+        "site_url": site_url(),
     }

@@ -39,6 +39,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Where the public reaches the site (scheme and host, no path): every absolute URL in a page, a
+# feed, the sitemap, the API or a mail is built from it (icnk/site_url.py), never from the Host
+# a request names. Required in production (`check --deploy`).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # Where staff sign in. Changing it keeps automated scanners off the login page.
 ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
@@ -84,6 +88,9 @@ MIDDLEWARE = [
     # and no page reflects a secret next to text from the request. A proxy that compresses
     # instead may drop this line.
     "django.middleware.gzip.GZipMiddleware",
+    # A Host outside ALLOWED_HOSTS gets 400 even for a cached page; absolute URLs are built on
+    # SITE_URL, never on the Host (icnk/site_url.py).
+    "icnk.site_url.SiteURLMiddleware",
     # Public pages whole for anonymous readers (icnk/cache.py): before sessions and languages,
     # so a cached page skips them; after SecurityMiddleware, which still redirects plain HTTP.
     "icnk.cache.PublicPageCacheMiddleware",
@@ -96,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # 400 for a NUL byte anywhere in the address, before any view looks it up (icnk/errors.py).
     "icnk.errors.RejectNulBytesMiddleware",
+    # Tells staff when a change of theirs could not refresh the page cache (icnk/cache.py).
+    "icnk.cache.PageCacheAlertMiddleware",
     "icnk.security.StaffSessionMiddleware",
     # A query cancelled by statement_timeout answers 503 with a reason, not 500.
     "icnk.timeouts.QueryTimeoutMiddleware",

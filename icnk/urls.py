@@ -21,7 +21,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of parts: each section in pages of at most `limit` items (icnk/sitemaps.py).
+    path("sitemap.xml", views.sitemap_index, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
     path("api/v1/members/", include("members.api_urls")),
     path("api/v1/statements/", include("statements.api_urls")),
     path(f"{settings.ADMIN_URL}two-factor/", security.two_factor, name="two-factor"),

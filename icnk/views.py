@@ -1,15 +1,19 @@
 import logging
 
 from django.conf import settings
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+
+from icnk.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +97,23 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@x_robots_tag
+@require_GET
+def sitemap_index(request, sitemaps):
+    """The sitemap index: every page of every section, on SITE_URL (Django's own index takes
+    the domain from the request or `django.contrib.sites`)."""
+    parts = []
+    for section, sitemap in sitemaps.items():
+        sitemap = sitemap() if callable(sitemap) else sitemap
+        location = absolute_url(reverse("sitemap-section", kwargs={"section": section}))
+        lastmod = sitemap.get_latest_lastmod()
+        parts.append(SitemapIndexItem(location, lastmod))
+        parts.extend(
+            SitemapIndexItem(f"{location}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        )
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": parts}, content_type="application/xml"
+    )

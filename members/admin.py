@@ -3,8 +3,15 @@ from members import join_admin  # noqa: F401  (registers the join-request review
 # isort: split
 import logging
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -24,6 +31,7 @@ from members.models import (
     MemberStatus,
     Organization,
     Supporter,
+    Visibility,
 )
 from members.personal_data_admin import PERSONAL_DATA_ACTIONS, PersonalDataAdminMixin
 from members.resources import CONTACT_FIELDS, OrganizationPublicResource, OrganizationResource
@@ -179,6 +187,20 @@ class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelA
         )
 
 
+class LiftTakeDownForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the take-down lifted?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the history and the action log."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Show the person as"),
+        required=False,
+        choices=[("", _("As agreed before the take-down")), *Visibility.choices],
+    )
+
+
 @admin.register(Supporter)
 class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
     form = SupporterAdminForm
@@ -246,6 +268,109 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
 
     def has_takedown_permission(self, request):
         return request.user.has_perm("members.takedown_supporter")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.taken_down_at:
+            # Only lifting the take-down (below) may show the person again.
+            fields.append("visibility")
+        return fields
+
+    # -- take-down and its lifting, from the supporter's own page ----------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/take-down/",
+                view(self.take_down_view),
+                name="members_supporter_take_down",
+            ),
+            path(
+                "<path:object_id>/lift-take-down/",
+                view(self.lift_take_down_view),
+                name="members_supporter_lift_take_down",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_take_down": self.has_takedown_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _supporter_for_take_down(self, request, object_id):
+        if not self.has_takedown_permission(request):
+            raise PermissionDenied
+        supporter = self.get_object(request, unquote(object_id))
+        if supporter is None:
+            raise Http404
+        return supporter
+
+    def _change_page(self, supporter):
+        return redirect(reverse("admin:members_supporter_change", args=[supporter.pk]))
+
+    def _render(self, request, supporter, template, title, **context):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": supporter,
+                "title": title,
+                **context,
+            },
+        )
+
+    def take_down_view(self, request, object_id):
+        """Confirm, then take the person down (POST)."""
+        supporter = self._supporter_for_take_down(request, object_id)
+        if supporter.taken_down_at:
+            self.message_user(request, gettext("This person is taken down already."))
+            return self._change_page(supporter)
+        if request.method == "POST":
+            services.take_down(supporter=supporter, user=request.user)
+            self.message_user(
+                request, gettext("Taken down from every public page."), messages.SUCCESS
+            )
+            return self._change_page(supporter)
+        return self._render(
+            request,
+            supporter,
+            "admin/members/supporter/take_down.html",
+            gettext("Take down %(name)s") % {"name": supporter},
+        )
+
+    def lift_take_down_view(self, request, object_id):
+        """A form with the reason; lifting is logged with it (POST)."""
+        supporter = self._supporter_for_take_down(request, object_id)
+        if not supporter.taken_down_at:
+            self.message_user(request, gettext("This person is not taken down."))
+            return self._change_page(supporter)
+        form = LiftTakeDownForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.take_down_lift(
+                    supporter=supporter,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    visibility=form.cleaned_data["visibility"] or None,
+                )
+            except services.LiftError as error:
+                form.add_error("reason", str(error))
+            else:
+                self.message_user(request, gettext("The take-down is lifted."), messages.SUCCESS)
+                return self._change_page(supporter)
+        return self._render(
+            request,
+            supporter,
+            "admin/members/supporter/lift_take_down.html",
+            gettext("Lift the take-down of %(name)s") % {"name": supporter},
+            form=form,
+        )
 
     @admin.action(
         description=_("Take down: hide from every public page now"), permissions=["takedown"]

@@ -10,10 +10,12 @@ class MembersConfig(AppConfig):
         from icnk import cache as page_cache
         from members.models import Organization, Supporter
 
-        # Public pages kept whole for anonymous readers, and what they show (icnk/cache.py).
-        page_cache.cache_view("members:directory")
-        page_cache.cache_view("members:organization-detail")
-        page_cache.cache_view("members-api:list")
+        # Public pages kept whole for anonymous readers, with the query parameters each reads
+        # (no other reaches the view or the cache key), and what they show (icnk/cache.py).
+        directory = ["q", "country", "kind", "order", "page"]  # members.queries.DirectoryQuery
+        page_cache.cache_view("members:directory", params=directory)
+        page_cache.cache_view("members:organization-detail", params=["page"])
+        page_cache.cache_view("members-api:list", params=directory)
         page_cache.cache_view("members-api:detail")
         page_cache.cache_view("members-api:schema")
         page_cache.invalidate_on_change(Organization, Supporter)

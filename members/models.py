@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.urls import reverse
@@ -339,6 +340,17 @@ PUBLIC_SUPPORTER_FIELDS = [
 ]
 
 
+class TakenDownError(ValueError):
+    """A change that would show a taken-down person again: only lifting the take-down may
+    (`members.services.take_down_lift`, an administrator's action with a reason)."""
+
+
+TAKEN_DOWN_MESSAGE = _(
+    "This person is taken down: their visibility stays hidden until an administrator lifts "
+    "the take-down."
+)
+
+
 class Supporter(models.Model):
     full_name = models.CharField(_("full name"), max_length=200)
     display_name = models.CharField(
@@ -447,7 +459,30 @@ class Supporter(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "full_name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_initials"}
+        self._hold_take_down()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.taken_down_at and self.visibility != Visibility.HIDDEN:
+            raise ValidationError({"visibility": TAKEN_DOWN_MESSAGE})
+
+    def _hold_take_down(self):
+        """Refuse to save a taken-down person as anything but hidden, whatever copy is saved
+        (one loaded before the take-down keeps it); only the lift may end it."""
+        if getattr(self, "_lifting_take_down", False):
+            return
+        if self.pk is not None:
+            held = (
+                Supporter.objects.filter(pk=self.pk, taken_down_at__isnull=False)
+                .values("taken_down_at", "taken_down_by_id")
+                .first()
+            )
+            if held:
+                self.taken_down_at = held["taken_down_at"]
+                self.taken_down_by_id = held["taken_down_by_id"]
+        if self.taken_down_at and self.visibility != Visibility.HIDDEN:
+            raise TakenDownError(str(TAKEN_DOWN_MESSAGE))
 
     @property
     def public_name(self):

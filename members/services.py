@@ -361,6 +361,7 @@ def take_down_lift(*, supporter, user, reason, visibility=None):
     supporter.visibility = visibility
     supporter.taken_down_at = None
     supporter.taken_down_by = None
+    supporter._lifting_take_down = True  # the one change Supporter.save() lets end a take-down
     supporter._history_user = user
     supporter._change_reason = f"Take-down lifted: {reason}"[:100]
     supporter.save()

@@ -1,9 +1,8 @@
-from django.contrib.sitemaps import Sitemap
-
+from icnk.sitemaps import SiteSitemap
 from members.models import Organization
 
 
-class OrganizationSitemap(Sitemap):
+class OrganizationSitemap(SiteSitemap):
     """Organizations listed by name, each in every language with hreflang alternates."""
 
     i18n = True

@@ -18,13 +18,16 @@ class StatementsConfig(AppConfig):
             Topic,
         )
 
-        # Public pages kept whole for anonymous readers, and what they show (icnk/cache.py).
-        page_cache.cache_view("statements:list")
+        # Public pages kept whole for anonymous readers, with the query parameters each reads
+        # (no other reaches the view or the cache key), and what they show (icnk/cache.py).
+        page_cache.cache_view("statements:list", params=["q", "kind", "year", "campaign", "page"])
         page_cache.cache_view("statements:detail")
         page_cache.cache_view("statements:feed")
         page_cache.cache_view("campaigns:detail")
-        page_cache.cache_view("statements-api:list")
-        page_cache.cache_view("statements-api:detail")
+        page_cache.cache_view(
+            "statements-api:list", params=["language", "kind", "year", "campaign", "q", "page"]
+        )
+        page_cache.cache_view("statements-api:detail", params=["language"])
         page_cache.cache_view("statements-api:schema")
         page_cache.invalidate_on_change(
             Campaign, Milestone, Topic, Statement, Signature, Attachment, PressContact

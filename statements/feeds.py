@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from icnk.i18n import current_language
 from icnk.models import SiteSettings
+from icnk.site_url import absolute_url
 from statements.models import Statement
 
 
@@ -30,9 +31,11 @@ class StatementFeed(Feed):
     def subtitle(self):
         return self.site.mission if self.site else ""
 
+    # Links are absolute on SITE_URL: Django's syndication would put the request's Host on a
+    # relative one.
     def link(self):
         with translation.override(current_language()):
-            return reverse("statements:list")
+            return absolute_url(reverse("statements:list"))
 
     def feed_url(self):
         return self.request.build_absolute_uri()
@@ -52,6 +55,9 @@ class StatementFeed(Feed):
             .for_listing()
             .order_by("-published_at", "-pk")[: self.limit]
         )
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
 
     def item_title(self, item):
         return item.title

@@ -1,11 +1,10 @@
 from collections import defaultdict
 
-from django.contrib.sitemaps import Sitemap
-
+from icnk.sitemaps import SiteSitemap
 from statements.models import Campaign, Statement
 
 
-class StatementSitemap(Sitemap):
+class StatementSitemap(SiteSitemap):
     """Every published statement at its own language's URL, with hreflang links to its other
     language versions (Django's own `alternates` assume one object per URL in every language;
     our versions are separate rows with their own slugs)."""
@@ -42,7 +41,7 @@ class StatementSitemap(Sitemap):
         return urls
 
 
-class CampaignSitemap(Sitemap):
+class CampaignSitemap(SiteSitemap):
     i18n = True
     alternates = True
     x_default = True

@@ -10,6 +10,8 @@ import os
 # Read by icnk/settings.py, so set before importing it. A variable already set wins.
 os.environ.setdefault("SECRET_KEY", "tests-only-never-used-anywhere-else-" + "k" * 20)
 os.environ.setdefault("HTTPS", "off")
+# The test client's host, so that absolute URLs in pages read as Django's tests expect.
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 from icnk.settings import *  # noqa: E402, F403
 from icnk.settings import STORAGES  # noqa: E402

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.join.conftest import ORGANIZATION, png_bytes
+from tests.factories import ORGANIZATION, png_bytes
 
 pytestmark = pytest.mark.django_db
 

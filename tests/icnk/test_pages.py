@@ -95,7 +95,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_only_the_emailed_links_out(c
 
 
 def test_sitemap_lists_site_pages_in_every_language(client, site_settings):
-    response = client.get("/sitemap.xml")
+    response = client.get("/sitemap-pages.xml")
     assert response.status_code == 200
     body = response.content.decode()
     for lang in LANGUAGES:

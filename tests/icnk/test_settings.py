@@ -15,6 +15,8 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "x7Qp-9vK2mZr8tLw4nYb6cHs1dFj3gAe5uIo0pRq7sTv9wXy2zBn4mCk6lDh8jGf",
     "ALLOWED_HOSTS": "icnk.example.org",
+    "SITE_URL": "https://icnk.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
     "DATABASE_URL": "sqlite:////tmp/icnk-deploy-check.sqlite3",
     "ADMIN_URL": "secretariat-office/",
     "EMAIL_URL": "smtp+tls://mailer:secret@mail.example.org:587",
@@ -156,17 +158,39 @@ def test_production_settings_are_the_same_whoever_runs_them(prelude):
     assert values["middleware"] == re.findall(r'^    "([\w.]+)",$', written, re.MULTILINE)
 
 
-@pytest.mark.parametrize("extra", [{}, {"CACHE_URL": "redis://127.0.0.1:6379/1"}])
-def test_check_deploy_is_clean_with_production_variables(extra):
-    result = subprocess.run(
+def check_deploy(**extra):
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
         env={**clean_environ(), **PRODUCTION_ENV, **extra},
         capture_output=True,
         text=True,
     )
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"CACHE_URL": "locmemcache://", "PAGE_CACHE_SECONDS": "0"}],
+)
+def test_check_deploy_is_clean_with_production_variables(extra):
+    result = check_deploy(**extra)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "error"),
+    [
+        # Each process would keep its own copy of a page after a take-down.
+        ({"CACHE_URL": "locmemcache://"}, "icnk.E001"),
+        ({"SITE_URL": ""}, "icnk.E002"),
+        ({"SITE_URL": "https://elsewhere.example"}, "icnk.E003"),
+    ],
+)
+def test_check_deploy_refuses_a_per_process_page_cache_and_a_missing_site_url(extra, error):
+    result = check_deploy(**extra)
+    assert result.returncode != 0
+    assert error in result.stderr + result.stdout
 
 
 def test_media_goes_to_a_shared_s3_bucket_when_configured():

@@ -116,6 +116,8 @@ def public_urls(members):
         "/api/v1/members/openapi.json",
         "/api/v1/statements/openapi.json",
         "/sitemap.xml",
+        "/sitemap-organizations.xml",
+        "/sitemap-statements.xml",
         "/robots.txt",
         reverse("statements:list"),
         reverse("statements:feed"),

@@ -194,7 +194,7 @@ def test_api_detail_and_schema(client, organization):
 
 
 def test_sitemap_lists_listed_organizations_in_every_language(client, coalition):
-    xml = client.get("/sitemap.xml").text
+    xml = client.get("/sitemap-organizations.xml").text
     assert "/en/members/open-north-korea/" in xml
     assert 'hreflang="ja" href="http://testserver/ja/members/open-north-korea/"' in xml
     assert "quiet-group" not in xml and "old-friend" not in xml

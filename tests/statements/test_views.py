@@ -270,11 +270,12 @@ def test_campaign_page_shows_timeline_and_related_statements(
 def test_sitemap_lists_statements_with_hreflang_alternates(
     client, site_settings, statement, translations, campaign
 ):
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = client.get("/sitemap-statements.xml").content.decode()
     ja = f"http://testserver{translations['ja'].get_absolute_url()}"
     assert f"<loc>http://testserver{statement.get_absolute_url()}</loc>" in xml
     assert f'hreflang="ja" href="{ja}"' in xml
-    assert "<loc>http://testserver/ko/campaigns/coi/</loc>" in xml
+    campaigns = client.get("/sitemap-campaigns.xml").content.decode()
+    assert "<loc>http://testserver/ko/campaigns/coi/</loc>" in campaigns
 
 
 def test_api_lists_and_shows_public_statements(client, site_settings, statement, translations):

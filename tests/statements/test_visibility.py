@@ -49,7 +49,13 @@ def test_search_does_not_find_hidden_statements(client, site_settings, hidden):
 def test_feed_sitemap_api_and_home_leave_hidden_statements_out(
     client, site_settings, statement, hidden
 ):
-    for url in ["/en/statements/feed/", "/sitemap.xml", "/api/v1/statements/", "/en/"]:
+    for url in [
+        "/en/statements/feed/",
+        "/sitemap.xml",
+        "/sitemap-statements.xml",
+        "/api/v1/statements/",
+        "/en/",
+    ]:
         body = client.get(url).content.decode()
         assert "Secret draft" not in body and "/draft/" not in body, url
         assert "Embargoed" not in body and "/scheduled/" not in body, url

@@ -1,0 +1,44 @@
+"""Django system checks for production (`manage.py check --deploy`)."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+from django.http.request import validate_host
+
+# Caches that each process keeps for itself: a take-down would reach only the process that
+# made it, while the others serve the name from their own copy until it expires.
+PER_PROCESS_CACHES = {"django.core.cache.backends.locmem.LocMemCache"}
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_page_cache(app_configs, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.PAGE_CACHE_SECONDS > 0 and backend in PER_PROCESS_CACHES:
+        return [
+            Error(
+                "The page cache is on (PAGE_CACHE_SECONDS) with a cache each process keeps for "
+                "itself: a take-down, an unlisting or an unpublication would not reach the "
+                "other processes and servers, which go on showing the page.",
+                hint="Set CACHE_URL to a shared cache (redis://...), or PAGE_CACHE_SECONDS=0.",
+                id="icnk.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs, **kwargs):
+    url = urlsplit(settings.SITE_URL)
+    if url.scheme not in ("http", "https") or not url.netloc or url.path.strip("/"):
+        return [
+            Error(
+                "SITE_URL must be the address the public reaches the site at, such as "
+                "https://icnk.example.org: every absolute URL in pages, feeds, the sitemap, "
+                "the API and mail is built from it.",
+                id="icnk.E002",
+            )
+        ]
+    if not validate_host(url.hostname or "", settings.ALLOWED_HOSTS):
+        return [Error("SITE_URL's host is not in ALLOWED_HOSTS.", id="icnk.E003")]
+    return []
