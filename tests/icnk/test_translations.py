@@ -1,7 +1,10 @@
 """Korean and Japanese read as a reader in Seoul or Tokyo would write them (issue 13)."""
 
+import os
 import re
+import shutil
 import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -119,3 +122,46 @@ def test_catalogues_are_complete_valid_and_follow_the_glossary(settings, languag
     for word, reason in RULED_OUT[language].items():
         found = [t for t in translations if word in t]
         assert not found, f"{word} ({reason}): {found}"
+
+
+# What `make messages` extracts from: everything but the tests, tools and built files.
+SOURCES = ("manage.py", "icnk", "members", "statements", "benchmarks", "templates", "static")
+
+
+def _messages(po):
+    """The catalogue's messages and translations, without file references or creation date."""
+    result = subprocess.run(
+        ["msgcat", "--no-location", "--sort-output", "--no-wrap", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [line for line in result.stdout.splitlines() if "POT-Creation-Date" not in line]
+
+
+@pytest.mark.skipif(shutil.which("msgcat") is None, reason="needs GNU gettext (msgcat)")
+def test_the_catalogues_hold_every_string_the_code_uses_and_no_other(settings, tmp_path):
+    """`make messages` would change nothing but line references: no string is missing from the
+    catalogues (a reader would see English) and none is left over."""
+    base = settings.BASE_DIR
+    for name in SOURCES:
+        source = base / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, tmp_path / name)
+    shutil.copytree(base / "locale", tmp_path / "locale")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "ko", "-l", "ja"]
+        + ["--no-obsolete", "-v0"],
+        cwd=tmp_path,
+        env={**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "icnk.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    for language in ("ko", "ja"):
+        relative = f"locale/{language}/LC_MESSAGES/django.po"
+        assert _messages(tmp_path / relative) == _messages(base / relative), (
+            f"{relative} differs from what `make messages` extracts: run it and translate"
+        )
