@@ -121,4 +121,4 @@ fmt: install ## format and fix what ruff can
 
 .PHONY: messages
 messages: install ## extract UI strings into locale/*/LC_MESSAGES/django.po
-	@$(DEV_ENV) $(MANAGE) makemessages -l ko -l ja --ignore=.venv --ignore=staticfiles --no-obsolete
+	@$(DEV_ENV) $(MANAGE) makemessages -l ko -l ja --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=.tools --ignore=test-artifacts --ignore=media --no-obsolete
