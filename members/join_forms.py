@@ -16,6 +16,16 @@ MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
 # Fields where a leading "+" (a phone number) or such is normal; every other text field
 # refuses a start that a spreadsheet would run as a formula.
 FORMULA_ALLOWED = {"phone", "email", "website"}
+# What an organization's request makes public once approved; the rest of the form never is.
+ORGANIZATION_PUBLIC_FIELDS = [
+    "name",
+    "local_name",
+    "country",
+    "organization_kind",
+    "website",
+    "description",
+    "logo",
+]
 
 
 class JoinFormBase(forms.ModelForm):
@@ -87,13 +97,7 @@ class OrganizationJoinForm(JoinFormBase):
     class Meta:
         model = JoinRequest
         fields = [
-            "name",
-            "local_name",
-            "country",
-            "organization_kind",
-            "website",
-            "description",
-            "logo",
+            *ORGANIZATION_PUBLIC_FIELDS,
             "contact_name",
             "contact_role",
             "email",
@@ -209,15 +213,6 @@ CONSENT_INTRO_ORGANIZATION = _(
     "in its feeds and in its data for other sites. The contact person, email address and "
     "phone number are never published."
 )
-ORGANIZATION_PUBLIC_FIELDS = [
-    "name",
-    "local_name",
-    "country",
-    "organization_kind",
-    "website",
-    "description",
-    "logo",
-]
 
 
 class ConsentForm(forms.Form):
