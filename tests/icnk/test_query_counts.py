@@ -50,7 +50,11 @@ PUBLIC_PAGES = {
     "/api/v1/statements/": 2,
     "/api/v1/statements/?language=ko&kind=joint_statement": 2,
     "/api/v1/statements/signed/": 4,
-    "/sitemap.xml": 5,
+    "/sitemap.xml": 8,
+    "/sitemap-pages.xml": 2,
+    "/sitemap-organizations.xml": 3,
+    "/sitemap-statements.xml": 3,
+    "/sitemap-campaigns.xml": 3,
     "/robots.txt": 0,
 }
 
