@@ -1,3 +1,5 @@
+from django.db.models import Max
+
 from icnk.sitemaps import SiteSitemap
 from members.models import Organization
 
@@ -16,3 +18,7 @@ class OrganizationSitemap(SiteSitemap):
 
     def lastmod(self, organization):
         return organization.updated_at
+
+    def get_latest_lastmod(self):
+        """The newest change, in one query (Django's default reads every item)."""
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]

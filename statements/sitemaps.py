@@ -1,5 +1,8 @@
 from collections import defaultdict
 
+from django.db.models import Max
+from django.db.models.functions import Greatest
+
 from icnk.sitemaps import SiteSitemap
 from statements.models import Campaign, Statement
 
@@ -13,30 +16,38 @@ class StatementSitemap(SiteSitemap):
     priority = 0.7
 
     def items(self):
-        statements = list(
+        # A queryset, not a list: each part of the sitemap reads only its own page of rows
+        # (LIMIT/OFFSET), and the index only their number.
+        return (
             Statement.objects.published()
             .only("pk", "slug", "language", "translation_key", "updated_at", "published_at")
             .order_by("-published_at", "pk")
         )
-        self._versions = defaultdict(list)
-        for statement in statements:
-            self._versions[statement.translation_key].append(statement)
-        return statements
 
     def lastmod(self, item):
         return max(item.updated_at, item.published_at)
 
+    def get_latest_lastmod(self):
+        """The newest change, in one query (Django's default reads every item)."""
+        latest = self.items().aggregate(latest=Max(Greatest("updated_at", "published_at")))
+        return latest["latest"]
+
     def _urls(self, page, protocol, domain):
         urls = super()._urls(page, protocol, domain)
+        # The other language versions of this page's statements, in one query.
+        keys = {url["item"].translation_key for url in urls}
+        versions = defaultdict(list)
+        for version in self.items().filter(translation_key__in=keys):
+            versions[version.translation_key].append(version)
         for url in urls:
-            versions = self._versions.get(url["item"].translation_key, [])
-            if len(versions) > 1:
+            versions_of = versions.get(url["item"].translation_key, [])
+            if len(versions_of) > 1:
                 url["alternates"] = [
                     {
                         "lang_code": v.language,
                         "location": f"{protocol}://{domain}{v.get_absolute_url()}",
                     }
-                    for v in versions
+                    for v in versions_of
                 ]
         return urls
 

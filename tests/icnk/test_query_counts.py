@@ -53,7 +53,7 @@ PUBLIC_PAGES = {
     "/sitemap.xml": 8,
     "/sitemap-pages.xml": 2,
     "/sitemap-organizations.xml": 3,
-    "/sitemap-statements.xml": 3,
+    "/sitemap-statements.xml": 5,
     "/sitemap-campaigns.xml": 3,
     "/robots.txt": 0,
 }
