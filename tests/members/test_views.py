@@ -198,3 +198,18 @@ def test_sitemap_lists_listed_organizations_in_every_language(client, coalition)
     assert "/en/members/open-north-korea/" in xml
     assert 'hreflang="ja" href="http://testserver/ja/members/open-north-korea/"' in xml
     assert "quiet-group" not in xml and "old-friend" not in xml
+
+
+@pytest.mark.parametrize(
+    ("language", "in_order"),
+    [
+        ("en", ["JP", "KR", "US"]),  # Japan, South Korea, United States
+        ("ko", ["US", "JP", "KR"]),  # 미국, 일본, 한국
+        ("ja", ["US", "JP", "KR"]),  # アメリカ合衆国, 日本, 韓国
+    ],
+)
+def test_country_filters_are_in_the_readers_alphabetical_order(
+    client, coalition, language, in_order
+):
+    response = client.get(f"/{language}/members/")
+    assert [f["code"] for f in response.context["country_facets"]] == in_order
