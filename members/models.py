@@ -133,6 +133,25 @@ PUBLIC_ORGANIZATION_FIELDS = [
 ]
 
 
+def name_language(text, country):
+    """The language a local name is written in: Hangul means Korean and kana Japanese; Han
+    characters alone depend on the country."""
+    if not text:
+        return ""
+    if any("\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" for ch in text):
+        return "ko"
+    if any("\u3040" <= ch <= "\u30ff" for ch in text):
+        return "ja"
+    return {
+        "JP": "ja",
+        "KR": "ko",
+        "KP": "ko",
+        "CN": "zh-Hans",
+        "TW": "zh-Hant",
+        "ID": "id",
+    }.get(str(country), "")
+
+
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     local_name = models.CharField(
@@ -227,21 +246,7 @@ class Organization(models.Model):
 
         Hangul means Korean and kana Japanese; Han characters alone depend on the country.
         """
-        text = self.local_name
-        if not text:
-            return ""
-        if any("\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" for ch in text):
-            return "ko"
-        if any("\u3040" <= ch <= "\u30ff" for ch in text):
-            return "ja"
-        return {
-            "JP": "ja",
-            "KR": "ko",
-            "KP": "ko",
-            "CN": "zh-Hans",
-            "TW": "zh-Hant",
-            "ID": "id",
-        }.get(str(self.country), "")
+        return name_language(self.local_name, self.country)
 
     @property
     def display_name(self):

@@ -464,6 +464,15 @@ class Signature(models.Model):
         blank=True,
         help_text=_("The organization's name as it stood when it signed; filled in for you."),
     )
+    local_name_at_signing = models.CharField(
+        _("local name when signed"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The organization's name in its own script as it stood when it signed; filled in for "
+            "you. Korean and Japanese versions show it instead of the English name."
+        ),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     signed_on = models.DateField(_("signed on"), default=timezone.localdate)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
@@ -507,6 +516,7 @@ class Signature(models.Model):
     def save(self, *args, **kwargs):
         if self.organization_id and not self.name_at_signing:
             self.name_at_signing = self.organization.display_name
+            self.local_name_at_signing = self.local_name_at_signing or self.organization.local_name
         super().save(*args, **kwargs)
 
     def is_later_endorsement(self, statement):
