@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from icnk.i18n import Localized
+from icnk.i18n import Localized, current_language
 from icnk.uploads import RandomName
 from members.regions import Region, region_for
 
@@ -337,6 +337,8 @@ PUBLIC_SUPPORTER_FIELDS = [
     "display_name",
     "name_initials",
     "affiliation",
+    "affiliation_ko",
+    "affiliation_ja",
     "country",
     "region",
     "visibility",
@@ -357,6 +359,18 @@ class Supporter(models.Model):
         max_length=300,
         blank=True,
         help_text=_("For example a post, a book, a prize or an association."),
+    )
+    affiliation_ko = models.CharField(
+        _("title or affiliation (Korean)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on Korean pages; leave empty to show the English."),
+    )
+    affiliation_ja = models.CharField(
+        _("title or affiliation (Japanese)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on Japanese pages; leave empty to show the English."),
     )
     country = CountryField(_("country"), blank=True)
     region = models.CharField(
@@ -469,9 +483,10 @@ class Supporter(models.Model):
 
     @property
     def public_affiliation(self):
-        """Shown beside a full or display name; with initials it could identify the person."""
+        """Shown beside a full or display name, in the reader's language where it is filled in;
+        with initials it could identify the person."""
         if self.visibility in (Visibility.FULL_NAME, Visibility.DISPLAY_NAME) and self.is_named:
-            return self.affiliation
+            return getattr(self, f"affiliation_{current_language()}", "") or self.affiliation
         return ""
 
     @property

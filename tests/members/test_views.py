@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from members.models import Listing, MemberStatus, Organization, OrganizationKind
@@ -213,3 +214,17 @@ def test_country_filters_are_in_the_readers_alphabetical_order(
 ):
     response = client.get(f"/{language}/members/")
     assert [f["code"] for f in response.context["country_facets"]] == in_order
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "A Seoul-based organization working to open North Korea"),
+        ("ko", "서울에 본부를 둔 단체로"),
+        ("ja", "ソウルを拠点とする団体で"),
+    ],
+)
+def test_demo_organizations_are_described_in_the_readers_language(client, language, expected):
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    html = client.get(f"/{language}/members/open-north-korea/").content.decode()
+    assert expected in html
