@@ -11,6 +11,7 @@ import mimetypes
 import re
 
 from django.conf import settings
+from django.utils.http import content_disposition_header
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -55,22 +56,40 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if self.media_prefix and request.path.startswith(self.media_prefix):
-            protect_upload(response, request.path)
+            stored = request.path.removeprefix(self.media_prefix)
+            original = original_name(stored) if response.status_code == 200 else ""
+            protect_upload(response, request.path, original_name=original)
         return response
 
 
-def protect_upload(response, path):
-    """Headers that keep an uploaded file from ever acting as a page, set on `response`."""
+def original_name(stored):
+    """The name a statement's attachment was uploaded with, for the reader to save it under;
+    stored files are named at random."""
+    if not stored.startswith("attachments/"):
+        return ""
+    from statements.models import Attachment
+
+    found = Attachment.objects.filter(file=stored).values_list("original_name", flat=True)
+    return next(iter(found), "")
+
+
+def protect_upload(response, path, *, original_name=""):
+    """Headers that keep an uploaded file from ever acting as a page, set on `response`.
+
+    The file is offered under `original_name` (already sanitized) where there is one, in the
+    RFC 6266 `filename*` form where it is not ASCII, so a Korean or Japanese name survives."""
     content_type = mimetypes.guess_type(path)[0] or ""
     name = path.rsplit("/", 1)[-1]
-    filename = f'; filename="{name}"' if re.fullmatch(r"[A-Za-z0-9._-]+", name) else ""
     response["Content-Security-Policy"] = MEDIA_CSP
     response["X-Content-Type-Options"] = "nosniff"
     if response.status_code != 200:
         return
-    if content_type in INLINE_MEDIA_TYPES:
-        response["Content-Disposition"] = f"inline{filename}"
-        return
-    if content_type not in DOWNLOAD_MEDIA_TYPES:
+    inline = content_type in INLINE_MEDIA_TYPES
+    if not inline and content_type not in DOWNLOAD_MEDIA_TYPES:
         response["Content-Type"] = "application/octet-stream"
-    response["Content-Disposition"] = f"attachment{filename}"
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if original_name and original_name.lower().endswith(f".{extension}"):
+        response["Content-Disposition"] = content_disposition_header(not inline, original_name)
+        return
+    filename = f'; filename="{name}"' if re.fullmatch(r"[A-Za-z0-9._-]+", name) else ""
+    response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}{filename}"

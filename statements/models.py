@@ -1,14 +1,16 @@
 import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -524,6 +526,15 @@ class Signature(models.Model):
         return bool(published and self.signed_on > timezone.localdate(published))
 
 
+def sanitized_file_name(name):
+    """An uploaded file's own name, safe to offer when a reader saves it: no folders, spaces as
+    underscores, only letters (Korean and Japanese included), digits, "-", "_" and "."."""
+    try:
+        return get_valid_filename(PurePosixPath(str(name).replace("\\", "/")).name)[:255]
+    except SuspiciousFileOperation:
+        return ""
+
+
 class Attachment(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("title"), max_length=200)
@@ -539,6 +550,13 @@ class Attachment(models.Model):
         ),
     )
     content_type = models.CharField(_("content type"), max_length=120, editable=False)
+    original_name = models.CharField(
+        _("original file name"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("The name the file was uploaded with; readers save it under this name."),
+    )
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
@@ -552,6 +570,8 @@ class Attachment(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self.file and not getattr(self.file, "_committed", True) and not self.original_name:
+            self.original_name = sanitized_file_name(self.file.name)
         if self.file and not self.size:
             self.size = self.file.size
         if self.file and not self.content_type:
@@ -562,6 +582,7 @@ class Attachment(models.Model):
     def clean(self):
         # Only a newly uploaded file is inspected; a stored one was checked when it came in.
         if self.file and not getattr(self.file, "_committed", True):
+            self.original_name = sanitized_file_name(self.file.name)
             try:
                 self.content_type = inspect_attachment(self.file)
                 if self.content_type == ATTACHMENT_TYPES["pdf"]:

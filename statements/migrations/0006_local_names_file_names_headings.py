@@ -33,5 +33,10 @@ class Migration(migrations.Migration):
             name='local_name_at_signing',
             field=models.CharField(blank=True, help_text="The organization's name in its own script as it stood when it signed; filled in for you. Korean and Japanese versions show it instead of the English name.", max_length=200, verbose_name='local name when signed'),
         ),
+        migrations.AddField(
+            model_name='attachment',
+            name='original_name',
+            field=models.CharField(blank=True, editable=False, help_text='The name the file was uploaded with; readers save it under this name.', max_length=255, verbose_name='original file name'),
+        ),
         migrations.RunPython(backfill_local_names, migrations.RunPython.noop),
     ]
