@@ -3,6 +3,8 @@
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
+from statements.markdown import render_markdown
+
 
 def backfill_local_names(apps, schema_editor):
     """Signatures made before this field existed take the organization's current local name:
@@ -13,6 +15,20 @@ def backfill_local_names(apps, schema_editor):
     Signature.objects.filter(organization__isnull=False).update(
         local_name_at_signing=Subquery(local_name[:1])
     )
+
+
+def rerender_bodies(apps, schema_editor):
+    """Bodies rendered before Markdown's "##" became an h2 under the page's h1 (it was h3, a
+    skipped level) take the current rendering. Only body_html changes: the text, its history and
+    `updated_at` stay as they are."""
+    Statement = apps.get_model("statements", "Statement")
+    changed = []
+    for statement in Statement.objects.only("pk", "body", "body_html").iterator(chunk_size=500):
+        html = render_markdown(statement.body)
+        if html != statement.body_html:
+            statement.body_html = html
+            changed.append(statement)
+    Statement.objects.bulk_update(changed, ["body_html"], batch_size=500)
 
 
 class Migration(migrations.Migration):
@@ -39,4 +55,5 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, editable=False, help_text='The name the file was uploaded with; readers save it under this name.', max_length=255, verbose_name='original file name'),
         ),
         migrations.RunPython(backfill_local_names, migrations.RunPython.noop),
+        migrations.RunPython(rerender_bodies, migrations.RunPython.noop),
     ]
