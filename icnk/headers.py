@@ -62,15 +62,22 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def original_name(stored):
-    """The name a statement's attachment was uploaded with, for the reader to save it under;
-    stored files are named at random."""
-    if not stored.startswith("attachments/"):
-        return ""
-    from statements.models import Attachment
+# Upload folders whose files are stored under random names, each with a function giving the
+# name the file was uploaded with (registered by the app that owns the folder, in its ready()).
+ORIGINAL_NAMES = {}
 
-    found = Attachment.objects.filter(file=stored).values_list("original_name", flat=True)
-    return next(iter(found), "")
+
+def original_names(folder, lookup):
+    """Offer the files in `folder` (as "attachments/") under `lookup(stored_name)`, a sanitized
+    file name or ""."""
+    ORIGINAL_NAMES[folder] = lookup
+
+
+def original_name(stored):
+    for folder, lookup in ORIGINAL_NAMES.items():
+        if stored.startswith(folder):
+            return lookup(stored)
+    return ""
 
 
 def protect_upload(response, path, *, original_name=""):

@@ -535,6 +535,12 @@ def sanitized_file_name(name):
         return ""
 
 
+def attachment_original_name(stored):
+    """The name a statement's attachment was uploaded with (icnk/headers.py offers it)."""
+    found = Attachment.objects.filter(file=stored).values_list("original_name", flat=True)
+    return next(iter(found), "")
+
+
 class Attachment(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("title"), max_length=200)
