@@ -1,8 +1,10 @@
 """A statement's signatory list is a record."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -219,3 +221,19 @@ def test_korean_and_japanese_versions_list_organizations_by_their_local_name_in_
     # A later change of local name does not rewrite the record.
     Organization.objects.filter(slug="onk").update(local_name="새이름")
     assert "열린북한" in names(translations["ko"])
+
+
+def test_the_migration_gives_earlier_signatures_the_organizations_local_name(statement):
+    migration = importlib.import_module(
+        "statements.migrations.0006_local_names_file_names_headings"
+    )
+    organization = Organization.objects.create(
+        name="Open North Korea", slug="onk", country="KR", local_name="열린북한"
+    )
+    signature = Signature.objects.create(statement=statement, organization=organization)
+    Signature.objects.filter(pk=signature.pk).update(local_name_at_signing="")  # as before
+
+    migration.backfill_local_names(apps, None)
+
+    signature.refresh_from_db()
+    assert signature.local_name_at_signing == "열린북한"
