@@ -521,6 +521,7 @@ class Seeder:
                         "organization_id": org,
                         "supporter_id": None,
                         "name_at_signing": names[org],
+                        "local_name_at_signing": "",  # the seeded organizations have none
                         "order": j,
                         "signed_on": signed_on,
                         "created_at": created,

@@ -11,6 +11,7 @@ import mimetypes
 import re
 
 from django.conf import settings
+from django.utils.http import content_disposition_header
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -55,22 +56,47 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if self.media_prefix and request.path.startswith(self.media_prefix):
-            protect_upload(response, request.path)
+            stored = request.path.removeprefix(self.media_prefix)
+            original = original_name(stored) if response.status_code == 200 else ""
+            protect_upload(response, request.path, original_name=original)
         return response
 
 
-def protect_upload(response, path):
-    """Headers that keep an uploaded file from ever acting as a page, set on `response`."""
+# Upload folders whose files are stored under random names, each with a function giving the
+# name the file was uploaded with (registered by the app that owns the folder, in its ready()).
+ORIGINAL_NAMES = {}
+
+
+def original_names(folder, lookup):
+    """Offer the files in `folder` (as "attachments/") under `lookup(stored_name)`, a sanitized
+    file name or ""."""
+    ORIGINAL_NAMES[folder] = lookup
+
+
+def original_name(stored):
+    for folder, lookup in ORIGINAL_NAMES.items():
+        if stored.startswith(folder):
+            return lookup(stored)
+    return ""
+
+
+def protect_upload(response, path, *, original_name=""):
+    """Headers that keep an uploaded file from ever acting as a page, set on `response`.
+
+    The file is offered under `original_name` (already sanitized) where there is one, in the
+    RFC 6266 `filename*` form where it is not ASCII, so a Korean or Japanese name survives."""
     content_type = mimetypes.guess_type(path)[0] or ""
     name = path.rsplit("/", 1)[-1]
-    filename = f'; filename="{name}"' if re.fullmatch(r"[A-Za-z0-9._-]+", name) else ""
     response["Content-Security-Policy"] = MEDIA_CSP
     response["X-Content-Type-Options"] = "nosniff"
     if response.status_code != 200:
         return
-    if content_type in INLINE_MEDIA_TYPES:
-        response["Content-Disposition"] = f"inline{filename}"
-        return
-    if content_type not in DOWNLOAD_MEDIA_TYPES:
+    inline = content_type in INLINE_MEDIA_TYPES
+    if not inline and content_type not in DOWNLOAD_MEDIA_TYPES:
         response["Content-Type"] = "application/octet-stream"
-    response["Content-Disposition"] = f"attachment{filename}"
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if original_name and original_name.lower().endswith(f".{extension}"):
+        response["Content-Disposition"] = content_disposition_header(not inline, original_name)
+        return
+    filename = f'; filename="{name}"' if re.fullmatch(r"[A-Za-z0-9._-]+", name) else ""
+    response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}{filename}"

@@ -5,6 +5,8 @@ A model stores `mission_en`, `mission_ko` and `mission_ja`; a class attribute
 English where a translation is still empty, so a page never shows a blank.
 """
 
+import unicodedata
+
 from django.conf import settings
 from django.utils.translation import get_language
 
@@ -34,3 +36,18 @@ class Localized:
 
     def field_names(self):
         return [f"{self.base}_{code}" for code in LANGUAGE_CODES]
+
+
+def reading_order_key(text, language=None):
+    """A sort key putting names in the order a reader of the language expects.
+
+    English: letters as in an English index, accents ignored ("Åland Islands" after
+    "Afghanistan"), as django-countries sorts. Korean: the Unicode order of Hangul syllables is
+    the dictionary order (가나다). Japanese: the dictionary order goes by reading, which a
+    dictionary of readings would be needed for; the Unicode order of the written name is used
+    instead. It puts katakana names in gojūon order (アイウエオ), then names in kanji by code point.
+    """
+    text = str(text)
+    if (language or current_language()) == "en":
+        return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return text

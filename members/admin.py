@@ -229,7 +229,19 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
     show_full_result_count = False
     actions = ["take_down", *PERSONAL_DATA_ACTIONS]
     fieldsets = [
-        (None, {"fields": ["full_name", "display_name", "affiliation", "country"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "full_name",
+                    "display_name",
+                    "affiliation",
+                    "affiliation_ko",
+                    "affiliation_ja",
+                    "country",
+                ]
+            },
+        ),
         (
             _("Visibility (agreed with the person)"),
             {

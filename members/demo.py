@@ -99,6 +99,51 @@ DESCRIPTIONS = {
     ),
 }
 
+# The same in Korean (합니다체 or a noun ending, as a directory writes) and Japanese (です・ます or
+# 体言止め), with the words of locale/GLOSSARY.md.
+DESCRIPTIONS_KO = {
+    "amnesty-international": (
+        "인권을 위해 캠페인을 벌이는 사람들의 세계적 운동으로, 도쿄에서 국제연대를 출범시킨 "
+        "세 대형 국제단체 가운데 하나입니다."
+    ),
+    "human-rights-watch": (
+        "세계 곳곳의 인권 침해를 조사하고 보고하는 국제단체로, 국제연대의 창립 회원 단체입니다."
+    ),
+    "fidh": "여러 나라의 인권연맹이 모인 연맹체로, 국제연대를 출범시킨 국제단체 가운데 하나입니다.",
+    "free-nk-gulag": (
+        "북한 정치범수용소 생존자들의 단체로, 증언 활동을 하며 아직 수용된 이들을 위해 "
+        "캠페인을 벌입니다."
+    ),
+    "life-funds": "도쿄에 본부를 두고 탈북 난민을 돕고 그들의 권리를 대변하는 단체입니다.",
+    "open-north-korea": (
+        "서울에 본부를 둔 단체로, 북한에 외부 정보가 들어가도록 힘쓰고 국제사회가 북한을 "
+        "대할 때 인권을 중심에 두도록 활동합니다."
+    ),
+    "hrnk": "북한의 정치범수용소와 그 밖의 인권 침해를 기록하는 워싱턴의 연구 단체입니다.",
+    "people-in-need": "여러 나라에서 인도적 지원과 인권 활동을 펼치는 체코의 단체입니다.",
+}
+DESCRIPTIONS_JA = {
+    "amnesty-international": (
+        "人権のためにキャンペーンを行う人々の世界的な運動で、東京で国際NGO連合を発足させた"
+        "三つの大きな国際団体の一つです。"
+    ),
+    "human-rights-watch": (
+        "世界各地の人権侵害を調査し報告する国際団体で、国際NGO連合の創設時からの加盟団体です。"
+    ),
+    "fidh": "各国の人権連盟が集まる連盟で、国際NGO連合を発足させた国際団体の一つです。",
+    "free-nk-gulag": (
+        "北朝鮮の政治犯収容所の生存者による団体。証言を続け、今も収容されている人々のために"
+        "活動しています。"
+    ),
+    "life-funds": "東京を拠点に、北朝鮮からの難民を支援し、その権利を訴える団体です。",
+    "open-north-korea": (
+        "ソウルを拠点とする団体で、北朝鮮に外部の情報を届け、国際社会が北朝鮮と向き合う際に"
+        "人権を中心に据えるよう活動しています。"
+    ),
+    "hrnk": "北朝鮮の政治犯収容所をはじめとする人権侵害を記録する、ワシントンの研究団体です。",
+    "people-in-need": "多くの国で人道支援と人権活動を行うチェコの団体です。",
+}
+
 # (full name, title or affiliation as the list gives it, country)
 SUPPORTERS = [
     ("Yuki Akimoto", "Burmainfo", "JP"),
@@ -146,6 +191,8 @@ def load(stdout):
                 "status": MemberStatus.ACTIVE,
                 "listing": Listing.NAMED,
                 "description_en": DESCRIPTIONS.get(slug, ""),
+                "description_ko": DESCRIPTIONS_KO.get(slug, ""),
+                "description_ja": DESCRIPTIONS_JA.get(slug, ""),
             },
         )
         if slug in LOGOS and not organization.logo:

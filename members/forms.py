@@ -39,6 +39,8 @@ class SupporterAdminForm(forms.ModelForm):
             "full_name",
             "display_name",
             "affiliation",
+            "affiliation_ko",
+            "affiliation_ja",
             "country",
             "visibility",
             "consent_visibility",

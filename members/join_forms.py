@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from icnk.i18n import reading_order_key
 from icnk.spreadsheets import looks_like_formula
 from icnk.uploads import LOGO_MAX_SIDE, clean_image
 from members.models import JoinRequest, OrganizationKind, Visibility, initials
@@ -84,6 +85,16 @@ class JoinFormBase(forms.ModelForm):
         return cleaned
 
 
+def sort_countries(field):
+    """Put the country select in the reader's alphabetical order (django-countries sorts by
+    ASCII letters only, which leaves Korean and Japanese names in English order); an empty
+    choice stays first."""
+    choices = list(field.choices)
+    empty = [choice for choice in choices if not choice[0]]
+    named = [choice for choice in choices if choice[0]]
+    field.choices = empty + sorted(named, key=lambda choice: reading_order_key(choice[1]))
+
+
 class OrganizationJoinForm(JoinFormBase):
     # A plain file field: the image is checked by clean_image, with messages a person
     # understands, rather than by ImageField's single "not a valid image".
@@ -137,6 +148,7 @@ class OrganizationJoinForm(JoinFormBase):
         self.fields["country"].choices = [("", _("International (no single country)"))] + [
             choice for choice in self.fields["country"].choices if choice[0]
         ]
+        sort_countries(self.fields["country"])
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -163,6 +175,10 @@ class IndividualJoinForm(JoinFormBase):
             "affiliation": _("For example: Professor of Law, Seoul National University."),
             "email": _("We send a confirmation link to this address. It is never published."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sort_countries(self.fields["country"])
 
 
 FORMS = {

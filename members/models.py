@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from icnk.i18n import Localized
+from icnk.i18n import Localized, current_language
 from icnk.uploads import RandomName
 from members.regions import Region, region_for
 
@@ -134,6 +134,25 @@ PUBLIC_ORGANIZATION_FIELDS = [
 ]
 
 
+def name_language(text, country):
+    """The language a local name is written in: Hangul means Korean and kana Japanese; Han
+    characters alone depend on the country."""
+    if not text:
+        return ""
+    if any("\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" for ch in text):
+        return "ko"
+    if any("\u3040" <= ch <= "\u30ff" for ch in text):
+        return "ja"
+    return {
+        "JP": "ja",
+        "KR": "ko",
+        "KP": "ko",
+        "CN": "zh-Hans",
+        "TW": "zh-Hant",
+        "ID": "id",
+    }.get(str(country), "")
+
+
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     local_name = models.CharField(
@@ -228,21 +247,7 @@ class Organization(models.Model):
 
         Hangul means Korean and kana Japanese; Han characters alone depend on the country.
         """
-        text = self.local_name
-        if not text:
-            return ""
-        if any("\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" for ch in text):
-            return "ko"
-        if any("\u3040" <= ch <= "\u30ff" for ch in text):
-            return "ja"
-        return {
-            "JP": "ja",
-            "KR": "ko",
-            "KP": "ko",
-            "CN": "zh-Hans",
-            "TW": "zh-Hant",
-            "ID": "id",
-        }.get(str(self.country), "")
+        return name_language(self.local_name, self.country)
 
     @property
     def display_name(self):
@@ -333,6 +338,8 @@ PUBLIC_SUPPORTER_FIELDS = [
     "display_name",
     "name_initials",
     "affiliation",
+    "affiliation_ko",
+    "affiliation_ja",
     "country",
     "region",
     "visibility",
@@ -364,6 +371,18 @@ class Supporter(models.Model):
         max_length=300,
         blank=True,
         help_text=_("For example a post, a book, a prize or an association."),
+    )
+    affiliation_ko = models.CharField(
+        _("title or affiliation (Korean)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on Korean pages; leave empty to show the English."),
+    )
+    affiliation_ja = models.CharField(
+        _("title or affiliation (Japanese)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on Japanese pages; leave empty to show the English."),
     )
     country = CountryField(_("country"), blank=True)
     region = models.CharField(
@@ -499,9 +518,10 @@ class Supporter(models.Model):
 
     @property
     def public_affiliation(self):
-        """Shown beside a full or display name; with initials it could identify the person."""
+        """Shown beside a full or display name, in the reader's language where it is filled in;
+        with initials it could identify the person."""
         if self.visibility in (Visibility.FULL_NAME, Visibility.DISPLAY_NAME) and self.is_named:
-            return self.affiliation
+            return getattr(self, f"affiliation_{current_language()}", "") or self.affiliation
         return ""
 
     @property

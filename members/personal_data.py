@@ -73,6 +73,8 @@ SUPPORTER_ERASED_VALUES = {
     "full_name": ERASED_NAME,
     "display_name": "",
     "affiliation": "",
+    "affiliation_ko": "",
+    "affiliation_ja": "",
     "country": "",
     "email": "",
     "phone": "",

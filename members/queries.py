@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django_countries import countries
 from django_countries.fields import Country
 
+from icnk.i18n import reading_order_key
 from members.models import (
     NAMED_VISIBILITIES,
     Listing,
@@ -239,7 +240,7 @@ class DirectoryCounts:
             }
             for code, n in counts.items()
         ]
-        return sorted(facets, key=lambda f: str(f["country"].name))
+        return sorted(facets, key=lambda f: reading_order_key(f["country"].name))
 
     def kind_facets(self):
         query = self.query

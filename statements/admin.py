@@ -44,7 +44,15 @@ class SignatureInline(admin.TabularInline):
     model = Signature
     fk_name = "statement"
     extra = 0
-    fields = ["order", "organization", "supporter", "name_at_signing", "signed_on", "withdrawn_on"]
+    fields = [
+        "order",
+        "organization",
+        "supporter",
+        "name_at_signing",
+        "local_name_at_signing",
+        "signed_on",
+        "withdrawn_on",
+    ]
     # Raw ids when the members admin does not offer autocomplete (see get_autocomplete_fields).
     raw_id_fields = ["organization", "supporter"]
     verbose_name_plural = _("signatories (a record: mark withdrawals with a date, do not delete)")

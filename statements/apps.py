@@ -8,6 +8,7 @@ class StatementsConfig(AppConfig):
 
     def ready(self):
         from icnk import cache as page_cache
+        from icnk import headers
         from statements.models import (
             Attachment,
             Campaign,
@@ -16,7 +17,12 @@ class StatementsConfig(AppConfig):
             Signature,
             Statement,
             Topic,
+            attachment_original_name,
         )
+
+        # Attachments are stored under random names; readers get the name they were uploaded
+        # with.
+        headers.original_names("attachments/", attachment_original_name)
 
         # Public pages kept whole for anonymous readers, with the query parameters each reads
         # (no other reaches the view or the cache key), and what they show (icnk/cache.py).

@@ -504,7 +504,12 @@ def _sign(statement, organizations, supporters, signed_on, stdout):
         upsert(
             Signature,
             {"statement": statement, "organization": organization},
-            {"order": order, "name_at_signing": organization.display_name, "signed_on": signed_on},
+            {
+                "order": order,
+                "name_at_signing": organization.display_name,
+                "local_name_at_signing": organization.local_name,
+                "signed_on": signed_on,
+            },
         )
     for supporter in supporters:
         order += 1

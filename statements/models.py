@@ -1,14 +1,16 @@
 import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -464,6 +466,15 @@ class Signature(models.Model):
         blank=True,
         help_text=_("The organization's name as it stood when it signed; filled in for you."),
     )
+    local_name_at_signing = models.CharField(
+        _("local name when signed"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The organization's name in its own script as it stood when it signed; filled in for "
+            "you. Korean and Japanese versions show it instead of the English name."
+        ),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     signed_on = models.DateField(_("signed on"), default=timezone.localdate)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
@@ -507,11 +518,27 @@ class Signature(models.Model):
     def save(self, *args, **kwargs):
         if self.organization_id and not self.name_at_signing:
             self.name_at_signing = self.organization.display_name
+            self.local_name_at_signing = self.local_name_at_signing or self.organization.local_name
         super().save(*args, **kwargs)
 
     def is_later_endorsement(self, statement):
         published = statement.published_at
         return bool(published and self.signed_on > timezone.localdate(published))
+
+
+def sanitized_file_name(name):
+    """An uploaded file's own name, safe to offer when a reader saves it: no folders, spaces as
+    underscores, only letters (Korean and Japanese included), digits, "-", "_" and "."."""
+    try:
+        return get_valid_filename(PurePosixPath(str(name).replace("\\", "/")).name)[:255]
+    except SuspiciousFileOperation:
+        return ""
+
+
+def attachment_original_name(stored):
+    """The name a statement's attachment was uploaded with (icnk/headers.py offers it)."""
+    found = Attachment.objects.filter(file=stored).values_list("original_name", flat=True)
+    return next(iter(found), "")
 
 
 class Attachment(models.Model):
@@ -529,6 +556,13 @@ class Attachment(models.Model):
         ),
     )
     content_type = models.CharField(_("content type"), max_length=120, editable=False)
+    original_name = models.CharField(
+        _("original file name"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("The name the file was uploaded with; readers save it under this name."),
+    )
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
@@ -542,6 +576,8 @@ class Attachment(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self.file and not getattr(self.file, "_committed", True) and not self.original_name:
+            self.original_name = sanitized_file_name(self.file.name)
         if self.file and not self.size:
             self.size = self.file.size
         if self.file and not self.content_type:
@@ -552,6 +588,7 @@ class Attachment(models.Model):
     def clean(self):
         # Only a newly uploaded file is inspected; a stored one was checked when it came in.
         if self.file and not getattr(self.file, "_committed", True):
+            self.original_name = sanitized_file_name(self.file.name)
             try:
                 self.content_type = inspect_attachment(self.file)
                 if self.content_type == ATTACHMENT_TYPES["pdf"]:

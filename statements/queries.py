@@ -3,10 +3,12 @@ which campaign the site puts forward."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from members.models import Listing, Visibility
+from icnk.i18n import reading_order_key
+from members.models import Listing, Visibility, name_language
 from statements.models import (
     FEATURED_CAMPAIGN_CACHE_KEY,
     Campaign,
@@ -68,6 +70,9 @@ def signatories(statement):
             organization = signature.organization
             if organization.listing == Listing.NAMED:
                 line.name = signature.name_at_signing or organization.display_name
+                local = signature.local_name_at_signing
+                if local and name_language(local, organization.country) == statement.language:
+                    line.name = local
                 if organization.is_public:
                     line.url = organization.get_absolute_url()
                 result.organizations.append(line)
@@ -85,6 +90,10 @@ def signatories(statement):
             and not signature.withdrawn_on
         ):
             result.other_individuals += 1
+    if statement.language != settings.LANGUAGE_CODE:
+        # Korean and Japanese readers find a name in their own alphabetical order; English
+        # versions keep the signing order, which the secretariat sets.
+        result.organizations.sort(key=lambda line: reading_order_key(line.name, statement.language))
     return result
 
 

@@ -107,6 +107,7 @@ def signatures_add_active_members(*, statement, user, members=None):
             statement=statement,
             organization=organization,
             name_at_signing=organization.display_name,
+            local_name_at_signing=organization.local_name,
             order=last + i,
             signed_on=today,
         )

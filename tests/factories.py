@@ -184,7 +184,8 @@ def coalition(organizations, statements):
         campaign=campaign,
     )
     Signature.objects.bulk_create(
-        [Signature(statement=signed, organization=o, name_at_signing=o.name)
+        [Signature(statement=signed, organization=o, name_at_signing=o.name,
+                   local_name_at_signing=o.local_name)
          for o in Organization.objects.all()]
         + [Signature(statement=signed, supporter=s) for s in Supporter.objects.all()]
     )  # fmt: skip

@@ -1,6 +1,7 @@
 """Asking to join: bad input is refused with a clear message and creates nothing."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -189,3 +190,29 @@ def test_an_individual_cannot_start_a_name_with_a_formula(client, site_settings,
 
 def test_a_phone_number_may_start_with_a_plus(client, site_settings, org_data):
     assert post(client, {**org_data, "phone": "+82 2 1234 5678"}).status_code == 302
+
+
+def country_options(html):
+    select = re.search(r'<select name="country"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return [text.strip() for text in re.findall(r"<option[^>]*>([^<]*)</option>", select)]
+
+
+@pytest.mark.parametrize(
+    ("path", "in_order"),
+    [
+        ("/en/join/", ["Afghanistan", "Åland Islands", "Albania", "Japan", "South Korea"]),
+        # Korean: Hangul dictionary order, 가 before 나 … 하.
+        ("/ko/join/", ["가나", "나이지리아", "미국", "일본", "한국"]),
+        # Japanese: katakana names in gojūon order, then names written in kanji.
+        ("/ja/join/", ["アイルランド", "アメリカ合衆国", "イギリス", "日本", "韓国"]),
+        ("/ko/join/?as=individual", ["가나", "나이지리아", "미국", "일본", "한국"]),
+    ],
+)
+def test_country_select_is_in_the_readers_alphabetical_order(client, site_settings, path, in_order):
+    options = country_options(client.get(path).content.decode())
+    assert options[0] != in_order[0]  # "International" or the empty choice stays first
+    positions = [options.index(name) for name in in_order]
+    assert positions == sorted(positions)
+    named = options[1:]
+    if path.startswith("/ko/"):
+        assert named == sorted(named)

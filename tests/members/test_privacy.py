@@ -29,6 +29,8 @@ def person(level, *, status=MemberStatus.ACTIVE, tag=None):
         full_name=f"Fullname{tag} Xq{tag}",
         display_name=f"Displayname{tag}",
         affiliation=f"Affiliation{tag}",
+        affiliation_ko=f"Koaffiliation{tag}",
+        affiliation_ja=f"Jaaffiliation{tag}",
         email=f"email{tag}@private.example",
         phone=f"+82-10-5550-{len(tag):04d}{len(tag)}",
         private_notes=f"Privatenote{tag}",
@@ -94,6 +96,7 @@ def forbidden(members):
             never.append(p.full_name)
         else:
             never += [p.full_name, p.display_name, p.affiliation]
+            never += [p.affiliation_ko, p.affiliation_ja]
     return never
 
 
@@ -108,6 +111,7 @@ def public_urls(members):
         "/en/members/?kind=individual",
         "/en/members/?order=alpha",
         "/ja/members/",
+        "/ko/members/?kind=individual",
         org.get_absolute_url(),
         "/api/v1/members/",
         "/api/v1/members/?kind=individual",
@@ -143,6 +147,9 @@ def test_no_public_response_shows_more_than_each_level_allows(client, members):
         people[V.FULL_NAME].affiliation: False,
         people[V.DISPLAY_NAME].display_name: False,
         people[V.DISPLAY_NAME].affiliation: False,
+        # Korean and Japanese pages show the person's affiliation in that language.
+        people[V.FULL_NAME].affiliation_ko: False,
+        people[V.DISPLAY_NAME].affiliation_ja: False,
         people[V.INITIALS].public_name: False,
     }
     for url, body in public_pages(client, members):

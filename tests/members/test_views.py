@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from members.models import Listing, MemberStatus, Organization, OrganizationKind
@@ -198,3 +199,32 @@ def test_sitemap_lists_listed_organizations_in_every_language(client, coalition)
     assert "/en/members/open-north-korea/" in xml
     assert 'hreflang="ja" href="http://testserver/ja/members/open-north-korea/"' in xml
     assert "quiet-group" not in xml and "old-friend" not in xml
+
+
+@pytest.mark.parametrize(
+    ("language", "in_order"),
+    [
+        ("en", ["JP", "KR", "US"]),  # Japan, South Korea, United States
+        ("ko", ["US", "JP", "KR"]),  # 미국, 일본, 한국
+        ("ja", ["US", "JP", "KR"]),  # アメリカ合衆国, 日本, 韓国
+    ],
+)
+def test_country_filters_are_in_the_readers_alphabetical_order(
+    client, coalition, language, in_order
+):
+    response = client.get(f"/{language}/members/")
+    assert [f["code"] for f in response.context["country_facets"]] == in_order
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "A Seoul-based organization working to open North Korea"),
+        ("ko", "서울에 본부를 둔 단체로"),
+        ("ja", "ソウルを拠点とする団体で"),
+    ],
+)
+def test_demo_organizations_are_described_in_the_readers_language(client, language, expected):
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    html = client.get(f"/{language}/members/open-north-korea/").content.decode()
+    assert expected in html

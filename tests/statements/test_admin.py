@@ -100,7 +100,7 @@ def test_staff_preview_shows_a_draft_as_the_public_would_and_is_never_cached(
     assert {"private", "no-store"} <= directives
     html = response.content.decode()
     assert '<html lang="ja">' in html and "Draft under review" in html
-    assert "東京、" in html
+    assert "【東京】" in html
     client.logout()
     assert client.get(f"{CHANGELIST}{draft.pk}/preview/").status_code == 302  # to the login
 

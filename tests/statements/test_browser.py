@@ -51,7 +51,7 @@ def test_reader_reads_a_statement_and_switches_to_japanese(live_server, page, ar
     page.wait_for_url("**/ja/statements/**")
     assert page.locator("html").get_attribute("lang") == "ja"
     assert page.locator("h1").inner_text() == "国際NGO連合、日本政府の決定を歓迎"
-    assert page.locator(".dateline").inner_text().startswith("東京、")
+    assert page.locator(".dateline").inner_text().startswith("【東京】")
     # The signatories are the original's, shared by every language version.
     assert "Life Funds for North Korean Refugees" in page.locator(".signatories").inner_text()
     page.screenshot(path=artifacts_dir / "statement-ja.png", full_page=True)

@@ -1,10 +1,13 @@
 """Statement bodies are sanitized: no script, handler, dangerous URL or foreign element survives."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 
 from statements.markdown import render_markdown
+from statements.models import Statement
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -82,3 +85,23 @@ def test_a_body_whose_sections_start_at_two_hashes_does_not_skip_a_heading_level
     html = render_markdown("Intro.\n\n## Background\n\n### Detail\n\n## Demands")
     assert "<h2>Background</h2>" in html and "<h3>Detail</h3>" in html
     assert "<h2>Demands</h2>" in html
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_old_bodies_the_new_heading_levels(client, site_settings, statement):
+    """A body rendered before "##" became an h2 (when it was an h3 under the h1) is re-rendered;
+    its text and its last-updated time stay as they were."""
+    migration = importlib.import_module(
+        "statements.migrations.0006_local_names_file_names_headings"
+    )
+    Statement.objects.filter(pk=statement.pk).update(
+        body="## Findings\n\nText.", body_html="<h3>Findings</h3>\n<p>Text.</p>"
+    )
+    before = Statement.objects.get(pk=statement.pk)
+
+    migration.rerender_bodies(apps, None)
+
+    after = Statement.objects.get(pk=statement.pk)
+    assert after.body_html == render_markdown("## Findings\n\nText.")
+    assert "<h2>Findings</h2>" in client.get(statement.get_absolute_url()).content.decode()
+    assert (after.body, after.updated_at) == (before.body, before.updated_at)

@@ -1,8 +1,10 @@
 """A statement's signatory list is a record."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -179,3 +181,59 @@ def test_translations_share_the_signatures_of_their_original(
     # The organization's page lists the statement in the reader's language.
     assert [s.title for s in signed_by(organization, "ja")] == [translations["ja"].title]
     assert [s.title for s in signed_by(organization, "en")] == [statement.title]
+
+
+def test_korean_and_japanese_versions_list_organizations_by_their_local_name_in_that_order(
+    client, site_settings, statement, translations
+):
+    members = [
+        ("Open North Korea", "ONK", "KR", "열린북한"),
+        ("Citizens' Alliance for North Korean Human Rights", "NKHR", "KR", "북한인권시민연합"),
+        ("Life Funds for North Korean Refugees", "LFNKR", "JP", "北朝鮮難民救援基金"),
+        ("Human Rights Watch", "HRW", "", ""),
+    ]
+    for order, (name, acronym, country, local_name) in enumerate(members):
+        organization = Organization.objects.create(
+            name=name, acronym=acronym, slug=acronym.lower(), country=country, local_name=local_name
+        )
+        Signature.objects.create(statement=statement, organization=organization, order=order)
+
+    def names(version):
+        return [line.name for line in signatories(version).organizations]
+
+    # English keeps the signing order and the English names.
+    assert names(statement) == [f"{name} ({acronym})" for name, acronym, _c, _l in members]
+    # Korean: Korean names in 가나다 order; the others keep their English name (Latin first).
+    assert names(translations["ko"]) == [
+        "Human Rights Watch (HRW)",
+        "Life Funds for North Korean Refugees (LFNKR)",
+        "북한인권시민연합",
+        "열린북한",
+    ]
+    # Japanese: the Japanese name where there is one.
+    assert names(translations["ja"]) == [
+        "Citizens' Alliance for North Korean Human Rights (NKHR)",
+        "Human Rights Watch (HRW)",
+        "Open North Korea (ONK)",
+        "北朝鮮難民救援基金",
+    ]
+    assert "열린북한" in page(client, translations["ko"])
+    # A later change of local name does not rewrite the record.
+    Organization.objects.filter(slug="onk").update(local_name="새이름")
+    assert "열린북한" in names(translations["ko"])
+
+
+def test_the_migration_gives_earlier_signatures_the_organizations_local_name(statement):
+    migration = importlib.import_module(
+        "statements.migrations.0006_local_names_file_names_headings"
+    )
+    organization = Organization.objects.create(
+        name="Open North Korea", slug="onk", country="KR", local_name="열린북한"
+    )
+    signature = Signature.objects.create(statement=statement, organization=organization)
+    Signature.objects.filter(pk=signature.pk).update(local_name_at_signing="")  # as before
+
+    migration.backfill_local_names(apps, None)
+
+    signature.refresh_from_db()
+    assert signature.local_name_at_signing == "열린북한"

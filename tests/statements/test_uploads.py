@@ -112,3 +112,40 @@ def test_a_pdf_attachment_is_published_without_its_author(client, editor, media)
     assert not (reader.metadata or {}).get("/Author")
     assert attachment.size == len(stored)
     assert attachment.content_type == "application/pdf"
+
+
+@pytest.mark.urls("tests.icnk.test_headers")  # the site's URLs plus media, as while developing
+@pytest.mark.parametrize(
+    ("uploaded_as", "disposition"),
+    [
+        ("report 2024.pdf", 'inline; filename="report_2024.pdf"'),
+        (
+            "북한 보고서.pdf",
+            "inline; filename*=utf-8''%EB%B6%81%ED%95%9C_%EB%B3%B4%EA%B3%A0%EC%84%9C.pdf",
+        ),
+        ("報告書<script>.pdf", "inline; filename*=utf-8''%E5%A0%B1%E5%91%8A%E6%9B%B8script.pdf"),
+    ],
+)
+def test_a_pdf_opens_under_its_original_sanitized_name(
+    client, editor, media, uploaded_as, disposition
+):
+    login_with_two_factor(client, editor)
+    pdf = pdf_with_author()
+    pdf.name = uploaded_as
+    data = form_data(
+        **{
+            "attachments-TOTAL_FORMS": "1",
+            "attachments-0-title": "Full report",
+            "attachments-0-language": "ko",
+            "attachments-0-order": "0",
+            "attachments-0-file": pdf,
+        }
+    )
+    response = client.post(f"{CHANGELIST}add/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    attachment = Attachment.objects.get()
+    assert uploaded_as not in attachment.file.name  # stored at random, as before
+    response = client.get(attachment.file.url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == disposition

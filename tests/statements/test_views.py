@@ -80,15 +80,19 @@ def test_a_slug_only_a_draft_ever_had_leads_nowhere(client, site_settings, make_
     ("language", "place", "expected"),
     [
         ("en", "Tokyo", "TOKYO, 25 January 2013 –"),
-        ("ko", "도쿄", "도쿄, 2013년 1월 25일 –"),
-        ("ja", "東京", "東京、2013年1月25日 –"),
+        ("ko", "도쿄", "(도쿄=2013년 1월 25일)"),
+        ("ja", "東京", "【東京】2013年1月25日"),
     ],
 )
 def test_dateline_is_written_the_way_each_language_writes_it(
     client, site_settings, make_statement, language, place, expected
 ):
     statement = make_statement(language=language, dateline=place, published_at=PUBLISHED)
-    assert expected in client.get(statement.get_absolute_url()).content.decode()
+    html = client.get(statement.get_absolute_url()).content.decode()
+    assert expected in html
+    # Search engines and share previews read the same dateline.
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(block)["dateline"] == expected
 
 
 def test_statement_page_previews_well_when_shared(client, site_settings, make_statement):
