@@ -16,6 +16,7 @@ from members.models import Organization, OrganizationKind, Supporter
 from members.models import Visibility as V
 from statements.markdown import render_markdown
 from statements.models import Statement
+from statements.search import refresh_search_vectors
 
 
 def login_with_two_factor(client, user):
@@ -76,7 +77,8 @@ def bulk_organizations(count, *, countries=("KR", "JP", "US", "GB", ""), start=0
 
 
 def bulk_statements(count, *, language="en", campaign=None):
-    """Many published statements at once (bulk_create skips save(), so body_html is set here)."""
+    """Many published statements at once (bulk_create skips save(), so body_html is set here
+    and the search vectors are filled after, as a bulk load must)."""
     now = timezone.now()
     html = render_markdown("A body.")
     Statement.objects.bulk_create(
@@ -93,6 +95,7 @@ def bulk_statements(count, *, language="en", campaign=None):
         )
         for i in range(count)
     )
+    refresh_search_vectors(Statement.objects.filter(slug__startswith=f"bulk-{language}-"))
 
 
 def png_bytes(size=(120, 80), mode="RGB", color=(200, 30, 30)):

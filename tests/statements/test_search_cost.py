@@ -120,14 +120,20 @@ def statements_locked():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("path", ["/en/statements/?q=inquiry", "/ko/statements/?q=조사"])
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/en/statements/?q=inquiry", "took too long"),
+        ("/ko/statements/?q=조사", "데이터베이스 처리 시간이 너무 길어"),
+    ],
+)
 def test_a_search_over_the_time_limit_answers_503_with_a_reason(
-    client, site_settings, statements_locked, path
+    client, site_settings, statements_locked, path, reason
 ):
     response = client.get(path)
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
-    assert "took too long" in response.content.decode()
+    assert reason in response.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
