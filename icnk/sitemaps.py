@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -17,9 +18,25 @@ class SiteSitemap(Sitemap):
     def get_domain(self, site=None):
         return site_domain()
 
+    def _urls(self, page, protocol, domain):
+        # Django points x-default at the URL without a language prefix, which only redirects;
+        # the pages' own <head> names the default language's URL, and so does the sitemap.
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            alternates = url.get("alternates") or []
+            default = next(
+                (a["location"] for a in alternates if a["lang_code"] == settings.LANGUAGE_CODE),
+                None,
+            )
+            for alternate in alternates:
+                if alternate["lang_code"] == "x-default" and default:
+                    alternate["location"] = default
+        return urls
+
 
 class StaticPagesSitemap(SiteSitemap):
-    """The site-wide pages, each listed in every language with hreflang alternates."""
+    """The site-wide pages and the two lists (members, statements), each listed in every
+    language with hreflang alternates."""
 
     i18n = True
     alternates = True
@@ -27,7 +44,7 @@ class StaticPagesSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "about", "privacy"]
+        return ["home", "about", "privacy", "members:directory", "statements:list"]
 
     def location(self, item):
         return reverse(item)

@@ -1,5 +1,6 @@
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Max
 from django.db.models.functions import Greatest
 
@@ -48,6 +49,12 @@ class StatementSitemap(SiteSitemap):
                         "location": f"{protocol}://{domain}{v.get_absolute_url()}",
                     }
                     for v in versions_of
+                ]
+                # x-default: the version in the site's default language, where there is one.
+                url["alternates"] += [
+                    {"lang_code": "x-default", "location": a["location"]}
+                    for a in url["alternates"]
+                    if a["lang_code"] == settings.LANGUAGE_CODE
                 ]
         return urls
 

@@ -104,6 +104,16 @@ def test_sitemap_lists_site_pages_in_every_language(client, site_settings):
     assert 'hreflang="ko" href="http://testserver/ko/"' in body
 
 
+def test_sitemap_lists_both_lists_and_its_x_default_is_the_english_page(client, site_settings):
+    body = client.get("/sitemap-pages.xml").content.decode()
+    for lang in LANGUAGES:
+        assert f"<loc>http://testserver/{lang}/members/</loc>" in body
+        assert f"<loc>http://testserver/{lang}/statements/</loc>" in body
+    # The URL the pages' own <head> names, not a prefix-less one that only redirects.
+    assert 'hreflang="x-default" href="http://testserver/en/about/"' in body
+    assert 'hreflang="x-default" href="http://testserver/about/"' not in body
+
+
 def test_site_settings_edit_shows_at_once(client, site_settings):
     client.get("/en/")
     site_settings.mission_en = "A freshly edited mission."

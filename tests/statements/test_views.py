@@ -278,6 +278,8 @@ def test_sitemap_lists_statements_with_hreflang_alternates(
     ja = f"http://testserver{translations['ja'].get_absolute_url()}"
     assert f"<loc>http://testserver{statement.get_absolute_url()}</loc>" in xml
     assert f'hreflang="ja" href="{ja}"' in xml
+    english = f"http://testserver{statement.get_absolute_url()}"
+    assert f'hreflang="x-default" href="{english}"' in xml
     campaigns = client.get("/sitemap-campaigns.xml").content.decode()
     assert "<loc>http://testserver/ko/campaigns/coi/</loc>" in campaigns
 
