@@ -4,7 +4,35 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
 from django.http.request import validate_host
+
+MISSING_SECRET_KEY = (
+    "SECRET_KEY must be set when DEBUG is off. "
+    "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+)
+
+
+def _secret_key_missing():
+    try:
+        return not settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to hand out an empty key
+        return True
+
+
+def require_secret_key():
+    """For the entry points that serve (icnk/wsgi.py, icnk/asgi.py): refuse to start without a
+    key, rather than fail on the first request that signs something."""
+    if _secret_key_missing():
+        raise ImproperlyConfigured(MISSING_SECRET_KEY)
+
+
+@register(Tags.security, deploy=True)
+def check_secret_key(app_configs, **kwargs):
+    if _secret_key_missing():
+        return [Error(MISSING_SECRET_KEY, id="icnk.E000")]
+    return []
+
 
 # Caches that each process keeps for itself: a take-down would reach only the process that
 # made it, while the others serve the name from their own copy until it expires.

@@ -100,29 +100,41 @@ def test_development_defaults_need_no_configuration():
     assert values["email"] == "django.core.mail.backends.console.EmailBackend"
 
 
-def test_debug_is_off_unless_set_and_then_a_secret_key_is_required():
-    result = run_python(READ_SETTINGS)
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
-
-
-def test_checking_migrations_in_development_needs_no_secret_key_but_serving_does():
-    env = clean_environ()
-    offline = subprocess.run(
-        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=BASE_DIR, env={**env, "DEBUG": "1"}, capture_output=True, text=True,
-    )  # fmt: skip
-    assert offline.returncode == 0, offline.stderr
-    assert "No changes detected" in offline.stdout
-    serving = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
+def test_debug_is_off_unless_set_and_then_no_key_is_made_up():
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "print(settings.DEBUG)\n"
+        "settings.SECRET_KEY\n"
     )
-    assert serving.returncode != 0
-    assert "SECRET_KEY must be set" in serving.stderr
+    result = run_python(code)
+    assert result.stdout.strip() == "False"
+    assert result.returncode != 0
+    assert "SECRET_KEY setting must not be empty" in result.stderr
+
+
+def test_checking_migrations_needs_no_secret_key_but_serving_does():
+    env = clean_environ()
+    for extra in ({"DEBUG": "1"}, {}):  # development, and production settings without a key
+        offline = subprocess.run(
+            [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+            cwd=BASE_DIR, env={**env, **extra}, capture_output=True, text=True,
+        )  # fmt: skip
+        assert offline.returncode == 0, offline.stderr
+        assert "No changes detected" in offline.stdout
+    for entry in ("icnk.wsgi", "icnk.asgi"):  # what gunicorn or an ASGI server loads
+        serving = subprocess.run(
+            [sys.executable, "-c", f"import {entry}"],
+            cwd=BASE_DIR, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+        assert serving.returncode != 0
+        assert "SECRET_KEY must be set" in serving.stderr
+    deploy = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert deploy.returncode != 0
+    assert "icnk.E000" in deploy.stderr
 
 
 READ_PROTECTIONS = """
