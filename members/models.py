@@ -519,8 +519,12 @@ class Supporter(models.Model):
     @property
     def public_affiliation(self):
         """Shown beside a full or display name, in the reader's language where it is filled in;
-        with initials it could identify the person."""
-        if self.visibility in (Visibility.FULL_NAME, Visibility.DISPLAY_NAME) and self.is_named:
+        with initials (also when a display name was chosen but none given) it could identify
+        the person."""
+        shows_a_name = self.visibility == Visibility.FULL_NAME or (
+            self.visibility == Visibility.DISPLAY_NAME and self.display_name
+        )
+        if shows_a_name and self.is_named:
             return getattr(self, f"affiliation_{current_language()}", "") or self.affiliation
         return ""
 
@@ -544,7 +548,8 @@ SHOWN_NAME = Case(
     output_field=CharField(),
 )
 SHOWN_AFFILIATION = Case(
-    When(visibility__in=[Visibility.FULL_NAME, Visibility.DISPLAY_NAME], then=F("affiliation")),
+    When(visibility=Visibility.FULL_NAME, then=F("affiliation")),
+    When(Q(visibility=Visibility.DISPLAY_NAME) & ~Q(display_name=""), then=F("affiliation")),
     default=Value(""),
     output_field=CharField(),
 )

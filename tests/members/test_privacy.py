@@ -45,6 +45,10 @@ def person(level, *, status=MemberStatus.ACTIVE, tag=None):
 def members(site_settings):
     people = {level: person(level) for level in V.values}
     people["suspended"] = person(V.FULL_NAME, status=MemberStatus.SUSPENDED, tag="suspended")
+    # A display name was chosen but none given: shown by initials, so nothing beside them.
+    people["nodisplayname"] = person(V.DISPLAY_NAME, tag="nodisplayname")
+    people["nodisplayname"].display_name = ""
+    people["nodisplayname"].save()
     organization = Organization.objects.create(
         name="Markerorg Alliance",
         slug="markerorg",
@@ -97,7 +101,7 @@ def forbidden(members):
         else:
             never += [p.full_name, p.display_name, p.affiliation]
             never += [p.affiliation_ko, p.affiliation_ja]
-    return never
+    return [marker for marker in never if marker]
 
 
 def public_urls(members):
