@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -281,6 +282,25 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
     def has_takedown_permission(self, request):
         return request.user.has_perm("members.takedown_supporter")
 
+    def get_list_display(self, request):
+        # Those who may take a person down find the button on the person's row: the list,
+        # the row, the confirmation, and the person is off every public page.
+        if not self.has_takedown_permission(request):
+            return self.list_display
+        return [
+            "take_down_state" if name == "taken_down_at" else name for name in self.list_display
+        ]
+
+    @admin.display(description=_("taken down"), ordering="taken_down_at")
+    def take_down_state(self, supporter):
+        if supporter.taken_down_at:
+            return date_format(timezone.localtime(supporter.taken_down_at), "SHORT_DATETIME_FORMAT")
+        return format_html(
+            '<a class="take-down-link" href="{}">{}</a>',
+            reverse("admin:members_supporter_take_down", args=[supporter.pk]),
+            gettext("Take down…"),
+        )
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.taken_down_at:
@@ -310,6 +330,8 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_take_down": self.has_takedown_permission(request),
+            "can_export": self.has_export_personal_data_permission(request),
+            "can_erase": self.has_erase_personal_data_permission(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
