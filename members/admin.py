@@ -41,6 +41,12 @@ from members.resources import CONTACT_FIELDS, OrganizationPublicResource, Organi
 export_log = logging.getLogger("icnk.security")
 
 
+def is_autocomplete(request):
+    """Whether the admin's search-as-you-type (select2) is asking, rather than the list."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "autocomplete"
+
+
 class ActiveStatusFilter(DefaultStatusFilter):
     """Active members by default: they are what the secretariat looks at most."""
 
@@ -117,6 +123,12 @@ class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelA
             '<img class="admin-logo-preview" src="{}" alt="">',
             organization.logo.url,
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Search-as-you-type picks signatories: only members today are offered.
+        if is_autocomplete(request):
+            queryset = queryset.filter(status=MemberStatus.ACTIVE)
+        return super().get_search_results(request, queryset, search_term)
 
     def has_import_permission(self, request):
         """Importing adds and changes rows, so it needs both permissions (editors have them)."""
@@ -281,6 +293,13 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
 
     def has_takedown_permission(self, request):
         return request.user.has_perm("members.takedown_supporter")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Search-as-you-type picks signatories: a person taken down (or erased, or no longer a
+        # member) is never offered.
+        if is_autocomplete(request):
+            queryset = queryset & Supporter.objects.signable()
+        return super().get_search_results(request, queryset, search_term)
 
     def get_list_display(self, request):
         # Those who may take a person down find the button on the person's row: the list,
