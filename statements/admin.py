@@ -44,19 +44,11 @@ TRANSLATION_PREFILL = ["title", "summary", "body", "kind", "campaign", "dateline
 class SignatureInlineForm(forms.ModelForm):
     class Meta:
         model = Signature
-        fields = [
-            "order",
-            "organization",
-            "supporter",
-            "name_at_signing",
-            "local_name_at_signing",
-            "signed_on",
-        ]
-        # Narrow inputs, so that the whole row fits a 1280 px screen (static/css/admin.css).
+        # The names as signed are filled in on saving and shown as each row's heading: a record,
+        # not retyped. Narrow inputs keep the row within a 1280 px screen (static/css/admin.css).
+        fields = ["order", "organization", "supporter", "signed_on"]
         widgets = {
             "order": forms.NumberInput(attrs={"class": "vSignatureOrder"}),
-            "name_at_signing": forms.TextInput(attrs={"class": "vSignatureName"}),
-            "local_name_at_signing": forms.TextInput(attrs={"class": "vSignatureName"}),
             "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
@@ -75,6 +67,9 @@ class SignatureInlineForm(forms.ModelForm):
                     code="not_signable",
                 ),
             )
+        if "organization" in self.changed_data and self.instance.pk:
+            # Another organization on this row: take its name as it stands today.
+            self.instance.name_at_signing = self.instance.local_name_at_signing = ""
         return data
 
 
@@ -87,15 +82,7 @@ class SignatureInline(admin.TabularInline):
     fk_name = "statement"
     extra = 0
     template = "admin/statements/statement/signature_inline.html"
-    fields = [
-        "order",
-        "organization",
-        "supporter",
-        "name_at_signing",
-        "local_name_at_signing",
-        "signed_on",
-        "withdrawal",
-    ]
+    fields = ["order", "organization", "supporter", "signed_on", "withdrawal"]
     readonly_fields = ["withdrawal"]
     # Raw ids when the members admin does not offer autocomplete (see get_autocomplete_fields).
     raw_id_fields = ["organization", "supporter"]

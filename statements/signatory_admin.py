@@ -139,13 +139,13 @@ class WithdrawForm(forms.Form):
 
 def sign_on_summary(statement):
     """Counts for the signatory section of the statement's page (one query)."""
+    standing = Q(withdrawn_on__isnull=True)
     counts = Signature.objects.filter(statement_id=statement.source_id).aggregate(
-        total=Count("pk"),
-        withdrawn=Count("pk", filter=Q(withdrawn_on__isnull=False)),
-        organizations=Count("pk", filter=Q(organization__isnull=False)),
+        standing=Count("pk", filter=standing),
+        withdrawn=Count("pk", filter=~standing),
+        organizations=Count("pk", filter=standing & Q(organization__isnull=False)),
     )
-    counts["standing"] = counts["total"] - counts["withdrawn"]
-    counts["people"] = counts["total"] - counts["organizations"]
+    counts["people"] = counts["standing"] - counts["organizations"]
     counts["add_url"] = reverse(
         "admin:statements_statement_signatories", args=[statement.source_id]
     )
@@ -346,7 +346,7 @@ def withdrawal_cell(signature):
     if signature.withdrawn_on:
         return format_html(
             '<span class="signature-withdrawn">{}</span>',
-            gettext("withdrawn on %(date)s") % {"date": date_format(signature.withdrawn_on)},
+            gettext("withdrawn on %(date)s") % {"date": signature.withdrawn_on.isoformat()},
         )
     return format_html(
         '<a class="button signature-withdraw" href="{}">{}</a>',
