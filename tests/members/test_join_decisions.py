@@ -137,3 +137,10 @@ def test_staff_who_may_only_view_requests_cannot_decide(client, pending, django_
     assert not Supporter.objects.exists() and not Organization.objects.exists()
     pending.refresh_from_db()
     assert pending.status == JoinRequest.Status.PENDING
+
+
+def test_the_decision_reads_in_japanese_for_a_desk_in_tokyo(client, editor, pending):
+    login_with_two_factor(client, editor)
+    html = client.get(page_of(pending), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "承認する" in html and "却下する…" in html
+    assert "韓国語で歓迎のメールが送られます" in html
