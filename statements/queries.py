@@ -222,7 +222,7 @@ def match_pasted_names(text, *, organizations, supporters):
     listed once.
     """
     by_key = defaultdict(lambda: ([], []))
-    for organization in organizations.only("pk", "name", "local_name", "acronym"):
+    for organization in organizations.only("pk", "name", "local_name", "acronym", "country"):
         names = {organization.name, organization.local_name, organization.acronym}
         names.add(organization.display_name)
         for key in {name_key(n) for n in names if n}:

@@ -288,3 +288,34 @@ def test_staff_who_may_only_view_cannot_add_or_withdraw(
     assert add(client, statement, organizations=[members["hrw"]]).status_code == 403
     assert client.post(withdraw_url(signature), {"withdrawn_on": "2026-02-01"}).status_code == 403
     assert Signature.objects.filter(statement=statement).count() == 1
+
+
+def test_the_statement_page_lists_its_translations_with_outdated_ones_marked(
+    desk, statement, translations
+):
+    from statements.models import Statement
+
+    # The original changed after its Japanese version was last edited.
+    Statement.objects.filter(pk=translations["ja"].pk).update(
+        updated_at=statement.updated_at - datetime.timedelta(days=1)
+    )
+    html = desk.get(f"/admin/statements/statement/{statement.pk}/change/").text
+    for version in translations.values():
+        assert f'href="/admin/statements/statement/{version.pk}/change/"' in html
+    assert html.count("older than its original") == 1
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_the_bulk_add_pages_keep_their_query_count(
+    desk, statement, django_assert_max_num_queries, size
+):
+    from tests.factories import bulk_organizations
+
+    bulk_organizations(size)
+    with django_assert_max_num_queries(20):
+        assert desk.get(url(statement)).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert "to add" in desk.post(url(statement), {"step": "group"}).text
+    names = "\n".join(f"Organization {i:04d}" for i in range(size))
+    with django_assert_max_num_queries(20):
+        assert "to add" in desk.post(url(statement), {"step": "paste", "names": names}).text
