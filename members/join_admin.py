@@ -14,7 +14,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 from django_countries.filters import CountryFilter
 
 from icnk.admin import DefaultStatusFilter
@@ -231,11 +230,6 @@ class JoinRequestAdmin(PersonalDataAdminMixin, HistoryAdmin):
         view = self.admin_site.admin_view
         return [
             path(
-                "<path:object_id>/approve/",
-                view(require_POST(self.approve_view)),
-                name="members_joinrequest_approve",
-            ),
-            path(
                 "<path:object_id>/reject/",
                 view(self.reject_view),
                 name="members_joinrequest_reject",
@@ -276,9 +270,17 @@ class JoinRequestAdmin(PersonalDataAdminMixin, HistoryAdmin):
         )
         return redirect(reverse("admin:members_joinrequest_change", args=[join_request.pk]))
 
-    def approve_view(self, request, object_id):
-        """Approve (POST from the request's page): the member is created and welcomed by mail."""
-        join_request = self._request_to_decide(request, object_id)
+    def response_change(self, request, obj):
+        """The Approve and Reject buttons submit the request's own form, so that a correction
+        typed into it (a misspelt name) is saved first, and kept if the form has an error."""
+        if "_approve" in request.POST:
+            return self._approve(request, obj)
+        if "_reject" in request.POST:
+            return redirect(reverse("admin:members_joinrequest_reject", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def _approve(self, request, join_request):
+        """The member is created from the request and welcomed by mail, once."""
         try:
             member = services.join_request_approve(join_request=join_request, reviewer=request.user)
         except services.DecisionError:
