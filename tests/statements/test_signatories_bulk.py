@@ -319,3 +319,16 @@ def test_the_bulk_add_pages_keep_their_query_count(
     names = "\n".join(f"Organization {i:04d}" for i in range(size))
     with django_assert_max_num_queries(20):
         assert "to add" in desk.post(url(statement), {"step": "paste", "names": names}).text
+
+
+def test_the_service_itself_never_signs_a_taken_down_person(statement, people, editor):
+    from statements import services
+
+    added = services.signatures_add(
+        statement=statement, user=editor, supporters=[people["gone"], people["scholte"]]
+    )
+    assert [s.supporter for s in added] == [people["scholte"]]
+    assert (
+        services.signatures_add(statement=statement, user=editor, supporters=[people["scholte"]])
+        == []
+    )
