@@ -124,6 +124,14 @@ class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelA
             organization.logo.url,
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_export": self.has_export_personal_data_permission(request),
+            "can_erase": self.has_erase_personal_data_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_search_results(self, request, queryset, search_term):
         # Search-as-you-type picks signatories: only members today are offered.
         if is_autocomplete(request):

@@ -93,3 +93,21 @@ def test_erase_from_the_persons_page_confirms_then_erases(client, person):
     person.refresh_from_db()
     assert person.personal_data_erased_at is not None
     assert "kim@example.org" not in (person.email, person.full_name)
+
+
+def test_an_organizations_page_offers_its_contacts_export_and_erasure(client):
+    from members.models import Organization
+
+    organization = Organization.objects.create(
+        name="Open North Korea", slug="onk", contact_name="Kwon Eun-kyoung"
+    )
+    login_with_two_factor(client, make_staff("chief", ADMINISTRATORS))
+    page = reverse("admin:members_organization_change", args=[organization.pk])
+    group = person_actions(client.get(page).text)
+    for name in ("export_personal_data", "erase_personal_data"):
+        target = reverse(f"admin:members_organization_{name}", args=[organization.pk])
+        assert f'href="{target}"' in group
+        assert client.get(target).status_code == 200
+    assert "Take down" not in group
+    login_with_two_factor(client, make_staff("editor", EDITORS))
+    assert person_actions(client.get(page).text) == ""
