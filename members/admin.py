@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,12 @@ from members.resources import CONTACT_FIELDS, OrganizationPublicResource, Organi
 
 # Who exported how many rows, and when (the log line's time), beside the sign-in record.
 export_log = logging.getLogger("icnk.security")
+
+
+def is_autocomplete(request):
+    """Whether the admin's search-as-you-type (select2) is asking, rather than the list."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "autocomplete"
 
 
 class ActiveStatusFilter(DefaultStatusFilter):
@@ -116,6 +123,20 @@ class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelA
             '<img class="admin-logo-preview" src="{}" alt="">',
             organization.logo.url,
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_export": self.has_export_personal_data_permission(request),
+            "can_erase": self.has_erase_personal_data_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Search-as-you-type picks signatories: only members today are offered.
+        if is_autocomplete(request):
+            queryset = queryset.filter(status=MemberStatus.ACTIVE)
+        return super().get_search_results(request, queryset, search_term)
 
     def has_import_permission(self, request):
         """Importing adds and changes rows, so it needs both permissions (editors have them)."""
@@ -281,6 +302,32 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
     def has_takedown_permission(self, request):
         return request.user.has_perm("members.takedown_supporter")
 
+    def get_search_results(self, request, queryset, search_term):
+        # Search-as-you-type picks signatories: a person taken down (or erased, or no longer a
+        # member) is never offered.
+        if is_autocomplete(request):
+            queryset = queryset & Supporter.objects.signable()
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_list_display(self, request):
+        # Those who may take a person down find the button on the person's row: the list,
+        # the row, the confirmation, and the person is off every public page.
+        if not self.has_takedown_permission(request):
+            return self.list_display
+        return [
+            "take_down_state" if name == "taken_down_at" else name for name in self.list_display
+        ]
+
+    @admin.display(description=_("taken down"), ordering="taken_down_at")
+    def take_down_state(self, supporter):
+        if supporter.taken_down_at:
+            return date_format(timezone.localtime(supporter.taken_down_at), "SHORT_DATETIME_FORMAT")
+        return format_html(
+            '<a class="take-down-link" href="{}">{}</a>',
+            reverse("admin:members_supporter_take_down", args=[supporter.pk]),
+            gettext("Take down…"),
+        )
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.taken_down_at:
@@ -310,6 +357,8 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_take_down": self.has_takedown_permission(request),
+            "can_export": self.has_export_personal_data_permission(request),
+            "can_erase": self.has_erase_personal_data_permission(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

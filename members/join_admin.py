@@ -4,12 +4,16 @@ import difflib
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
 from icnk.admin import DefaultStatusFilter
@@ -49,7 +53,10 @@ class RejectForm(forms.Form):
         max_length=2000,
         help_text=_("Kept with the request; sent to the applicant if you tick the box below."),
     )
-    notify = forms.BooleanField(label=_("Email the reason to the applicant"), required=False)
+    # The confirmation page promised the applicant an answer by email: sending it is the default.
+    notify = forms.BooleanField(
+        label=_("Email the reason to the applicant"), required=False, initial=True
+    )
 
 
 def likely_duplicates(join_request):
@@ -114,6 +121,14 @@ def likely_duplicates(join_request):
                 )
             )
     return found
+
+
+def _language_name(code):
+    """The applicant's language in the reader's own language ("Korean", "韓国語")."""
+    try:
+        return get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
 
 
 def _similar(a, b):
@@ -208,6 +223,119 @@ class JoinRequestAdmin(PersonalDataAdminMixin, HistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # requests come from the public form
+
+    # -- the decision, from the request's own page ------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/reject/",
+                view(self.reject_view),
+                name="members_joinrequest_reject",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "can_decide": bool(
+                obj is not None
+                and obj.status == JoinRequest.Status.PENDING
+                and self.has_change_permission(request, obj)
+            ),
+            "applicant_language": _language_name(obj.language) if obj else "",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _request_to_decide(self, request, object_id):
+        join_request = self.get_object(request, unquote(object_id))
+        if join_request is None:
+            raise Http404
+        if not self.has_change_permission(request, join_request):
+            raise PermissionDenied
+        return join_request
+
+    def _already_decided(self, request, join_request):
+        """A second press of the button (or a decision taken meanwhile): nothing is done again,
+        and no second mail is sent."""
+        join_request.refresh_from_db()
+        self.message_user(
+            request,
+            gettext("This request was already decided: %(status)s. Nothing was changed.")
+            % {"status": join_request.get_status_display()},
+            messages.WARNING,
+        )
+        return redirect(reverse("admin:members_joinrequest_change", args=[join_request.pk]))
+
+    def response_change(self, request, obj):
+        """The Approve and Reject buttons submit the request's own form, so that a correction
+        typed into it (a misspelt name) is saved first, and kept if the form has an error."""
+        if "_approve" in request.POST:
+            return self._approve(request, obj)
+        if "_reject" in request.POST:
+            return redirect(reverse("admin:members_joinrequest_reject", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def _approve(self, request, join_request):
+        """The member is created from the request and welcomed by mail, once."""
+        try:
+            member = services.join_request_approve(join_request=join_request, reviewer=request.user)
+        except services.DecisionError:
+            return self._already_decided(request, join_request)
+        self.log_change(request, member, "Created from an approved request to join")
+        opts = member._meta
+        self.message_user(
+            request,
+            format_html(
+                gettext("{name} is approved and welcomed by email. {link}"),
+                name=join_request.name,
+                link=format_html(
+                    '<a href="{}">{}</a>',
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[member.pk]),
+                    gettext("Open the new member"),
+                ),
+            ),
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:members_joinrequest_changelist"))
+
+    def reject_view(self, request, object_id):
+        """A reason (required) and whether to email it (yes by default), then the rejection."""
+        join_request = self._request_to_decide(request, object_id)
+        if join_request.status != JoinRequest.Status.PENDING:
+            return self._already_decided(request, join_request)
+        form = RejectForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.join_request_reject(
+                    join_request=join_request,
+                    reviewer=request.user,
+                    reason=form.cleaned_data["reason"],
+                    notify=form.cleaned_data["notify"],
+                )
+            except services.DecisionError:
+                return self._already_decided(request, join_request)
+            if form.cleaned_data["notify"]:
+                message = gettext("%(name)s is rejected; the reason is emailed to them.")
+            else:
+                message = gettext("%(name)s is rejected; no email was sent.")
+            self.message_user(request, message % {"name": join_request.name}, messages.SUCCESS)
+            return redirect(reverse("admin:members_joinrequest_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/members/joinrequest/reject_one.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": join_request,
+                "title": gettext("Reject the request of %(name)s") % {"name": join_request.name},
+                "form": form,
+                "applicant_language": _language_name(join_request.language),
+            },
+        )
 
     @admin.display(description=_("likely duplicates"))
     def likely_duplicates(self, obj):

@@ -298,6 +298,12 @@ class SupporterQuerySet(models.QuerySet):
         """Supporters included in public totals."""
         return self.active().exclude(visibility=Visibility.HIDDEN)
 
+    def signable(self):
+        """Who may be added to a statement: active, not taken down, data not erased."""
+        return self.active().filter(
+            taken_down_at__isnull=True, personal_data_erased_at__isnull=True
+        )
+
     def public(self):
         """Named supporters with only the columns that `public_name` and a page need."""
         return self.named().only(*PUBLIC_SUPPORTER_FIELDS)

@@ -8,9 +8,13 @@ their `actions`. The permissions `members.export_personal_data` and
 import json
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +25,47 @@ PERSONAL_DATA_ACTIONS = ["export_personal_data", "erase_personal_data"]
 
 
 class PersonalDataAdminMixin:
+    def get_urls(self):
+        """The same two actions for one record, from its own page (`<id>/export-personal-data/`,
+        `<id>/erase-personal-data/`), through the same confirmation pages."""
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/export-personal-data/",
+                view(self.export_personal_data_view),
+                name="{}_{}_export_personal_data".format(*info),
+            ),
+            path(
+                "<path:object_id>/erase-personal-data/",
+                view(self.erase_personal_data_view),
+                name="{}_{}_erase_personal_data".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_personal_data_view(self, request, object_id):
+        return self._personal_data_view(request, object_id, "export_personal_data")
+
+    def erase_personal_data_view(self, request, object_id):
+        return self._personal_data_view(request, object_id, "erase_personal_data")
+
+    def _personal_data_view(self, request, object_id, action):
+        if not getattr(self, f"has_{action}_permission")(request):
+            raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        response = getattr(self, action)(request, self.get_queryset(request).filter(pk=obj.pk))
+        if response is None:  # applied: back to the record, which stays (stripped)
+            return redirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+            )
+        if isinstance(response, TemplateResponse):
+            # The confirmation page leads back to this record rather than to the list.
+            response.context_data["original"] = obj
+        return response
+
     def has_export_personal_data_permission(self, request):
         return request.user.has_perm("members.export_personal_data")
 

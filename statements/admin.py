@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icnk import cache as page_cache
 from icnk.audit import HistoryAdmin
-from members.models import Organization
+from members.models import Organization, Supporter
 from statements import services
 from statements.forms import StatementAdminForm
 from statements.models import (
@@ -34,25 +34,56 @@ from statements.models import (
     Statement,
     Topic,
 )
+from statements.signatory_admin import SignatoryDeskMixin, sign_on_summary, withdrawal_cell
 from statements.views import statement_context
 
 # Fields a new translation starts from, copied from its original.
 TRANSLATION_PREFILL = ["title", "summary", "body", "kind", "campaign", "dateline", "slug"]
 
 
+class SignatureInlineForm(forms.ModelForm):
+    class Meta:
+        model = Signature
+        # The names as signed are filled in on saving and shown as each row's heading: a record,
+        # not retyped. Narrow inputs keep the row within a 1280 px screen (static/css/admin.css).
+        fields = ["order", "organization", "supporter", "signed_on"]
+        widgets = {
+            "order": forms.NumberInput(attrs={"class": "vSignatureOrder"}),
+            "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        supporter = data.get("supporter")
+        if (
+            supporter is not None
+            and "supporter" in self.changed_data
+            and not Supporter.objects.signable().filter(pk=supporter.pk).exists()
+        ):
+            self.add_error(
+                "supporter",
+                ValidationError(
+                    _("This person is taken down or no longer a member: they cannot sign."),
+                    code="not_signable",
+                ),
+            )
+        if "organization" in self.changed_data and self.instance.pk:
+            # Another organization on this row: take its name as it stands today.
+            self.instance.name_at_signing = self.instance.local_name_at_signing = ""
+        return data
+
+
 class SignatureInline(admin.TabularInline):
+    """The signatories, one row each; many at once and withdrawals have their own pages
+    (statements/signatory_admin.py), linked from the section's header and each row."""
+
     model = Signature
+    form = SignatureInlineForm
     fk_name = "statement"
     extra = 0
-    fields = [
-        "order",
-        "organization",
-        "supporter",
-        "name_at_signing",
-        "local_name_at_signing",
-        "signed_on",
-        "withdrawn_on",
-    ]
+    template = "admin/statements/statement/signature_inline.html"
+    fields = ["order", "organization", "supporter", "signed_on", "withdrawal"]
+    readonly_fields = ["withdrawal"]
     # Raw ids when the members admin does not offer autocomplete (see get_autocomplete_fields).
     raw_id_fields = ["organization", "supporter"]
     verbose_name_plural = _("signatories (a record: mark withdrawals with a date, do not delete)")
@@ -71,6 +102,16 @@ class SignatureInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organization", "supporter")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Read by the inline's template: counts and the link to add many at once.
+        formset.sign_on = sign_on_summary(obj) if obj is not None and obj.pk else None
+        return formset
+
+    @admin.display(description=_("withdrawal"))
+    def withdrawal(self, signature):
+        return withdrawal_cell(signature)
 
 
 class AttachmentInline(admin.TabularInline):
@@ -103,7 +144,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Statement)
-class StatementAdmin(HistoryAdmin):
+class StatementAdmin(SignatoryDeskMixin, HistoryAdmin):
     form = StatementAdminForm
     list_display = [
         "title",

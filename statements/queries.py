@@ -1,6 +1,9 @@
 """Reads that several pages share: who signed, which language versions, what an org signed,
 which campaign the site puts forward."""
 
+import re
+import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -175,3 +178,65 @@ def featured_campaign():
         campaign = Campaign.objects.featured() or False
         cache.set(FEATURED_CAMPAIGN_CACHE_KEY, campaign, 300)
     return campaign or None
+
+
+# ---------------------------------------------------------------------------------------------
+# A pasted list of names, matched against the members who may sign (the admin's bulk add)
+# ---------------------------------------------------------------------------------------------
+
+# "1. ", "2) ", "- ", "* ", "• ", "・": list markers a pasted list often carries.
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)．]\s+|[-*•・]\s*)")
+
+
+def name_key(text):
+    """A name as compared: full-width forms folded (NFKC), case folded, without any space."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@dataclass
+class PastedLine:
+    text: str
+    organizations: list = field(default_factory=list)
+    supporters: list = field(default_factory=list)
+
+    @property
+    def candidates(self):
+        return len(self.organizations) + len(self.supporters)
+
+    @property
+    def is_matched(self):
+        return self.candidates == 1
+
+    @property
+    def is_ambiguous(self):
+        return self.candidates > 1
+
+
+def match_pasted_names(text, *, organizations, supporters):
+    """Each non-empty line of `text` with the members it names, in the order pasted.
+
+    A line matches an organization by its English name, its name in its own script (Korean,
+    Japanese), its acronym or "Name (ACRONYM)", and a person by their full or display name;
+    case, spaces and full-width forms do not matter. `organizations` and `supporters` are the
+    querysets that may be offered (a person taken down is never in them). A line repeated is
+    listed once.
+    """
+    by_key = defaultdict(lambda: ([], []))
+    for organization in organizations.only("pk", "name", "local_name", "acronym", "country"):
+        names = {organization.name, organization.local_name, organization.acronym}
+        names.add(organization.display_name)
+        for key in {name_key(n) for n in names if n}:
+            by_key[key][0].append(organization)
+    for supporter in supporters.only("pk", "full_name", "display_name", "visibility", "status"):
+        for key in {name_key(n) for n in (supporter.full_name, supporter.display_name) if n}:
+            by_key[key][1].append(supporter)
+    lines, seen = [], set()
+    for raw in text.splitlines():
+        cleaned = _LIST_MARKER.sub("", raw).strip()
+        key = name_key(cleaned)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        found_orgs, found_people = by_key.get(key, ([], []))
+        lines.append(PastedLine(cleaned, list(found_orgs), list(found_people)))
+    return lines

@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from icnk import cache as page_cache
 from icnk.audit import record_change
-from members.models import Organization
+from members.models import Organization, Supporter
 from statements.models import Signature, Statement
 
 
@@ -149,3 +149,65 @@ def signature_withdraw(*, signature, user, on=None):
         gettext("Signature of “%(name)s” withdrawn.") % {"name": signature},
     )
     return True
+
+
+@transaction.atomic
+def signatures_add(*, statement, user, organizations=(), supporters=(), on=None):
+    """Sign the given organizations and people onto an original statement, each once.
+
+    Those already on it are left as they are (a withdrawn signature stays withdrawn); a person
+    taken down or whose data was erased is never added, whatever the caller passes. People keep
+    their own visibility: a signature shows them only as their level allows. `on`: the signing
+    date, today in the coalition's time zone by default. Returns the new signatures.
+    """
+    if statement.translation_of_id:
+        return []
+    # One add at a time per statement, so that two staff adding the same names at once do
+    # not both pass the check below.
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    signed_orgs = set(
+        statement.signatures.exclude(organization=None).values_list("organization_id", flat=True)
+    )
+    signed_people = set(
+        statement.signatures.exclude(supporter=None).values_list("supporter_id", flat=True)
+    )
+    people_ids = {s.pk for s in supporters} - signed_people
+    # Locked as take_down() locks them: a take-down and this add do not cross.
+    people = Supporter.objects.signable().select_for_update().filter(pk__in=people_ids)
+    people = {p.pk: p for p in people}
+    last = statement.signatures.aggregate(last=Max("order"))["last"] or 0
+    signed_on = on or timezone.localdate()
+    new = []
+    for organization in organizations:
+        if organization.pk in signed_orgs:
+            continue
+        signed_orgs.add(organization.pk)
+        new.append(
+            Signature(
+                statement=statement,
+                organization=organization,
+                name_at_signing=organization.display_name,
+                local_name_at_signing=organization.local_name,
+                signed_on=signed_on,
+            )
+        )
+    for supporter in supporters:
+        if supporter.pk in people:
+            new.append(
+                Signature(
+                    statement=statement, supporter=people.pop(supporter.pk), signed_on=signed_on
+                )
+            )
+    if not new:
+        return []
+    for i, signature in enumerate(new, start=1):
+        signature.order = last + i
+    bulk_create_with_history(new, Signature, default_user=user)
+    record_change(
+        user,
+        statement,
+        ngettext("Added %(count)d signatory.", "Added %(count)d signatories.", len(new))
+        % {"count": len(new)},
+    )
+    page_cache.invalidate()  # bulk_create sends no signal
+    return new

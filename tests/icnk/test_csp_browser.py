@@ -120,7 +120,7 @@ def test_the_admin_trips_no_policy_from_sign_in_to_the_editing_pages(
     live_server, demo, watched, artifacts_dir
 ):
     from icnk.roles import EDITORS
-    from members.models import Organization
+    from members.models import JoinRequest, Organization
     from statements.models import Statement
     from tests.factories import authenticator, make_staff, totp_code
 
@@ -137,6 +137,9 @@ def test_the_admin_trips_no_policy_from_sign_in_to_the_editing_pages(
 
     statement = Statement.objects.order_by("pk").first()
     organization = Organization.objects.exclude(logo="").order_by("pk").first()
+    join_request = JoinRequest.objects.create(
+        kind="individual", status="pending", name="Aiko Tanaka", email="aiko@example.jp"
+    )
     found = {}
     for path in [
         "",
@@ -151,6 +154,9 @@ def test_the_admin_trips_no_policy_from_sign_in_to_the_editing_pages(
         "statements/statement/add/",
         f"statements/statement/{statement.pk}/change/",
         f"statements/statement/{statement.pk}/preview/",
+        f"statements/statement/{statement.source_id}/signatories/",
+        f"members/joinrequest/{join_request.pk}/change/",
+        f"members/joinrequest/{join_request.pk}/reject/",
         "statements/campaign/",
         "icnk/sitesettings/",
         "two-factor/",
