@@ -91,9 +91,9 @@ def test_every_answer_is_kept_and_the_latest_counts(drive, orgs):
 
 def test_no_answer_changes_after_the_deadline(drive, orgs):
     inv = invitation(drive, orgs[0])
-    with time_machine.travel(drive.deadline + datetime.timedelta(minutes=1)):
-        with pytest.raises(services.DriveError):
-            services.answer(invitation=inv, choice=Answer.Choice.SIGNED)
+    later = drive.deadline + datetime.timedelta(minutes=1)
+    with time_machine.travel(later), pytest.raises(services.DriveError):
+        services.answer(invitation=inv, choice=Answer.Choice.SIGNED)
     assert not inv.answers.exists()
 
 
