@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -350,22 +350,18 @@ class InvitationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("answers, newest first"))
     def history(self, invitation):
-        rows = invitation.answers.all()
-        return format_html(
-            "<ul>{}</ul>",
-            format_html(
-                "".join(
-                    format_html(
-                        "<li>{} · {} · {} {}</li>",
-                        timezone.localtime(a.answered_at).strftime("%Y-%m-%d %H:%M"),
-                        a.get_choice_display(),
-                        a.text_version[:8],
-                        a.comment,
-                    )
-                    for a in rows
-                )
-            ),
-        )
+        rows = [
+            (
+                timezone.localtime(a.answered_at).strftime("%Y-%m-%d %H:%M"),
+                a.get_choice_display(),
+                a.text_version[:8],
+                a.comment,
+            )
+            for a in invitation.answers.all()
+        ]
+        if not rows:
+            return gettext("No answer")
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} · {} · {} {}</li>", rows))
 
     @admin.action(description=_("Export the selected rows as CSV"))
     def export_csv(self, request, queryset):
