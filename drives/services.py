@@ -404,6 +404,24 @@ def release_on_publication(*, statement, user):
         release(drive=drive, user=user)
 
 
+def release_on_save(sender, instance, raw=False, **kwargs):
+    """A statement saved as published (the admin's form) releases its drive, as publishing with
+    the service does; the staff member is the one simple-history saw making the request."""
+    if raw or instance.status != Statement.Status.PUBLISHED:
+        return
+    open_drives = Drive.objects.filter(statement_id=instance.source_id).exclude(
+        state__in=[Drive.State.RELEASED, Drive.State.CLOSED]
+    )
+    if not open_drives.exists():
+        return
+    from simple_history.models import HistoricalRecords
+
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    for drive in open_drives:
+        release(drive=drive, user=user if getattr(user, "is_staff", False) else None)
+
+
 @transaction.atomic
 def close(*, drive, user):
     drive.state = Drive.State.CLOSED

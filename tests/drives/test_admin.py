@@ -96,3 +96,15 @@ def test_remind_now_and_ask_to_reconfirm_are_audited(client, editor, drive, draf
     assert LogEntry.objects.filter(change_message__contains="re-confirm").exists()
     assert drive.invitations.get(organization=orgs[0]).reconfirm_asked_at is not None
     assert Answer.objects.count() == 2  # asking changes no answer
+
+
+def test_publishing_through_the_statement_form_also_releases_the_drive(
+    client, editor, drive, draft, orgs
+):
+    services.answer(invitation=drive.invitations.get(organization=orgs[0]), choice="signed")
+    draft.status = "published"
+    draft.published_at = drive.deadline
+    draft.save()
+    drive.refresh_from_db()
+    assert drive.state == Drive.State.RELEASED
+    assert draft.signatures.count() == 1
