@@ -18,10 +18,18 @@ from django.utils.translation import gettext, ngettext
 from drives.models import Answer, Drive, Invitation, hash_token
 from drives.tokens import new_nonce, token_for
 from icnk import cache as page_cache
+from icnk.i18n import current_language
 from icnk.mail import queue_mail
 from icnk.models import SiteSettings
 from icnk.site_url import absolute_url
-from members.models import Listing, Organization, Supporter, Visibility, more_private
+from members.models import (
+    Listing,
+    Organization,
+    Supporter,
+    Visibility,
+    more_private,
+    name_language,
+)
 from statements.models import Signature, Statement
 
 
@@ -284,7 +292,7 @@ def remind(*, drive, user=None):
         if user is None:
             # The worker's reminder: recorded in the drive's history with no staff member.
             drive._change_reason = message
-            drive.save(update_fields=[])
+            drive.save(update_fields=["state"])
     return sent
 
 
@@ -459,7 +467,11 @@ def signed_so_far(drive):
             if organization.status != "active":
                 continue
             if organization.listing == Listing.NAMED:
-                result.organizations.append(SignatoryLine(name=organization.display_name))
+                name = organization.display_name
+                local = organization.local_name
+                if local and name_language(local, organization.country) == current_language():
+                    name = local  # as the statement page does for its Korean or Japanese version
+                result.organizations.append(SignatoryLine(name=name))
             elif organization.listing == Listing.COUNTED:
                 result.other_organizations += 1
             continue

@@ -194,6 +194,7 @@ def test_the_reminder_goes_once_to_non_answerers_even_after_the_worker_was_down(
     with time_machine.travel(drive.deadline - datetime.timedelta(days=2)):
         assert services.send_due_reminders() == 2
         assert services.send_due_reminders() == 0  # once
+    assert drive.history.filter(history_change_reason="Reminder sent to 2 members.").exists()
     reminded = OutboundEmail.objects.exclude(pk__in=before).values_list("to", flat=True)
     # Not the member that declined, nor the one that signed.
     assert sorted(reminded) == ["jane@example.org", "q@example.org"]
