@@ -9,6 +9,7 @@ recorded in the admin's action log.
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -101,10 +102,10 @@ def invite(*, drive, user, organizations=(), supporters=()):
     new = []
     for member in organizations:
         if member.pk not in invited_orgs:
-            new.append(Invitation(drive=drive, organization=member, language=member.language))
+            new.append(Invitation(drive=drive, organization=member, language=_language(member)))
     for member in supporters:
         if member.pk not in invited_people:
-            new.append(Invitation(drive=drive, supporter=member, language=member.language))
+            new.append(Invitation(drive=drive, supporter=member, language=_language(member)))
     for invitation in new:
         invitation.nonce = new_nonce()
         invitation.token_hash = new_nonce()  # placeholder until the id is known
@@ -120,6 +121,11 @@ def invite(*, drive, user, organizations=(), supporters=()):
             % {"count": len(new)},
         )
     return new
+
+
+def _language(member):
+    """The member's language for mail; English when none is set (a form left it empty)."""
+    return member.language if member.language in dict(settings.LANGUAGES) else "en"
 
 
 def _mail_context(invitation):

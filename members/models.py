@@ -201,6 +201,7 @@ class Organization(models.Model):
         max_length=2,
         choices=settings.LANGUAGES,
         default="en",
+        blank=True,
         help_text=_("Sign-on invitations and reminders go to the contact in this language."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -441,6 +442,7 @@ class Supporter(models.Model):
         max_length=2,
         choices=settings.LANGUAGES,
         default="en",
+        blank=True,
         help_text=_("Sign-on invitations and reminders go to the person in this language."),
     )
     status = models.CharField(

@@ -13,21 +13,21 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalorganization',
             name='language',
-            field=models.CharField(choices=[('en', 'English'), ('ko', 'Korean'), ('ja', 'Japanese')], default='en', help_text='Sign-on invitations and reminders go to the contact in this language.', max_length=2, verbose_name='language for mail'),
+            field=models.CharField(choices=[('en', 'English'), ('ko', 'Korean'), ('ja', 'Japanese')], blank=True, default='en', help_text='Sign-on invitations and reminders go to the contact in this language.', max_length=2, verbose_name='language for mail'),
         ),
         migrations.AddField(
             model_name='historicalsupporter',
             name='language',
-            field=models.CharField(choices=[('en', 'English'), ('ko', 'Korean'), ('ja', 'Japanese')], default='en', help_text='Sign-on invitations and reminders go to the person in this language.', max_length=2, verbose_name='language for mail'),
+            field=models.CharField(choices=[('en', 'English'), ('ko', 'Korean'), ('ja', 'Japanese')], blank=True, default='en', help_text='Sign-on invitations and reminders go to the person in this language.', max_length=2, verbose_name='language for mail'),
         ),
         migrations.AddField(
             model_name='organization',
             name='language',
-            field=models.CharField(choices=[('en', 'English'), ('ko', 'Korean'), ('ja', 'Japanese')], default='en', help_text='Sign-on invitations and reminders go to the contact in this language.', max_length=2, verbose_name='language for mail'),
+            field=models.CharField(choices=[('en', 'English'), ('ko', 'Korean'), ('ja', 'Japanese')], blank=True, default='en', help_text='Sign-on invitations and reminders go to the contact in this language.', max_length=2, verbose_name='language for mail'),
         ),
         migrations.AddField(
             model_name='supporter',
             name='language',
-            field=models.CharField(choices=[('en', 'English'), ('ko', 'Korean'), ('ja', 'Japanese')], default='en', help_text='Sign-on invitations and reminders go to the person in this language.', max_length=2, verbose_name='language for mail'),
+            field=models.CharField(choices=[('en', 'English'), ('ko', 'Korean'), ('ja', 'Japanese')], blank=True, default='en', help_text='Sign-on invitations and reminders go to the person in this language.', max_length=2, verbose_name='language for mail'),
         ),
     ]
