@@ -61,6 +61,9 @@ ANSWERS = {
 }
 # The member whose link `make run` prints (manage.py demo_sign_link).
 LINK_FOR = "freedom-house"
+# One individual supporter is invited too (with a made-up address), to show the choice of how
+# a person's name appears.
+PERSON = "Yuki Akimoto"
 
 
 def load(stdout):
@@ -77,6 +80,11 @@ def load(stdout):
         if not organization.contact_email:
             organization.contact_email = f"contact@{organization.slug}.example.org"
             organization.save(update_fields=["contact_email"])
+    people = list(Supporter.objects.filter(full_name=PERSON))
+    for person in people:
+        if not person.email:
+            person.email = "yuki.akimoto@example.org"
+            person.save(update_fields=["email"])
     drive = Drive.objects.filter(statement=source, is_demo=True).first()
     if drive is None:
         drive = services.drive_start(
@@ -84,19 +92,22 @@ def load(stdout):
             user=None,
             deadline=timezone.now() + datetime.timedelta(days=14),
             organizations=organizations,
-            supporters=list(Supporter.objects.none()),
+            supporters=people,
             note="This drive is a demonstration: answer freely.",
         )
         drive.is_demo = True
         drive.save(update_fields=["is_demo"])
         for invitation in drive.invitations.select_related("organization"):
-            choice = ANSWERS.get(invitation.organization.slug)
+            choice = invitation.organization and ANSWERS.get(invitation.organization.slug)
             if choice:
                 services.answer(invitation=invitation, choice=choice)
-    elif drive.deadline <= timezone.now():
-        drive.deadline = timezone.now() + datetime.timedelta(days=14)
-        drive.state = Drive.State.OPEN
-        drive.save(update_fields=["deadline", "state"])
+    else:
+        if drive.deadline <= timezone.now():
+            drive.deadline = timezone.now() + datetime.timedelta(days=14)
+            drive.state = Drive.State.OPEN
+            drive.save(update_fields=["deadline", "state"])
+        # Members added to the demo since: invited once (no one twice).
+        services.invite(drive=drive, user=None, organizations=organizations, supporters=people)
     stdout.write(
         f"Sign-on drive (demo): {drive.invitations.count()} invited, "
         f"{drive.invitations.filter(answers__isnull=False).distinct().count()} answered."

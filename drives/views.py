@@ -20,7 +20,7 @@ from drives.models import Answer
 from drives.tokens import invitation_for
 from icnk.i18n import current_language
 from icnk.net import client_ip
-from members.models import Supporter, Visibility
+from members.models import Supporter
 from statements.models import Statement
 
 logger = logging.getLogger(__name__)
@@ -58,11 +58,8 @@ def _preview(supporter, level):
         visibility=level,
         status=supporter.status,
     )
-    if shown.public_name:
-        return shown.public_name
-    if level == Visibility.COUNTED:
-        return _("not named, only counted")
-    return _("not shown at all")
+    # Counted only and hidden say what they mean in their label already.
+    return shown.public_name
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

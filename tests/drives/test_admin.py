@@ -108,3 +108,15 @@ def test_publishing_through_the_statement_form_also_releases_the_drive(
     drive.refresh_from_db()
     assert drive.state == Drive.State.RELEASED
     assert draft.signatures.count() == 1
+
+
+def test_the_dashboard_panel_lists_drives_in_progress_with_counts(drive, orgs, rf):
+    from django.template.loader import render_to_string
+
+    from drives.queries import drives_in_progress
+
+    services.answer(invitation=drive.invitations.get(organization=orgs[0]), choice="signed")
+    services.answer(invitation=drive.invitations.get(organization=orgs[1]), choice="declined")
+    html = render_to_string("drives/includes/_dashboard.html", {"drives": drives_in_progress()})
+    assert "Call for accountability" in html
+    assert "<td>1</td><td>1</td><td>2</td>" in html
