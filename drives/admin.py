@@ -133,7 +133,13 @@ class DriveAdmin(HistoryAdmin):
             "supporters",
         ]
         return [
-            (None, {"fields": ["statement", "deadline", "grace_days", "reminder_days", "note"]}),
+            (
+                None,
+                {
+                    "fields": ["statement", "deadline", "grace_days", "reminder_days", "note"]
+                    + (["state", "tally_link", "released_at"] if obj else [])
+                },
+            ),
             (_("Whom to invite") if obj is None else _("Invite more"), {"fields": invite}),
             (
                 _("Release"),
@@ -142,7 +148,7 @@ class DriveAdmin(HistoryAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["statement"] if obj else []
+        return ["statement", "state", "tally_link", "released_at"] if obj else []
 
     def changelist_view(self, request, extra_context=None):
         self._tallies = {}

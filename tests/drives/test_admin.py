@@ -120,3 +120,10 @@ def test_the_dashboard_panel_lists_drives_in_progress_with_counts(drive, orgs, r
     html = render_to_string("drives/includes/_dashboard.html", {"drives": drives_in_progress()})
     assert "Call for accountability" in html
     assert "<td>1</td><td>1</td><td>2</td>" in html
+
+
+def test_the_drive_page_links_to_its_tally(client, editor, drive):
+    login_with_two_factor(client, editor)
+    page = client.get(f"{DRIVES}{drive.pk}/change/").content.decode()
+    assert f"{TALLY}?drive={drive.pk}" in page
+    assert client.get(f"{DRIVES}{drive.pk}/history/").status_code == 200
