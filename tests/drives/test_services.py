@@ -203,3 +203,11 @@ def test_the_reminder_goes_once_to_non_answerers_even_after_the_worker_was_down(
 def test_no_reminder_after_the_deadline(drive):
     with time_machine.travel(drive.deadline + datetime.timedelta(hours=1)):
         assert services.send_due_reminders() == 0
+
+
+def test_the_worker_schedules_the_reminder_check_and_sends_due_reminders(drive):
+    from django.core.management import call_command
+
+    with time_machine.travel(drive.deadline - datetime.timedelta(days=1)):
+        call_command("worker", batch=True, interval=0, verbosity=0)
+    assert drive.invitations.filter(reminded_at__isnull=False).count() == 4
