@@ -28,6 +28,7 @@ run: install ## migrate, load the demo coalition, print the admin login and serv
 	@$(DEV_ENV) $(MANAGE) migrate --no-input -v0
 	@$(DEV_ENV) $(MANAGE) load_demo
 	@$(DEV_ENV) PORT=$(PORT) $(MANAGE) ensure_demo_admin
+	@$(DEV_ENV) PORT=$(PORT) $(MANAGE) demo_sign_link
 	@echo "  Serving the demo coalition on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
 	@echo "  A worker sends queued mail beside it (printed to this console)."
 	@$(DEV_ENV) $(MANAGE) worker -v0 & worker=$$!; \

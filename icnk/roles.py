@@ -25,6 +25,7 @@ EDITOR_MODELS = {
         "topic",
         "presscontact",
     ],
+    "drives": ["drive", "invitation", "answer"],
 }
 ADMIN_ONLY = {
     "auth": ["user", "group"],

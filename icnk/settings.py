@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "icnk",
     "members",
     "statements",
+    "drives",
 ]
 # Development tools (benchmarks/: bench, seed_bench, loadtest) are installed only with DEBUG or
 # DEV_TOOLS on, so `manage.py help` on a production host does not offer them.
@@ -228,6 +229,7 @@ PERIODIC_TASKS = [
     "icnk.mail.schedule_sweep",  # requeue stranded mail every few minutes
     "members.tasks.schedule_purge",  # erase stale join requests daily
     "members.tasks.schedule_session_clearing",  # delete expired sessions hourly
+    "drives.tasks.schedule_reminders",  # sign-on drive reminders, checked every 15 minutes
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -240,6 +242,9 @@ JOIN_RATE_WINDOW_SECONDS = env.int("JOIN_RATE_WINDOW_SECONDS", default=60 * 60)
 # Confirmation mails to one address, whoever asks for them, in a day from the first.
 JOIN_MAILS_PER_RECIPIENT = env.int("JOIN_MAILS_PER_RECIPIENT", default=3)
 JOIN_MAIL_WINDOW_SECONDS = env.int("JOIN_MAIL_WINDOW_SECONDS", default=24 * 60 * 60)
+# Answers on sign-on pages (drives/views.py) per client address in a window.
+DRIVE_ANSWER_RATE_LIMIT = env.int("DRIVE_ANSWER_RATE_LIMIT", default=20)
+DRIVE_ANSWER_RATE_WINDOW_SECONDS = env.int("DRIVE_ANSWER_RATE_WINDOW_SECONDS", default=60 * 60)
 # Personal data of rejected or never-verified requests is erased after this many days.
 JOIN_REQUEST_RETENTION_DAYS = env.int("JOIN_REQUEST_RETENTION_DAYS", default=30)
 # Addresses or networks of our own reverse proxies ("127.0.0.1", "10.0.0.0/8"). X-Forwarded-For

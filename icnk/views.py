@@ -92,6 +92,7 @@ def robots_txt(request):
         # The call to join is findable; the emailed confirmation links (one-time tokens) are
         # never fetched by a crawler. The pages after sending say noindex (base.html).
         *(f"Disallow: /{code}/join/confirm/" for code, _name in settings.LANGUAGES),
+        *(f"Disallow: /{code}/sign/" for code, _name in settings.LANGUAGES),
         "Allow: /",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

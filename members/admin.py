@@ -101,7 +101,7 @@ class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelA
         ),
         (
             _("Private contact (staff only)"),
-            {"fields": ORGANIZATION_CONTACT_FIELDS},
+            {"fields": [*ORGANIZATION_CONTACT_FIELDS, "language"]},
         ),
         (_("Record"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
@@ -277,7 +277,7 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
             },
         ),
         (_("Membership"), {"fields": ["status", "member_since", "left_on"]}),
-        (_("Private (staff only)"), {"fields": ["email", "phone", "private_notes"]}),
+        (_("Private (staff only)"), {"fields": ["email", "phone", "private_notes", "language"]}),
         (
             _("Record"),
             {

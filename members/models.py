@@ -196,6 +196,14 @@ class Organization(models.Model):
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
     private_notes = models.TextField(_("private notes"), blank=True)
+    language = models.CharField(
+        _("language for mail"),
+        max_length=2,
+        choices=settings.LANGUAGES,
+        default="en",
+        blank=True,
+        help_text=_("Sign-on invitations and reminders go to the contact in this language."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -272,6 +280,14 @@ class Visibility(models.TextChoices):
 
 
 NAMED_VISIBILITIES = [Visibility.FULL_NAME, Visibility.DISPLAY_NAME, Visibility.INITIALS]
+# From the most public to the most private.
+VISIBILITY_ORDER = [*NAMED_VISIBILITIES, Visibility.COUNTED, Visibility.HIDDEN]
+
+
+def more_private(*levels):
+    """The most private of the given visibility levels (empty ones ignored)."""
+    given = [level for level in levels if level]
+    return max(given, key=VISIBILITY_ORDER.index) if given else Visibility.HIDDEN
 
 
 def consent_covers(consented, visibility):
@@ -427,6 +443,14 @@ class Supporter(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     private_notes = models.TextField(_("private notes"), blank=True)
+    language = models.CharField(
+        _("language for mail"),
+        max_length=2,
+        choices=settings.LANGUAGES,
+        default="en",
+        blank=True,
+        help_text=_("Sign-on invitations and reminders go to the person in this language."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from icnk.i18n import Localized
 from icnk.uploads import ATTACHMENT_TYPES, RandomName, inspect_attachment, strip_pdf_metadata
-from members.models import Organization, Supporter
+from members.models import Organization, Supporter, Visibility
 
 LANGUAGE_CHOICES = [("en", _("English")), ("ko", _("Korean")), ("ja", _("Japanese"))]
 
@@ -473,6 +473,16 @@ class Signature(models.Model):
         help_text=_(
             "The organization's name in its own script as it stood when it signed; filled in for "
             "you. Korean and Japanese versions show it instead of the English name."
+        ),
+    )
+    visibility = models.CharField(
+        _("visibility on this statement"),
+        max_length=15,
+        choices=Visibility.choices,
+        blank=True,
+        help_text=_(
+            "A person may sign a statement more privately than they appear elsewhere (chosen on "
+            "the sign-on page). Empty: as their own visibility. Never more public than that."
         ),
     )
     order = models.PositiveIntegerField(_("order"), default=0)

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from icnk.i18n import reading_order_key
-from members.models import Listing, Visibility, name_language
+from members.models import Listing, Visibility, more_private, name_language
 from statements.models import (
     FEATURED_CAMPAIGN_CACHE_KEY,
     Campaign,
@@ -83,6 +83,10 @@ def signatories(statement):
                 result.other_organizations += 1
             continue
         supporter = signature.supporter
+        if signature.visibility:
+            # Signed more privately than the person appears elsewhere: this statement shows
+            # them at that level (in memory only; the person's own level is never saved).
+            supporter.visibility = more_private(supporter.visibility, signature.visibility)
         if supporter.public_name:
             line.name = supporter.public_name
             line.affiliation = supporter.public_affiliation

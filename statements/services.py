@@ -16,6 +16,21 @@ from icnk.audit import record_change
 from members.models import Organization, Supporter
 from statements.models import Signature, Statement
 
+# Called with (statement=, user=) when a statement is published or scheduled, inside the same
+# transaction: another app registers here (the sign-on drives turn answers into signatures).
+_PUBLICATION_HOOKS = []
+
+
+def on_publication(hook):
+    if hook not in _PUBLICATION_HOOKS:
+        _PUBLICATION_HOOKS.append(hook)
+    return hook
+
+
+def _published(statement, user):
+    for hook in _PUBLICATION_HOOKS:
+        hook(statement=statement, user=user)
+
 
 class ScheduleError(ValueError):
     """A publication time that does not schedule anything (it is not in the future)."""
@@ -49,6 +64,7 @@ def statement_publish(*, statement, user):
         reason="Published",
         message=gettext("Published"),
     )
+    _published(statement, user)
     return True
 
 
@@ -66,6 +82,7 @@ def statement_schedule(*, statement, user, at):
         reason="Scheduled",
         message=gettext("Scheduled"),
     )
+    _published(statement, user)
 
 
 @transaction.atomic

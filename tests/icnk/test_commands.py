@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     """Every row of every project model, as values, to compare two states of the database."""
     rows = {}
-    for app_label in ("icnk", "members", "statements"):
+    for app_label in ("icnk", "members", "statements", "drives"):
         for model in apps.get_app_config(app_label).get_models():
             rows[model._meta.label] = sorted(map(repr, model.objects.values_list()))
     return rows

@@ -48,6 +48,10 @@ import json
 from django.utils import translation
 from members.models import Organization
 from statements.models import Campaign, Statement
+from django.urls import reverse
+from drives.models import Invitation
+from drives.tokens import token_for
+invitation = Invitation.objects.filter(drive__is_demo=True, supporter=None).order_by("pk").first()
 out = {}
 for code in ("en", "ko", "ja"):
     with translation.override(code):
@@ -61,6 +65,7 @@ for code in ("en", "ko", "ja"):
             "campaign": Campaign.objects.public().order_by("pk").first().get_absolute_url(),
             "statements": [s.get_absolute_url() for s in picked],
             "year": statements[-1].published_at.year,
+            "sign": reverse("drives:sign", kwargs={"token": token_for(invitation)}),
             "dates": {str(s.translation_key) + ":" + code: s.published_at.isoformat()
                       for s in statements},
         }
@@ -165,6 +170,7 @@ class Site:
                 ("join", f"/{code}/join/", 200),
                 ("join as a person", f"/{code}/join/?as=individual", 200),
                 ("feed explained", f"/{code}/statements/feed/about/", 200),
+                ("sign-on", urls["sign"], 200),
                 ("404", f"/{code}/no-such-page/", 404),
             ]
         return pages

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DrivesConfig(AppConfig):
+    name = "drives"
+    verbose_name = _("Sign-on drives")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from drives.services import release_on_publication, release_on_save
+        from statements.models import Statement
+        from statements.services import on_publication
+
+        # Publishing a statement releases its drive: confirmed answers become signatures.
+        on_publication(release_on_publication)
+        # Also when staff set the status in the statement's form rather than with an action.
+        post_save.connect(release_on_save, sender=Statement, dispatch_uid="drives-release")
