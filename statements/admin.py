@@ -191,6 +191,8 @@ class StatementAdmin(TranslationDeskMixin, StatementHistoryMixin, HistoryAdmin):
         # Signatures and documents belong to the original; its translations share them.
         if obj is not None and obj.translation_of_id:
             return [PressContactInline]
+        if obj is None and request.GET.get("translation_of"):
+            return [PressContactInline]  # a new translation
         return [SignatureInline, AttachmentInline, PressContactInline]
 
     def view_on_site(self, obj):

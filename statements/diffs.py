@@ -3,8 +3,9 @@
 Python's own difflib.HtmlDiff draws them: it is kept with the language, marks the changed words
 inside a changed line, and escapes the text it is given (`&`, `<`, `>`), so a statement body can
 hold any markup without it reaching the admin page as markup. Only the column headings it takes
-are not escaped by it: they are escaped here. Long lines are wrapped (a Markdown paragraph is
-one line) and unchanged stretches are folded away around the changes.
+are not escaped by it: they are escaped here. Long lines (a Markdown paragraph is one line)
+wrap between words in the browser, and unchanged stretches are folded away around the
+changes.
 """
 
 import difflib
@@ -13,9 +14,6 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-# Characters a side shows before wrapping: two sides fit the admin's content area at 1280 px
-# (a Korean or Japanese character is twice as wide as a Latin one, so this is a compromise).
-WRAP_COLUMN = 64
 # Unchanged lines kept around each change.
 CONTEXT_LINES = 2
 
@@ -35,7 +33,7 @@ def _lines(value):
 
 def diff_table(old, new, *, old_heading, new_heading):
     """A side-by-side table of `old` against `new`, safe to put on a page."""
-    differ = difflib.HtmlDiff(tabsize=4, wrapcolumn=WRAP_COLUMN)
+    differ = difflib.HtmlDiff(tabsize=4)
     table = differ.make_table(
         _lines(old),
         _lines(new),
@@ -44,6 +42,10 @@ def diff_table(old, new, *, old_heading, new_heading):
         context=True,
         numlines=CONTEXT_LINES,
     )
+    # difflib keeps spaces as &nbsp;, which would stop the browser wrapping a long line between
+    # words (the stylesheet keeps them with `white-space: pre-wrap`). An escaped "&nbsp;" in
+    # the text itself reads "&amp;nbsp;" here and is left alone.
+    table = table.replace("&nbsp;", " ")
     return mark_safe(table)  # noqa: S308 – every text in it was escaped (see the docstring)
 
 
