@@ -152,7 +152,7 @@ class StatementHistoryMixin:
             if changed:
                 self.message_user(
                     request,
-                    gettext("Restored the text of the %(version)s as a new change.")
+                    gettext("Restored as a new change: %(version)s.")
                     % {"version": version_label(version)},
                     messages.SUCCESS,
                 )

@@ -147,3 +147,18 @@ def test_the_translation_desk_is_for_staff_with_the_right_role(
     user.user_permissions.add(Permission.objects.get(codename="view_statement"))
     assert client.get(OUTDATED).status_code == 200
     assert client.get(_add_url(statement, "ko")).status_code == 403
+
+
+def test_the_desk_speaks_korean_and_japanese(client, editor, statement, translations, settings):
+    statement.body = "A changed body."
+    statement.save()
+    login_with_two_factor(client, editor)
+    for language, heading, beside, history in [
+        ("ko", "원문보다 오래된 번역본", "원문(영어)", "변경 이력"),
+        ("ja", "原文より古い翻訳", "原文（英語）", "変更履歴"),
+    ]:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        assert heading in client.get(OUTDATED).content.decode()
+        version = translations[language]
+        assert beside in client.get(f"{CHANGELIST}{version.pk}/change/").content.decode()
+        assert history in client.get(f"{CHANGELIST}{version.pk}/history/").content.decode()
