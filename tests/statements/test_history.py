@@ -134,3 +134,22 @@ def test_a_supporter_stays_unnamed_in_history_for_staff_who_may_not_see_supporte
     html = client.get(_history(statement)).content.decode()
     assert "an individual supporter" in html
     assert "Kim Young-ja" not in html and "kim@example.org" not in html
+
+
+@pytest.mark.parametrize("signatories", [2, 20])
+def test_history_page_queries_do_not_grow_with_the_signatures(
+    client, editor, statement, django_assert_max_num_queries, signatories
+):
+    from members.models import Organization
+
+    for n in range(signatories):
+        organization = Organization.objects.create(name=f"Organization {n}", slug=f"org-{n}")
+        signature = Signature(statement=statement, organization=organization)
+        signature._history_user = editor
+        signature.save()
+    login_with_two_factor(client, editor)
+    client.get(_history(statement))  # warm the session and the content types
+    # As tests/icnk/test_audit.py's statement page, plus one for the organizations named.
+    with django_assert_max_num_queries(13):
+        page = client.get(_history(statement))
+    assert f"Organization {signatories - 1}" in page.content.decode()

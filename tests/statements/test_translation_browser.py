@@ -112,3 +112,10 @@ def test_a_korean_translation_from_the_statement_page_in_two_clicks(
     assert "국제연대, 조사위원회 설치 환영" in page.locator("#content-main").inner_text()
     assert page.locator("table.diff .diff_chg, table.diff .diff_add").count() >= 1
     page.screenshot(path=artifacts_dir / "transl-diff.png", full_page=True)
+
+    # The original's history shows the edit, and the two versions side by side.
+    page.goto(f"{live_server.url}/admin/statements/statement/{original.pk}/history/")
+    page.screenshot(path=artifacts_dir / "transl-history.png", full_page=True)
+    page.get_by_role("link", name="Compare with the version before").first.click()
+    assert page.locator("table.diff").count() == 1
+    page.screenshot(path=artifacts_dir / "transl-compare.png", full_page=True)
