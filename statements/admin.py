@@ -248,7 +248,13 @@ class StatementAdmin(TranslationDeskMixin, StatementHistoryMixin, HistoryAdmin):
                     v.get_language_display(),
                     v.title,
                     self.publication_state(v),
-                    format_html(" · <strong>⚠ {}</strong>", gettext("older than its original"))
+                    format_html(
+                        ' · <strong>⚠ {}</strong> · <a href="{}?translation={}">{}</a>',
+                        gettext("older than its original"),
+                        reverse("admin:statements_statement_outdated"),
+                        v.pk,
+                        gettext("what changed in the original"),
+                    )
                     if v.is_translation_outdated
                     else "",
                 )

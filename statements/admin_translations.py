@@ -139,7 +139,11 @@ class TranslationDeskMixin:
         translation was last edited: its version at that time against its text now."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        paginator = Paginator(Statement.objects.outdated_translations(), OUTDATED_PER_PAGE)
+        outdated = Statement.objects.outdated_translations()
+        only = request.GET.get("translation", "")
+        if only.isdigit():  # one translation's, from its change page
+            outdated = outdated.filter(pk=only)
+        paginator = Paginator(outdated, OUTDATED_PER_PAGE)
         page = paginator.get_page(request.GET.get("p"))
         rows = []
         for translation in page.object_list:

@@ -124,6 +124,12 @@ def test_outdated_translations_show_what_changed_in_the_original_escaped(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert" not in html
     assert "Body of statement" in html  # the old text, on the left
+    # The translation's own page links to its part of the list.
+    change = client.get(f"{CHANGELIST}{translations['ko'].pk}/change/").content.decode()
+    link = f"{OUTDATED}?translation={translations['ko'].pk}"
+    assert link in change
+    only = client.get(link).content.decode()
+    assert translations["ko"].title in only and translations["ja"].title not in only
     # Updating the translation takes it off the list.
     translations["ko"].save()
     translations["ja"].save()
