@@ -168,3 +168,20 @@ def test_the_desk_speaks_korean_and_japanese(client, editor, statement, translat
         version = translations[language]
         assert beside in client.get(f"{CHANGELIST}{version.pk}/change/").content.decode()
         assert history in client.get(f"{CHANGELIST}{version.pk}/history/").content.decode()
+
+
+@pytest.mark.parametrize("outdated", [2, 12])
+def test_the_outdated_list_costs_the_same_queries_however_long(
+    client, editor, make_statement, django_assert_max_num_queries, outdated
+):
+    for n in range(outdated):
+        original = make_statement(body=f"Original text {n}.")
+        make_statement(language="ja", translation_of=original, title=f"訳 {n}")
+        original.body = f"Changed text {n}."
+        original.save()
+    login_with_two_factor(client, editor)
+    client.get(OUTDATED)  # warm the session and the content types
+    with django_assert_max_num_queries(10):
+        html = client.get(OUTDATED).content.decode()
+    assert html.count('class="outdated-translation"') == outdated
+    assert f"Changed text {outdated - 1}." in html
