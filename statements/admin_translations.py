@@ -64,7 +64,7 @@ class TranslationDeskMixin:
             if not getattr(obj, f"has_{code}", True)
         ]
         if not missing:
-            return "—"
+            return ""
         return format_html_join(
             " ",
             '<a class="add-translation" href="{}" lang="{}">{}</a>',

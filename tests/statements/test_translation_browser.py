@@ -119,3 +119,11 @@ def test_a_korean_translation_from_the_statement_page_in_two_clicks(
     page.get_by_role("link", name="Compare with the version before").first.click()
     assert page.locator("table.diff").count() == 1
     page.screenshot(path=artifacts_dir / "transl-compare.png", full_page=True)
+
+    # The list offers the language still missing (Japanese) on each row.
+    page.goto(f"{live_server.url}/admin/statements/statement/")
+    row = page.locator("#result_list tbody tr", has_text="Coalition welcomes the Commission")
+    assert row.get_by_role("link", name="Add Japanese").count() == 1
+    assert row.get_by_role("link", name="Add Korean").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    page.screenshot(path=artifacts_dir / "transl-list.png", full_page=True)
