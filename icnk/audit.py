@@ -1,9 +1,11 @@
 """The audit trail in the admin: who changed what, when, field by field.
 
 django-simple-history keeps a history table beside each audited model (organizations,
-supporters, join requests, statements, signatures, campaigns, milestones, site settings) and
-`HistoryRequestMiddleware` stamps each row with the staff member who made the change. Rows stay
-when the object is deleted: its history page still answers at `<object id>/history/`.
+supporters, join requests, statements, signatures, attachments, press contacts, campaigns,
+milestones, site settings) and `HistoryRequestMiddleware` stamps each row with the staff member
+who made the change. Rows stay when the object is deleted: its history page still answers at
+`<object id>/history/`. A statement's history page is its own (statements/admin_history.py):
+one timeline with its signatures, attachments and press contacts, compare and restore.
 """
 
 from django.contrib.admin.models import CHANGE, LogEntry

@@ -11,12 +11,12 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
-from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,8 @@ from icnk import cache as page_cache
 from icnk.audit import HistoryAdmin
 from members.models import Organization, Supporter
 from statements import services
+from statements.admin_history import StatementHistoryMixin
+from statements.admin_translations import TranslationDeskMixin, add_translation_url
 from statements.forms import StatementAdminForm
 from statements.models import (
     Attachment,
@@ -36,9 +38,6 @@ from statements.models import (
 )
 from statements.signatory_admin import SignatoryDeskMixin, sign_on_summary, withdrawal_cell
 from statements.views import statement_context
-
-# Fields a new translation starts from, copied from its original.
-TRANSLATION_PREFILL = ["title", "summary", "body", "kind", "campaign", "dateline", "slug"]
 
 
 class SignatureInlineForm(forms.ModelForm):
@@ -143,8 +142,34 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TranslationFilter(admin.SimpleListFilter):
+    """Originals, translations, and the translations older than their original (what the
+    desk looks for after an original changed)."""
+
+    title = _("translation")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("original", _("Originals")),
+            ("translation", _("Translations")),
+            ("outdated", _("Older than their original")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "original":
+            return queryset.filter(translation_of=None)
+        if self.value() == "translation":
+            return queryset.exclude(translation_of=None)
+        if self.value() == "outdated":
+            return queryset.filter(
+                translation_of__isnull=False, updated_at__lt=F("translation_of__updated_at")
+            )
+        return queryset
+
+
 @admin.register(Statement)
-class StatementAdmin(SignatoryDeskMixin, HistoryAdmin):
+class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryMixin, HistoryAdmin):
     form = StatementAdminForm
     list_display = [
         "title",
@@ -156,7 +181,7 @@ class StatementAdmin(SignatoryDeskMixin, HistoryAdmin):
     ]
     # A year filter instead of a date hierarchy: the hierarchy costs two queries over every
     # statement on each page view.
-    list_filter = ["status", "language", "kind", YearFilter, "campaign"]
+    list_filter = ["status", "language", "kind", TranslationFilter, YearFilter, "campaign"]
     list_select_related = ["translation_of", "campaign"]
     # The total over 60,000 statements costs a second COUNT per page view; the filtered count
     # is enough.
@@ -206,6 +231,8 @@ class StatementAdmin(SignatoryDeskMixin, HistoryAdmin):
         # Signatures and documents belong to the original; its translations share them.
         if obj is not None and obj.translation_of_id:
             return [PressContactInline]
+        if obj is None and request.GET.get("translation_of"):
+            return [PressContactInline]  # a new translation
         return [SignatureInline, AttachmentInline, PressContactInline]
 
     def view_on_site(self, obj):
@@ -223,6 +250,12 @@ class StatementAdmin(SignatoryDeskMixin, HistoryAdmin):
 
     @admin.display(description=_("translation"))
     def translation_state(self, obj):
+        # The links to add the missing languages share the column: the list fits 1280 px.
+        return format_html(
+            "{}<br>{}", self._translation_state(obj), self.add_translation_links(obj)
+        )
+
+    def _translation_state(self, obj):
         if not obj.translation_of_id:
             return gettext("Original")
         if obj.is_translation_outdated:
@@ -261,7 +294,13 @@ class StatementAdmin(SignatoryDeskMixin, HistoryAdmin):
                     v.get_language_display(),
                     v.title,
                     self.publication_state(v),
-                    format_html(" · <strong>⚠ {}</strong>", gettext("older than its original"))
+                    format_html(
+                        ' · <strong>⚠ {}</strong> · <a href="{}?translation={}">{}</a>',
+                        gettext("older than its original"),
+                        reverse("admin:statements_statement_outdated"),
+                        v.pk,
+                        gettext("what changed in the original"),
+                    )
                     if v.is_translation_outdated
                     else "",
                 )
@@ -269,14 +308,12 @@ class StatementAdmin(SignatoryDeskMixin, HistoryAdmin):
             ),
         )
         present = {v.language for v in versions}
-        add_url = reverse("admin:statements_statement_add")
         missing = format_html_join(
             " ",
-            '<a class="button" href="{}?{}">{}</a>',
+            '<a class="button" href="{}">{}</a>',
             (
                 (
-                    add_url,
-                    urlencode({"translation_of": source.pk, "language": code}),
+                    add_translation_url(source, code),
                     gettext("Add a translation: %(language)s") % {"language": name},
                 )
                 for code, name in settings.LANGUAGES
@@ -284,18 +321,6 @@ class StatementAdmin(SignatoryDeskMixin, HistoryAdmin):
             ),
         )
         return format_html("<ul>{}</ul><p>{}</p>", rows, missing)
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        source_pk = request.GET.get("translation_of", "")
-        source = Statement.objects.filter(pk=source_pk).first() if source_pk.isdigit() else None
-        if source is not None:
-            source = source.source
-            initial.update({name: getattr(source, name) for name in TRANSLATION_PREFILL})
-            initial["campaign"] = source.campaign_id
-            initial["translation_of"] = source.pk
-            initial["language"] = request.GET.get("language", "")
-        return initial
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

@@ -1,20 +1,121 @@
+import copy
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from icnk.uploads import clean_image
-from statements.models import Statement
+from statements.models import LANGUAGE_CHOICES, Statement
 
 # Wide enough for a share preview (1200×630) on a sharp screen, small enough to load fast.
 IMAGE_LONGEST_SIDE = 2000
 
+# The fields a translator writes anew, each shown beside the original's text.
+TRANSLATED_FIELDS = ["title", "summary", "body", "dateline", "image_alt"]
+
+
+class WithOriginal(forms.Widget):
+    """A field of a translation with its original's text beside it, read-only.
+
+    It wraps the admin's own widget (and hands it everything a form asks of a widget), so that
+    the original stays in view while the translator types, field by field, whichever change
+    form template renders it. The original is escaped like any value.
+    """
+
+    def __init__(self, widget, *, original, language):
+        self.widget = widget
+        self.original = original
+        self.language = language
+        super().__init__(attrs=widget.attrs)
+
+    def __deepcopy__(self, memo):
+        copied = copy.copy(self)
+        copied.widget = copy.deepcopy(self.widget, memo)
+        memo[id(self)] = copied
+        return copied
+
+    @property
+    def is_hidden(self):
+        return self.widget.is_hidden
+
+    @property
+    def needs_multipart_form(self):
+        return self.widget.needs_multipart_form
+
+    @property
+    def media(self):
+        return self.widget.media
+
+    def value_from_datadict(self, data, files, name):
+        return self.widget.value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return self.widget.value_omitted_from_data(data, files, name)
+
+    def id_for_label(self, id_):
+        return self.widget.id_for_label(id_)
+
+    def use_required_attribute(self, initial):
+        return self.widget.use_required_attribute(initial)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        original_id = f"{attrs.get('id') or 'id_' + name}_original"
+        described = attrs.get("aria-describedby", "")
+        attrs["aria-describedby"] = f"{original_id} {described}".strip()
+        language = dict(LANGUAGE_CHOICES).get(self.language, self.language)
+        return format_html(
+            '<div class="with-original">'
+            '<div class="with-original__original" id="{}">'
+            '<span class="with-original__label">{}</span>'
+            '<div class="with-original__text" lang="{}">{}</div></div>'
+            '<div class="with-original__input">{}</div></div>',
+            original_id,
+            gettext("Original (%(language)s)") % {"language": language},
+            self.language,
+            self.original or "—",
+            self.widget.render(name, value, attrs, renderer),
+        )
+
 
 class StatementAdminForm(forms.ModelForm):
     """The admin's statement form: an uploaded image is checked and re-encoded as logos are, so
-    that no EXIF (a photo's GPS position, its author, the camera) is published with it."""
+    that no EXIF (a photo's GPS position, its author, the camera) is published with it.
+
+    On a translation, each text field shows the original's text beside it (WithOriginal).
+    """
 
     class Meta:
         model = Statement
         fields = ["image", "image_alt"]  # the admin adds the fields of its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original = self._original()
+        if self.original is not None:
+            for name in TRANSLATED_FIELDS:
+                field = self.fields.get(name)
+                if field is not None and not isinstance(field.widget, WithOriginal):
+                    field.widget = WithOriginal(
+                        field.widget,
+                        original=getattr(self.original, name),
+                        language=self.original.language,
+                    )
+
+    def _original(self):
+        """The original statement this form translates: the one chosen in the form (or given
+        to the add form), else the instance's own."""
+        if "translation_of" in self.fields:
+            chosen = self["translation_of"].value()
+            if chosen in (None, ""):
+                return None
+            try:
+                return Statement.objects.filter(pk=int(chosen)).first()
+            except (TypeError, ValueError):
+                return None
+        return self.instance.translation_of if self.instance.translation_of_id else None
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
@@ -22,3 +123,27 @@ class StatementAdminForm(forms.ModelForm):
         if isinstance(image, UploadedFile):
             return clean_image(image, longest_side=IMAGE_LONGEST_SIDE)
         return image
+
+    def clean(self):
+        cleaned = super().clean()
+        original = cleaned.get("translation_of")
+        language = cleaned.get("language")
+        if original is not None and language:
+            # The database allows one version per language; say so on the form, not with an
+            # error page.
+            taken = (
+                Statement.objects.versions_of(original.source)
+                .filter(language=language)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if taken is not None:
+                self.add_error(
+                    "language",
+                    forms.ValidationError(
+                        _("This statement already has a version in %(language)s: “%(title)s”."),
+                        code="language_taken",
+                        params={"language": taken.get_language_display(), "title": taken.title},
+                    ),
+                )
+        return cleaned

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
@@ -183,6 +183,17 @@ class StatementQuerySet(models.QuerySet):
     def for_listing(self):
         """What a list, feed or API page needs of each row, in a constant number of queries."""
         return self.select_related("campaign")
+
+    def outdated_translations(self):
+        """Translations last edited before their original's last change: they may say something
+        else now. Oldest first, as the longest-waiting come first at the desk."""
+        return (
+            self.filter(
+                translation_of__isnull=False, updated_at__lt=F("translation_of__updated_at")
+            )
+            .select_related("translation_of")
+            .order_by("updated_at", "pk")
+        )
 
     def versions_of(self, statement):
         """Every language version of one statement, this one included."""
@@ -412,6 +423,9 @@ class PressContact(models.Model):
     contact_is_public = models.BooleanField(_("show the contact in public"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    # A statement's history shows its press contacts' changes beside its own.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("press contact")
         verbose_name_plural = _("press contacts")
@@ -576,6 +590,9 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    # A statement's history shows its documents' changes beside its own.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment")

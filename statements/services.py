@@ -228,3 +228,44 @@ def signatures_add(*, statement, user, organizations=(), supporters=(), on=None)
     )
     page_cache.invalidate()  # bulk_create sends no signal
     return new
+
+
+# The text of a statement: what restoring an earlier version brings back. Publication (status,
+# time), the address (slug), language and links between versions change only through their own
+# buttons and fields.
+RESTORED_FIELDS = ["title", "kind", "summary", "body", "dateline", "image_alt"]
+# Stored in the history row as the reason (in English, as the other reasons are); the history
+# page shows it in the reader's language (statements/history.py).
+RESTORED_REASON = "Restored version of {time} by {user}"
+
+
+@transaction.atomic
+def statement_restore_version(*, statement, version, user):
+    """Bring back the text of an earlier version as a new change: a new history row by `user`,
+    the old rows untouched, the publication state as it is. Returns the names of the fields
+    that changed (none when the text already is that version's)."""
+    if version.id != statement.pk:
+        raise ValueError("The version belongs to another statement.")
+    changed = [
+        name for name in RESTORED_FIELDS if getattr(statement, name) != getattr(version, name)
+    ]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(statement, name, getattr(version, name))
+    author = version.history_user.get_username() if version.history_user_id else "-"
+    statement._history_user = user
+    statement._change_reason = RESTORED_REASON.format(
+        time=version.history_date.isoformat(timespec="seconds"), user=author
+    )
+    statement.save()
+    record_change(
+        user,
+        statement,
+        gettext("Restored the version of %(time)s by %(user)s.")
+        % {
+            "time": timezone.localtime(version.history_date).strftime("%Y-%m-%d %H:%M %Z"),
+            "user": author,
+        },
+    )
+    return changed
