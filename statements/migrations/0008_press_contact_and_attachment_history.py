@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('statements', '0006_local_names_file_names_headings'),
+        ('statements', '0007_signature_visibility'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
