@@ -132,7 +132,9 @@ class StaffInvitation(models.Model):
         EXPIRED = "expired", _("Expired")
 
     email = models.EmailField(_("email"), max_length=150)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EDITOR)
+    role = models.CharField(
+        _("staff role"), max_length=20, choices=Role.choices, default=Role.EDITOR
+    )
     language = models.CharField(
         _("language"),
         max_length=5,

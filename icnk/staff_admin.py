@@ -78,7 +78,7 @@ class InvitationForm(forms.ModelForm):
 class StateFilter(admin.SimpleListFilter):
     """Pending invitations first: the ones an administrator may need to chase or revoke."""
 
-    title = _("state")
+    title = _("invitation state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
@@ -121,7 +121,7 @@ class StaffInvitationAdmin(HistoryAdmin):
         "revoked_at",
     ]
 
-    @admin.display(description=_("state"))
+    @admin.display(description=_("invitation state"))
     def state_display(self, obj):
         return obj.state.label
 

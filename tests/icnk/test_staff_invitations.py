@@ -187,7 +187,9 @@ def test_an_invitation_expires_after_seven_days(chief):
 def test_a_revoked_link_stops_working(chief_client, chief):
     invitation = invite(chief)
     link = last_link()
-    response = chief_client.post(f"/admin/icnk/staffinvitation/{invitation.pk}/revoke/", follow=True)
+    response = chief_client.post(
+        f"/admin/icnk/staffinvitation/{invitation.pk}/revoke/", follow=True
+    )
     assert "revoked" in response.content.decode()
     visitor = chief_client.__class__()
     response = visitor.get(link)
@@ -231,7 +233,9 @@ def test_editors_cannot_invite(client, site_settings):
     editor = make_staff("editor", EDITORS)
     login_with_two_factor(client, editor)
     assert client.get(ADD).status_code == 403
-    response = client.post(ADD, {"email": "x@example.org", "role": "administrator", "language": "en"})
+    response = client.post(
+        ADD, {"email": "x@example.org", "role": "administrator", "language": "en"}
+    )
     assert response.status_code == 403
     assert client.get("/admin/icnk/staffinvitation/").status_code == 403
     assert "Invite staff" not in client.get("/admin/").content.decode()
@@ -277,7 +281,9 @@ def test_an_administrator_sends_a_bounded_number_of_invitations_a_day(
             ADD, {"email": f"p{n}@example.org", "role": "editor", "language": "en"}
         )
         assert response.status_code == 302
-    response = chief_client.post(ADD, {"email": "p9@example.org", "role": "editor", "language": "en"})
+    response = chief_client.post(
+        ADD, {"email": "p9@example.org", "role": "editor", "language": "en"}
+    )
     assert response.status_code == 200
     assert "the most allowed" in response.content.decode()
     # A resend counts too.
