@@ -67,6 +67,7 @@ ADMIN_CHANGELISTS = {
     "axes/accesslog/": 14,
     "django_tasks_database/dbtaskresult/": 13,
     "icnk/sitesettings/": 12,
+    "icnk/staffinvitation/": 11,
     "members/joinrequest/": 11,
     "members/organization/": 11,
     "members/supporter/": 11,

@@ -315,3 +315,17 @@ def test_the_invitation_page_works_in_each_language(client, chief):
     for language, word in (("en", "Editor"), ("ko", "편집자"), ("ja", "編集者")):
         invite(chief, address=f"{language}@example.org", language=language)
         assert word in client.get(last_link()).content.decode()
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_invitations_list_costs_the_same_at_any_size(
+    chief_client, chief, count, django_assert_num_queries, settings
+):
+    settings.STAFF_INVITATIONS_PER_DAY = 100
+    others = [make_staff(f"admin{n}", ADMINISTRATORS) for n in range(3)]
+    for n in range(count):
+        invite(others[n % 3], address=f"p{n}@example.org")
+    assert chief_client.get("/admin/icnk/staffinvitation/").status_code == 200
+    with django_assert_num_queries(9):
+        response = chief_client.get("/admin/icnk/staffinvitation/")
+    assert response.content.decode().count("@example.org</a>") >= count
