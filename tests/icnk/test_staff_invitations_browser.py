@@ -43,6 +43,7 @@ def test_invited_editor_joins_sets_up_two_factor_and_reads_their_sign_ins(
     device = TOTPDevice.objects.get(user__username="minji@example.org", confirmed=False)
     page.get_by_label("Code").fill(totp_code(device))
     page.get_by_role("button", name="Turn on two-factor authentication").click()
+    recovery_code = page.locator(".recovery-codes code").first.inner_text()
     page.get_by_role("link", name="I have saved them — continue").click()
     page.wait_for_url(f"{live_server.url}/admin/")
 
@@ -53,4 +54,20 @@ def test_invited_editor_joins_sets_up_two_factor_and_reads_their_sign_ins(
     assert "Signed in" in rows.first.inner_text()
     assert "127.0.0.1" in rows.first.inner_text()
     assert "Chrome" in rows.first.inner_text()
+
+    # Signed out; a wrong password; then in again with the password and a recovery code.
+    page.get_by_role("button", name="Log out").click()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("#id_username").fill("minji@example.org")
+    page.locator("#id_password").fill("not the right one at all")
+    page.get_by_role("button", name="Log in").click()
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code").fill(recovery_code)
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/admin/sign-ins/")
+    outcomes = [row.split("\t")[1] for row in rows.all_inner_texts()]
+    assert outcomes == ["Signed in", "Wrong password", "Signed in"]
+    assert "JST" in rows.last.inner_text() and "—" not in rows.last.inner_text()  # signed out
     page.screenshot(path=artifacts_dir / "invite-2-sign-in-history.png", full_page=True)
