@@ -24,6 +24,7 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import Group, User
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -75,9 +76,7 @@ def invitation_for_token(token):
 
 def existing_account(email):
     """A user whose address or username is this address, whatever its state."""
-    return User.objects.filter(email__iexact=email).union(
-        User.objects.filter(username__iexact=email)
-    )
+    return User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
 
 
 # ---------------------------------------------------------------------------------------------
