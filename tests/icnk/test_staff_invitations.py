@@ -201,6 +201,10 @@ def test_a_revoked_link_stops_working(chief_client, chief):
 def test_sending_again_replaces_the_link(chief_client, chief):
     invitation = invite(chief)
     old = last_link()
+    page = chief_client.get(f"/admin/icnk/staffinvitation/{invitation.pk}/change/")
+    html = page.content.decode()
+    assert "Send again with a new link" in html and 'value="Revoke"' in html
+    assert 'name="_save"' not in html  # a record: sent again or revoked, never edited
     chief_client.post(f"/admin/icnk/staffinvitation/{invitation.pk}/resend/")
     new = last_link()
     assert new != old
