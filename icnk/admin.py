@@ -1,3 +1,6 @@
+from icnk import staff_admin  # noqa: F401  (registers staff invitations and the users' page)
+
+# isort: split
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 

@@ -1,5 +1,6 @@
 from django.core.cache import cache
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -110,3 +111,81 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class StaffInvitation(models.Model):
+    """An administrator's invitation to join the secretariat as an editor or administrator.
+
+    The emailed link holds a random token; only its SHA-256 is stored, so a copy of the
+    database opens no account. A resend gives the row a new token (the old link stops working)
+    and a new expiry; the row is the record of who invited whom, when, and what became of it.
+    """
+
+    class Role(models.TextChoices):
+        EDITOR = "editor", _("Editor")
+        ADMINISTRATOR = "administrator", _("Administrator")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    email = models.EmailField(_("email"), max_length=150)
+    role = models.CharField(
+        _("staff role"), max_length=20, choices=Role.choices, default=Role.EDITOR
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=[("en", "English"), ("ko", "한국어"), ("ja", "日本語")],
+        default="en",
+        help_text=_("The language of the invitation mail and of the page its link opens."),
+    )
+    invited_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("last sent at"), default=timezone.now)
+    send_count = models.PositiveSmallIntegerField(_("times sent"), default=1)
+    expires_at = models.DateTimeField(_("link expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    user = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The staff account created from this invitation."),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        verbose_name = _("staff invitation")
+        verbose_name_plural = _("staff invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def state(self):
+        if self.accepted_at is not None:
+            return self.State.ACCEPTED
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+    @property
+    def is_pending(self):
+        return self.state == self.State.PENDING

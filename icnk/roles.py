@@ -29,6 +29,7 @@ EDITOR_MODELS = {
 }
 ADMIN_ONLY = {
     "auth": ["user", "group"],
+    "icnk": ["staffinvitation"],
     "sessions": ["session"],
     # Unlocking accounts, resetting someone's two-factor device, looking into the task queue.
     "axes": ["accessattempt", "accesslog", "accessfailurelog"],

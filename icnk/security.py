@@ -46,7 +46,11 @@ SESSION_AUTH_AT = "staff_auth_at"
 SESSION_SEEN_AT = "staff_seen_at"
 RECOVERY_CODES = 10
 # Admin pages a staff member may open before the second factor, by URL name.
-TWO_FACTOR_EXEMPT_URL_NAMES = frozenset({"two-factor", "admin:login", "admin:logout"})
+# The invitation page is for someone who has no account yet: a staff member who opens one in a
+# signed-in browser is not asked for a code first.
+TWO_FACTOR_EXEMPT_URL_NAMES = frozenset(
+    {"two-factor", "admin:login", "admin:logout", "staff-invitation"}
+)
 
 
 def is_administrator(user):
@@ -271,6 +275,7 @@ def two_factor(request):
                 )
                 return redirect(_next(request))
             logger.warning("two-factor code refused: user=%s ip=%s", user.pk, client_ip(request))
+            _record_refused_code(request, user)
             form.add_error("code", _("That code is not valid, or has already been used."))
         return render(
             request,
@@ -306,6 +311,20 @@ def two_factor(request):
             "secret": _b32(device),
             "title": _("Set up two-factor authentication"),
         },
+    )
+
+
+def _record_refused_code(request, user):
+    """A refused code is a failed sign-in in the person's history (icnk/staff.py): someone who
+    has their password typed it. django-otp's own throttling slows the guessing itself."""
+    from axes.models import AccessFailureLog
+
+    AccessFailureLog.objects.create(
+        username=user.get_username(),
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", "")[:255],
+        http_accept=request.headers.get("Accept", "")[:1025],
+        path_info=request.path_info[:255],
     )
 
 

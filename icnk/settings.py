@@ -308,6 +308,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "icnk.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
+# Every refused sign-in is kept (AccessFailureLog, at most 1000 an account), not only the count
+# of recent ones, so that each person can read their own sign-in history (icnk/staff.py).
+# Successful sign-ins are kept in AccessLog, which django-axes writes by default.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Staff accounts by invitation (icnk/staff.py): the link works this many days, and one
+# administrator sends at most this many invitation mails (first sends and resends) a day.
+STAFF_INVITATION_DAYS = env.int("STAFF_INVITATION_DAYS", default=7)
+STAFF_INVITATIONS_PER_DAY = env.int("STAFF_INVITATIONS_PER_DAY", default=20)
 
 # Staff sessions: signed out after 30 idle minutes, and 10 hours after signing in regardless.
 STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_TIMEOUT", default=30 * 60)

@@ -5,7 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
-from icnk import security, views
+from icnk import security, staff_views, views
 from icnk.sitemaps import StaticPagesSitemap
 from members.sitemaps import OrganizationSitemap
 from statements.sitemaps import CampaignSitemap, StatementSitemap
@@ -32,6 +32,13 @@ urlpatterns = [
     path("api/v1/members/", include("members.api_urls")),
     path("api/v1/statements/", include("statements.api_urls")),
     path(f"{settings.ADMIN_URL}two-factor/", security.two_factor, name="two-factor"),
+    # The emailed invitation link: a signed token, never an address (icnk/staff.py).
+    path(
+        f"{settings.ADMIN_URL}invitation/<str:token>/",
+        staff_views.accept_invitation,
+        name="staff-invitation",
+    ),
+    path(f"{settings.ADMIN_URL}sign-ins/", staff_views.my_sign_ins, name="my-sign-ins"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -10,6 +10,8 @@ class that turns "add" off for everyone, say) is read from a superuser; on top o
 - administrators may do everything the design allows.
 """
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.contrib import admin
@@ -17,6 +19,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from icnk.roles import ADMINISTRATORS, EDITOR_MODELS, EDITORS
 from tests.factories import login_with_two_factor, make_staff
@@ -41,6 +44,7 @@ def one_of(model):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from icnk.mail import deliver_email
+    from icnk.models import StaffInvitation
     from members.models import JoinRequest
     from statements.models import Topic
 
@@ -64,6 +68,11 @@ def one_of(model):
         "axes.accessfailurelog": lambda: AccessFailureLog.objects.create(**client_details),
         "otp_totp.totpdevice": lambda: TOTPDevice.objects.create(user=other, name="phone"),
         "otp_static.staticdevice": lambda: StaticDevice.objects.create(user=other, name="codes"),
+        "icnk.staffinvitation": lambda: StaffInvitation.objects.create(
+            email="invited@example.org",
+            token_hash="0" * 64,
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        ),
         "members.joinrequest": lambda: JoinRequest.objects.create(
             kind=JoinRequest.Kind.INDIVIDUAL, name="Aiko Tanaka", email="aiko@example.jp"
         ),

@@ -69,6 +69,7 @@ ADMIN_CHANGELISTS = {
     "drives/drive/": 11,
     "drives/invitation/": 12,
     "icnk/sitesettings/": 12,
+    "icnk/staffinvitation/": 11,
     "members/joinrequest/": 11,
     "members/organization/": 11,
     "members/supporter/": 11,
