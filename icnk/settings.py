@@ -45,7 +45,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rst
 ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the secretariat's desk as its index and its models grouped as the
+    # secretariat thinks of them (icnk/admin_site.py).
+    "icnk.admin_config.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -103,6 +105,8 @@ MIDDLEWARE = [
     # Tells staff when a change of theirs could not refresh the page cache (icnk/cache.py).
     "icnk.cache.PageCacheAlertMiddleware",
     "icnk.security.StaffSessionMiddleware",
+    # Admin pages show and read times in the coalition's time zone (icnk/timezones.py).
+    "icnk.timezones.CoalitionTimezoneMiddleware",
     # A query cancelled by statement_timeout answers 503 with a reason, not 500.
     "icnk.timeouts.QueryTimeoutMiddleware",
     # Records which staff member made each change in the history tables.
