@@ -20,6 +20,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Window
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +58,9 @@ def waiting(since):
 
 
 def ago(moment):
+    """ "3 hours ago", or "just now" within the minute."""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return gettext("just now")
     return gettext("%(time)s ago") % {"time": timesince(moment, depth=1)}
 
 
@@ -189,15 +194,17 @@ class StaffChangesPanel(Panel):
             action = gettext("Deleted")
         else:
             action = gettext("Changed")
-        kind = entry.content_type.name if entry.content_type_id else ""
+        kind = capfirst(entry.content_type.name) if entry.content_type_id else ""
         message = entry.get_change_message()
         return Row(
             label=entry.object_repr,
             url="" if entry.is_deletion() else (entry.get_admin_url() or ""),
+            badge=action,
+            tone="error" if entry.is_deletion() else "",
             detail=" · ".join(
                 part
                 for part in [
-                    f"{action} {kind}".strip(),
+                    kind,
                     entry.user.get_username() if entry.user_id else "",
                     message if message and message != gettext("No fields changed.") else "",
                 ]

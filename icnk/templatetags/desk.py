@@ -1,7 +1,7 @@
 """Times in the coalition's time zone, with the zone beside them: {% coalition_time value %}."""
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from icnk.timezones import coalition_timezone, zone_abbreviation
@@ -18,7 +18,10 @@ def coalition_time(value, format_name="DESK_DATETIME"):
     tz = coalition_timezone()
     local = value.astimezone(tz)
     if format_name == "DESK_DATETIME":
-        shown = f"{formats.date_format(local, 'DATE_FORMAT')} {local:%H:%M}"
+        # "26 November 21:06": the year only when it is not this one.
+        this_year = timezone.now().astimezone(tz).year
+        day = "MONTH_DAY_FORMAT" if local.year == this_year else "DATE_FORMAT"
+        shown = f"{formats.date_format(local, day)} {local:%H:%M}"
     else:
         shown = formats.date_format(local, format_name)
     return format_html(
