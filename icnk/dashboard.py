@@ -195,7 +195,8 @@ class StaffChangesPanel(Panel):
         else:
             action = gettext("Changed")
         kind = capfirst(entry.content_type.name) if entry.content_type_id else ""
-        message = entry.get_change_message()
+        # Django's own words for an empty change ("No fields changed.") say nothing here.
+        message = entry.get_change_message() if entry.change_message else ""
         return Row(
             label=entry.object_repr,
             url="" if entry.is_deletion() else (entry.get_admin_url() or ""),
@@ -206,7 +207,7 @@ class StaffChangesPanel(Panel):
                 for part in [
                     kind,
                     entry.user.get_username() if entry.user_id else "",
-                    message if message and message != gettext("No fields changed.") else "",
+                    message,
                 ]
                 if part
             ),

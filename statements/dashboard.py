@@ -54,7 +54,7 @@ class DraftsPanel(_StatementPanel):
             url=self.change_url(statement),
             detail=self.details(statement),
             badge=statement.language,
-            age=gettext("edited %(time)s ago") % {"time": _timesince(statement.updated_at)},
+            age=gettext("edited %(when)s") % {"when": ago(statement.updated_at)},
         )
 
 

@@ -350,3 +350,16 @@ def test_only_administrators_read_mail_bodies(client, demo):
     client.logout()
     login_with_two_factor(client, make_staff("ada", ADMINISTRATORS))
     assert "SECRET-TOKEN" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("ko", ["업무 현황", "검토 대기 중인 가입 신청", "직원 및 보안", "시스템"]),
+        ("ja", ["業務状況", "審査待ちの参加申請", "スタッフとセキュリティ", "システム"]),
+    ],
+)
+def test_the_desk_reads_in_korean_and_japanese(administrator, demo, language, words):
+    page = text(administrator.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE=language))
+    for word in words:
+        assert word in page
