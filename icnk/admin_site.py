@@ -86,7 +86,10 @@ class DeskAdminSite(admin.AdminSite):
         (`/admin/members/`, the breadcrumbs' link) stays as Django builds it."""
         if app_label is not None:
             return super().get_app_list(request, app_label)
-        return self.sections(request)
+        # Asked twice a page (the sidebar and the index); the answer does not change between.
+        if not hasattr(request, "_desk_sections"):
+            request._desk_sections = self.sections(request)
+        return request._desk_sections
 
     def sections(self, request, only=None):
         from icnk.security import is_administrator
@@ -102,14 +105,17 @@ class DeskAdminSite(admin.AdminSite):
         for section in _sections.values():
             if only is not None and section.key != only:
                 continue
-            if section.administrators_only:
+            present = [label for label in section.labels if label in models]
+            if section.administrators_only and present:
+                # Asked only of those with permissions on the system's tables, so an
+                # editor's pages cost no extra query.
                 if administrator is None:
                     administrator = is_administrator(request.user)
                 if not administrator:
                     for label in section.labels:
                         models.pop(label, None)
                     continue
-            rows = [models.pop(label)[1] for label in section.labels if label in models]
+            rows = [models.pop(label)[1] for label in present]
             if rows:
                 grouped.append(
                     {
