@@ -365,3 +365,16 @@ def test_the_desk_reads_in_korean_and_japanese(administrator, demo, language, wo
     page = text(administrator.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE=language))
     for word in words:
         assert word in page
+
+
+def test_system_tables_stay_out_of_an_editors_menu_even_with_a_permission_on_one(client, demo):
+    """Only administrators see "System", whatever permission an editor was given by hand."""
+    from django.contrib.auth.models import Permission
+
+    user = make_staff("eve-with-extra", EDITORS)
+    user.user_permissions.add(Permission.objects.get(codename="view_accessattempt"))
+    login_with_two_factor(client, user)
+    response = client.get(reverse("admin:index"))
+    assert "System" not in sections(response)
+    assert "Access attempts" not in text(response)
+    assert client.get(reverse("admin:desk-section", args=["system"])).status_code == 404
