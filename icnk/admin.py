@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -217,13 +217,31 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class RecordKindFilter(admin.SimpleListFilter):
+    """The kinds of record the person may see, not every table in the database."""
+
+    title = _("kind of record")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        from icnk.dashboard import viewable_content_types
+
+        kinds = viewable_content_types(request, model_admin.admin_site)
+        return sorted(((str(ct.pk), capfirst(ct.name)) for ct in kinds), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(content_type_id=int(self.value()))
+        return queryset
+
+
 @admin.register(LogEntry)
 class LogEntryAdmin(admin.ModelAdmin):
     """The admin's action log: who added, changed or deleted what, and when. Read-only, and
     limited to the kinds of record the person may see."""
 
     list_display = ["action_time", "user", "action_label", "content_type", "object_link"]
-    list_filter = ["action_flag", "content_type"]
+    list_filter = ["action_flag", RecordKindFilter]
     search_fields = ["object_repr", "change_message", "user__username"]
     list_select_related = ["user", "content_type"]
     show_full_result_count = False

@@ -378,3 +378,18 @@ def test_system_tables_stay_out_of_an_editors_menu_even_with_a_permission_on_one
     assert "System" not in sections(response)
     assert "Access attempts" not in text(response)
     assert client.get(reverse("admin:desk-section", args=["system"])).status_code == 404
+
+
+def test_the_action_log_lists_for_editors_only_records_they_may_see(client, demo):
+    from django.contrib.auth.models import User
+
+    from icnk.audit import record_change
+
+    ada = make_staff("ada", ADMINISTRATORS)
+    record_change(ada, User.objects.get(username="ada"), "Made an administrator")
+    record_change(ada, SiteSettings.objects.get(), "Changed the mission")
+    login_with_two_factor(client, make_staff("eve", EDITORS))
+    page = text(client.get(reverse("admin:admin_logentry_changelist")))
+    assert "Changed the mission" in page
+    assert "Made an administrator" not in page
+    assert "Access attempt" not in page  # the kinds offered as filters are the visible ones
