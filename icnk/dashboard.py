@@ -26,6 +26,8 @@ from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from icnk.models import OutboundEmail
+
 _panels = {}
 
 
@@ -141,20 +143,12 @@ class OutboxPanel(Panel):
     empty = _("All mail has gone out.")
     see_all_query = "status=attention"
 
-    @property
-    def model(self):
-        from icnk.models import OutboundEmail
-
-        return OutboundEmail
+    model = OutboundEmail
 
     def queryset(self, request):
-        from icnk.models import OutboundEmail
-
-        return OutboundEmail.objects.needing_attention().order_by("-created_at")
+        return OutboundEmail.objects.needing_attention().defer("body").order_by("-created_at")
 
     def row(self, email, request):
-        from icnk.models import OutboundEmail
-
         failed = email.status == OutboundEmail.Status.FAILED
         status = (
             gettext("Gave up after %(count)s attempts") % {"count": email.attempts}
