@@ -99,3 +99,11 @@ def test_the_desk_at_1280_px_in_light_and_dark(live_server, page, artifacts_dir)
     page.emulate_media(color_scheme="dark")
     page.reload()
     page.screenshot(path=SHOTS / "desk-dashboard-dark.png", full_page=True)
+    page.emulate_media(color_scheme="light")
+
+    # From the desk to the failed message, and "Retry now": two clicks.
+    page.locator("#desk-outbox").get_by_role("link", name="Welcome to the coalition").click()
+    page.get_by_role("button", name="Retry now").click()
+    assert "1 message will be sent again now." in page.locator(".messagelist").inner_text()
+    page.screenshot(path=SHOTS / "desk-outbox-retried.png", full_page=True)
+    assert page.get_by_role("button", name="Retry now").count() == 1  # still queued, not sent
