@@ -72,7 +72,7 @@ def a_morning_at_the_desk():
     record_change(ada, SiteSettings.load(), "Changed mission (Korean).")
 
 
-def test_the_desk_at_1280_px_in_light_and_dark(live_server, page, artifacts_dir):
+def test_the_desk_at_1280_px_in_light_and_dark(live_server, browser, page):
     from icnk.roles import EDITORS
     from tests.factories import authenticator, make_staff, totp_code
 
@@ -100,6 +100,14 @@ def test_the_desk_at_1280_px_in_light_and_dark(live_server, page, artifacts_dir)
     page.reload()
     page.screenshot(path=SHOTS / "desk-dashboard-dark.png", full_page=True)
     page.emulate_media(color_scheme="light")
+    # The same desk for a secretariat member whose browser asks for Japanese.
+    japanese = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    japanese.add_cookies(page.context.cookies())
+    ja_page = japanese.new_page()
+    ja_page.goto(admin)
+    assert ja_page.locator("h1").first.inner_text() == "業務状況"
+    ja_page.screenshot(path=SHOTS / "desk-dashboard-ja.png", full_page=True)
+    japanese.close()
 
     # From the desk to the failed message, and "Retry now": two clicks.
     page.locator("#desk-outbox").get_by_role("link", name="Welcome to the coalition").click()
