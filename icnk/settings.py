@@ -335,7 +335,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["icnk.formats"]
 USE_I18N = True
 USE_TZ = True
-# The coalition's secretariat works from Tokyo; dates on statements are in this zone.
+# The coalition's secretariat works from Tokyo; dates on public pages are in this zone. The
+# admin uses the time zone staff choose in the site settings, which starts as this one
+# (icnk/timezones.py).
 TIME_ZONE = env("TIME_ZONE", default="Asia/Tokyo")
 # django-countries' own Korean and Japanese names have errors (Seychelles as 시칠리, "Sicily";
 # グルジア; パレスチナ自治州) or read oddly in Seoul (조선민주주의인민공화국 for 북한). Naming
