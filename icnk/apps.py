@@ -28,7 +28,14 @@ class IcnkConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import pre_save
 
-        from icnk import security  # noqa: F401  (connects the sign-in log)
+        from icnk import (
+            dashboard,
+            security,  # noqa: F401  (connects the sign-in log)
+        )
+
+        # The desk (the admin's front page): the outbox and the action log are icnk's.
+        dashboard.register_panel(dashboard.OutboxPanel())
+        dashboard.register_panel(dashboard.StaffChangesPanel())
 
         pre_save.connect(
             _end_sessions_on_deactivation, sender=get_user_model(), dispatch_uid="icnk-deactivate"

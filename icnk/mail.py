@@ -136,3 +136,45 @@ def schedule_sweep(*, after=SWEEP_EVERY):
 
     if not DBTaskResult.objects.filter(task_path=sweep_outbox.module_path, status="READY").exists():
         sweep_outbox.using(run_after=timezone.now() + after).enqueue()
+
+
+def retry_now(emails):
+    """Send these messages again now, if they are waiting or gave up; returns how many.
+
+    Never sends a message twice: one already sent, or being sent by a worker at this moment,
+    is left alone (the worker's claim and this change lock the same row, so they cannot
+    cross). A message waiting out its back-off keeps its one task, moved to now, rather than
+    gaining a second. A message that gave up gets one more attempt; if that fails too it gives
+    up again, and the desk shows it.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    retried = 0
+    retryable = [OutboundEmail.Status.QUEUED, OutboundEmail.Status.FAILED]
+    for email_id in [email.pk for email in emails]:
+        with transaction.atomic():
+            email = (
+                OutboundEmail.objects.select_for_update()
+                .filter(pk=email_id, status__in=retryable)
+                .first()
+            )
+            if email is None:
+                continue
+            if email.status == OutboundEmail.Status.FAILED:
+                email.status = OutboundEmail.Status.QUEUED
+                email.save(update_fields=["status"])
+            waiting = [
+                row.pk
+                for row in DBTaskResult.objects.filter(
+                    task_path=deliver_email.module_path, status="READY"
+                ).only("pk", "args_kwargs")
+                if row.args_kwargs.get("args") and int(row.args_kwargs["args"][0]) == email.pk
+            ]
+            if waiting:
+                DBTaskResult.objects.filter(pk__in=waiting).update(run_after=timezone.now())
+            else:
+                deliver_email.enqueue(email.pk)
+            retried += 1
+    if retried:
+        logger.info("%s email(s) queued to be sent again now", retried)
+    return retried

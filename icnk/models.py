@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
@@ -5,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from icnk.i18n import Localized
+from icnk.timezones import time_zone_choices
+
+
+def _default_time_zone():
+    return settings.TIME_ZONE
 
 
 class SiteSettings(models.Model):
@@ -38,6 +44,16 @@ class SiteSettings(models.Model):
     contact_email = models.EmailField(
         _("public contact email"),
         help_text=_("The coalition's own address; the only email shown on public pages."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=time_zone_choices,
+        default=_default_time_zone,
+        help_text=_(
+            "Where the secretariat works. Every time in the admin is shown and entered in "
+            "this zone."
+        ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -77,6 +93,15 @@ class SiteSettings(models.Model):
         return settings_
 
 
+class OutboundEmailQuerySet(models.QuerySet):
+    def needing_attention(self):
+        """Messages that gave up, or failed at least once and wait to try again."""
+        return self.filter(
+            models.Q(status=OutboundEmail.Status.FAILED)
+            | models.Q(status=OutboundEmail.Status.QUEUED, attempts__gt=0)
+        )
+
+
 class OutboundEmail(models.Model):
     """A message the site has promised to send: the durable record behind the task queue.
 
@@ -103,10 +128,13 @@ class OutboundEmail(models.Model):
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
+    objects = OutboundEmailQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("outgoing email")
         verbose_name_plural = _("outgoing emails")
         ordering = ["-created_at"]
+        permissions = [("retry_outboundemail", _("Can retry sending mail"))]
         indexes = [models.Index(fields=["status", "created_at"], name="outbound_status_idx")]
 
     def __str__(self):

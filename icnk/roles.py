@@ -14,7 +14,10 @@ ADMINISTRATORS = "Secretariat administrators"
 # app label -> models whose add/change/view permissions editors get. Administrators get every
 # permission of these models plus the ones in ADMIN_ONLY.
 EDITOR_MODELS = {
-    "icnk": ["sitesettings"],
+    # The outbox and the action log are read-only records (their admins allow no add or
+    # change); editors read them, and retry mail that failed.
+    "admin": ["logentry"],
+    "icnk": ["sitesettings", "outboundemail"],
     "members": ["organization", "supporter", "joinrequest"],
     "statements": [
         "statement",

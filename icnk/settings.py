@@ -45,7 +45,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rst
 ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the secretariat's desk as its index and its models grouped as the
+    # secretariat thinks of them (icnk/admin_site.py).
+    "icnk.admin_config.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -104,6 +106,8 @@ MIDDLEWARE = [
     # Tells staff when a change of theirs could not refresh the page cache (icnk/cache.py).
     "icnk.cache.PageCacheAlertMiddleware",
     "icnk.security.StaffSessionMiddleware",
+    # Admin pages show and read times in the coalition's time zone (icnk/timezones.py).
+    "icnk.timezones.CoalitionTimezoneMiddleware",
     # A query cancelled by statement_timeout answers 503 with a reason, not 500.
     "icnk.timeouts.QueryTimeoutMiddleware",
     # Records which staff member made each change in the history tables.
@@ -345,7 +349,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["icnk.formats"]
 USE_I18N = True
 USE_TZ = True
-# The coalition's secretariat works from Tokyo; dates on statements are in this zone.
+# The coalition's secretariat works from Tokyo; dates on public pages are in this zone. The
+# admin uses the time zone staff choose in the site settings, which starts as this one
+# (icnk/timezones.py).
 TIME_ZONE = env("TIME_ZONE", default="Asia/Tokyo")
 # django-countries' own Korean and Japanese names have errors (Seychelles as 시칠리, "Sicily";
 # グルジア; パレスチナ自治州) or read oddly in Seoul (조선민주주의인민공화국 for 북한). Naming

@@ -19,3 +19,12 @@ class MembersConfig(AppConfig):
         page_cache.cache_view("members-api:detail")
         page_cache.cache_view("members-api:schema")
         page_cache.invalidate_on_change(Organization, Supporter)
+
+        # The desk: where these models sit in the admin, and the panel of requests waiting.
+        from icnk import admin_site, dashboard
+        from members.dashboard import JoinRequestsPanel
+
+        admin_site.place("members.organization", admin_site.MEMBERS)
+        admin_site.place("members.supporter", admin_site.MEMBERS)
+        admin_site.place("members.joinrequest", admin_site.REQUESTS, first=True)
+        dashboard.register_panel(JoinRequestsPanel())

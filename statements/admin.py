@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -142,6 +141,25 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PublicationStateFilter(admin.SimpleListFilter):
+    """Scheduled (published for a time still ahead) or public now: what the desk links to."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("scheduled", _("Scheduled")), ("public", _("Public now"))]
+
+    def queryset(self, request, queryset):
+        from statements.dashboard import scheduled
+
+        if self.value() == "scheduled":
+            return scheduled(queryset)
+        if self.value() == "public":
+            return queryset.published()
+        return queryset
+
+
 class TranslationFilter(admin.SimpleListFilter):
     """Originals, translations, and the translations older than their original (what the
     desk looks for after an original changed)."""
@@ -162,9 +180,7 @@ class TranslationFilter(admin.SimpleListFilter):
         if self.value() == "translation":
             return queryset.exclude(translation_of=None)
         if self.value() == "outdated":
-            return queryset.filter(
-                translation_of__isnull=False, updated_at__lt=F("translation_of__updated_at")
-            )
+            return queryset.outdated_translations()
         return queryset
 
 
@@ -181,7 +197,15 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
     ]
     # A year filter instead of a date hierarchy: the hierarchy costs two queries over every
     # statement on each page view.
-    list_filter = ["status", "language", "kind", TranslationFilter, YearFilter, "campaign"]
+    list_filter = [
+        "status",
+        PublicationStateFilter,
+        TranslationFilter,
+        "language",
+        "kind",
+        YearFilter,
+        "campaign",
+    ]
     list_select_related = ["translation_of", "campaign"]
     # The total over 60,000 statements costs a second COUNT per page view; the filtered count
     # is enough.

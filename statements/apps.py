@@ -40,3 +40,13 @@ class StatementsConfig(AppConfig):
         )
         # A statement scheduled for later appears on cached pages at its time.
         page_cache.expire_at(Statement.objects.next_scheduled_at)
+
+        # The desk: these models in the admin's "Statements and campaigns" section, and the
+        # panels of drafts, stale translations, what is scheduled and what went out.
+        from icnk import admin_site, dashboard
+        from statements.dashboard import PANELS
+
+        for label in ["statement", "campaign", "topic"]:
+            admin_site.place(f"statements.{label}", admin_site.STATEMENTS)
+        for panel in PANELS:
+            dashboard.register_panel(panel())

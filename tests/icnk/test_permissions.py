@@ -43,8 +43,9 @@ def one_of(model):
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from icnk.audit import record_change
     from icnk.mail import deliver_email
-    from icnk.models import StaffInvitation
+    from icnk.models import OutboundEmail, SiteSettings, StaffInvitation
     from members.models import JoinRequest
     from statements.models import Topic
 
@@ -78,6 +79,14 @@ def one_of(model):
         ),
         "statements.topic": lambda: Topic.objects.create(
             **{f.name: f"Topic {f.name}" for f in Topic._meta.fields if f.name.startswith("name")}
+        ),
+        "icnk.outboundemail": lambda: OutboundEmail.objects.create(
+            to="aiko@example.jp", subject="Welcome", body="Hello"
+        ),
+        # About a record editors may see (the log shows each person only those).
+        "admin.logentry": lambda: (
+            record_change(other, SiteSettings.load(), "Changed the mission")
+            or model._default_manager.order_by("pk").first()
         ),
         "django_tasks_database.dbtaskresult": lambda: (
             deliver_email.enqueue(0) and model._default_manager.order_by("pk").first()

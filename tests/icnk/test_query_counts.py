@@ -58,27 +58,30 @@ PUBLIC_PAGES = {
     "/robots.txt": 0,
 }
 
-# Every model registered in the admin, by its changelist path under ADMIN_URL.
+# Every model registered in the admin, by its changelist path under ADMIN_URL. An
+# administrator's page asks once whether they are one, for the menu's "System" section.
 ADMIN_CHANGELISTS = {
-    "auth/group/": 11,
-    "auth/user/": 12,
-    "axes/accessattempt/": 14,
-    "axes/accessfailurelog/": 14,
-    "axes/accesslog/": 14,
-    "django_tasks_database/dbtaskresult/": 13,
-    "drives/drive/": 11,
-    "drives/invitation/": 12,
-    "icnk/sitesettings/": 12,
-    "icnk/staffinvitation/": 11,
-    "members/joinrequest/": 11,
-    "members/organization/": 11,
-    "members/supporter/": 11,
-    "otp_static/staticdevice/": 11,
-    "otp_totp/totpdevice/": 11,
-    "statements/campaign/": 10,
-    "statements/statement/": 11,
-    "statements/statement/?language=ko&status=published": 11,
-    "statements/topic/": 11,
+    "admin/logentry/": 11,
+    "auth/group/": 12,
+    "auth/user/": 13,
+    "axes/accessattempt/": 15,
+    "axes/accessfailurelog/": 15,
+    "axes/accesslog/": 15,
+    "django_tasks_database/dbtaskresult/": 14,
+    "drives/drive/": 12,
+    "drives/invitation/": 13,
+    "icnk/outboundemail/": 11,
+    "icnk/sitesettings/": 13,
+    "icnk/staffinvitation/": 12,
+    "members/joinrequest/": 12,
+    "members/organization/": 12,
+    "members/supporter/": 12,
+    "otp_static/staticdevice/": 12,
+    "otp_totp/totpdevice/": 12,
+    "statements/campaign/": 11,
+    "statements/statement/": 12,
+    "statements/statement/?language=ko&status=published": 12,
+    "statements/topic/": 12,
 }
 
 

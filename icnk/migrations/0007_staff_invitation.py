@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('icnk', '0005_outbox_claim'),
+        ('icnk', '0006_site_time_zone_and_mail_retry'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,177 @@
+"""The admin as the secretariat's desk: a dashboard for its front page, and the models grouped
+as the secretariat thinks of them rather than by the Python package they live in.
+
+Sections (in this order): statements and campaigns; members; requests; staff and security;
+settings; and "System", the framework's own tables (sign-in lockouts, two-factor devices,
+the task queue), which only administrators see. Each app places its models from its own
+`apps.py` (`admin_site.place("members.joinrequest", "requests")`), since `icnk` names no app;
+the framework's tables are placed here. A model nobody placed is shown under its app's name,
+after the sections, so nothing registered ever disappears.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import admin
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from icnk import dashboard
+
+STATEMENTS = "statements"
+MEMBERS = "members"
+REQUESTS = "requests"
+STAFF = "staff"
+SETTINGS = "settings"
+SYSTEM = "system"
+
+
+@dataclass
+class Section:
+    key: str
+    name: str
+    administrators_only: bool = False
+    labels: list = field(default_factory=list)  # "app_label.model_name", in display order
+
+
+_sections = {
+    section.key: section
+    for section in [
+        Section(STATEMENTS, _("Statements and campaigns")),
+        Section(MEMBERS, _("Members")),
+        Section(REQUESTS, _("Requests")),
+        Section(STAFF, _("Staff and security")),
+        Section(SETTINGS, _("Settings")),
+        Section(SYSTEM, _("System"), administrators_only=True),
+    ]
+}
+
+
+def place(label, section_key, *, first=False):
+    """Show a model ("app_label.model_name") in a section of the admin's index and sidebar,
+    after those placed before it (or before them, `first`)."""
+    section = _sections[section_key]
+    label = label.lower()
+    for other in _sections.values():
+        if label in other.labels:
+            other.labels.remove(label)
+    section.labels.insert(0 if first else len(section.labels), label)
+
+
+# The framework's own tables. Staff accounts, roles and the action log are the secretariat's
+# business; lockouts, devices, sessions and the task queue are the system's.
+for _label in ["auth.user", "icnk.staffinvitation", "auth.group", "admin.logentry"]:
+    place(_label, STAFF)
+for _label in [
+    "axes.accessattempt",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+    "otp_totp.totpdevice",
+    "otp_static.staticdevice",
+    "sessions.session",
+    "django_tasks_database.dbtaskresult",
+]:
+    place(_label, SYSTEM)
+place("icnk.outboundemail", REQUESTS)
+place("icnk.sitesettings", SETTINGS)
+
+
+class DeskAdminSite(admin.AdminSite):
+    index_template = "admin/desk/index.html"
+
+    def get_app_list(self, request, app_label=None):
+        """Sections instead of apps for the index and the sidebar; an app's own index page
+        (`/admin/members/`, the breadcrumbs' link) stays as Django builds it."""
+        if app_label is not None:
+            return super().get_app_list(request, app_label)
+        # Asked twice a page (the sidebar and the index); the answer does not change between.
+        if not hasattr(request, "_desk_sections"):
+            request._desk_sections = self.sections(request)
+        return request._desk_sections
+
+    def sections(self, request, only=None):
+        from icnk.security import is_administrator
+
+        apps = self._build_app_dict(request)
+        models = {}
+        for app in apps.values():
+            for model in app["models"]:
+                label = f"{app['app_label']}.{model['object_name']}".lower()
+                models[label] = (app, model)
+        administrator = None
+        grouped = []
+        for section in _sections.values():
+            if only is not None and section.key != only:
+                continue
+            present = [label for label in section.labels if label in models]
+            if section.administrators_only and present:
+                # Asked only of those with permissions on the system's tables, so an
+                # editor's pages cost no extra query.
+                if administrator is None:
+                    administrator = is_administrator(request.user)
+                if not administrator:
+                    for label in section.labels:
+                        models.pop(label, None)
+                    continue
+            rows = [models.pop(label)[1] for label in present]
+            if rows:
+                grouped.append(
+                    {
+                        "name": section.name,
+                        "app_label": section.key,
+                        "app_url": reverse("admin:desk-section", args=[section.key]),
+                        "has_module_perms": True,
+                        "models": rows,
+                    }
+                )
+        if only is not None:
+            return grouped
+        # Whatever nobody placed, under its own app's name (Django's way), after the rest.
+        leftovers = {}
+        for app, model in models.values():
+            leftovers.setdefault(app["app_label"], {**app, "models": []})["models"].append(model)
+        for app in sorted(leftovers.values(), key=lambda app: str(app["name"]).lower()):
+            app["models"].sort(key=lambda model: str(model["name"]))
+            grouped.append(app)
+        return grouped
+
+    def get_urls(self):
+        return [
+            path(
+                "section/<slug:key>/",
+                self.admin_view(self.section_index),
+                name="desk-section",
+            ),
+            *super().get_urls(),
+        ]
+
+    def section_index(self, request, key):
+        """One section's models, as Django's app index shows one app's."""
+        app_list = self.sections(request, only=key) if key in _sections else []
+        if not app_list:
+            raise Http404("No such section of the admin.")
+        context = {
+            **self.each_context(request),
+            "title": app_list[0]["name"],
+            "subtitle": None,
+            "app_list": app_list,
+            "app_label": key,
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, "admin/app_index.html", context)
+
+    def index(self, request, extra_context=None):
+        from icnk.timezones import coalition_timezone, zone_abbreviation
+
+        tz = coalition_timezone()
+        context = {
+            "title": _("The desk"),
+            "panels": dashboard.panels_for(request, self),
+            "coalition_time_zone": tz.key,
+            "now_utc": timezone.now(),
+            "coalition_zone_abbreviation": zone_abbreviation(tz=tz),
+            **(extra_context or {}),
+        }
+        return super().index(request, context)
