@@ -17,3 +17,9 @@ class DrivesConfig(AppConfig):
         on_publication(release_on_publication)
         # Also when staff set the status in the statement's form rather than with an action.
         post_save.connect(release_on_save, sender=Statement, dispatch_uid="drives-release")
+
+        # The desk: drives beside the statements they gather signatures for.
+        from icnk import admin_site
+
+        admin_site.place("drives.drive", admin_site.STATEMENTS)
+        admin_site.place("drives.invitation", admin_site.STATEMENTS)

@@ -181,7 +181,7 @@ def test_the_outdated_list_costs_the_same_queries_however_long(
         original.save()
     login_with_two_factor(client, editor)
     client.get(OUTDATED)  # warm the session and the content types
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         html = client.get(OUTDATED).content.decode()
     assert html.count('class="outdated-translation"') == outdated
     assert f"Changed text {outdated - 1}." in html
