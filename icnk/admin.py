@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from icnk.audit import HistoryAdmin
+from icnk.forms import SiteSettingsAdminForm
 from icnk.models import SiteSettings
 from icnk.security import is_administrator
 
@@ -36,6 +37,7 @@ class DefaultStatusFilter(admin.SimpleListFilter):
 class SiteSettingsAdmin(HistoryAdmin):
     """One record: adding a second is refused and deleting the only one is not offered."""
 
+    form = SiteSettingsAdminForm
     fieldsets = [
         (_("Name"), {"fields": ["name_en", "name_ko", "name_ja", "short_name"]}),
         (_("Mission"), {"fields": ["mission_en", "mission_ko", "mission_ja"]}),
@@ -45,6 +47,10 @@ class SiteSettingsAdmin(HistoryAdmin):
             {"fields": ["founded_on", "founded_in_en", "founded_in_ko", "founded_in_ja"]},
         ),
         (_("Contact"), {"fields": ["contact_email"]}),
+        (
+            _("Images: sharing and icons"),
+            {"fields": ["share_image", "share_image_alt", "mark"]},
+        ),
     ]
     list_display = ["name_en", "short_name", "contact_email", "updated_at"]
     # Where the public writes to, and where join notices go by default: changing it could

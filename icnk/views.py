@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from icnk.models import SiteSettings
 from icnk.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -81,8 +82,13 @@ def healthz(request):
 
 @require_GET
 def favicon(request):
-    """Browsers ask for /favicon.ico whatever the page says: send them to the shipped one."""
-    return HttpResponsePermanentRedirect(static("img/favicon.ico"))
+    """Browsers ask for /favicon.ico whatever the page says: send them to the coalition's mark
+    from the site settings, else to the shipped icon. Not a permanent redirect: staff may
+    change the mark."""
+    site = SiteSettings.load()
+    response = HttpResponseRedirect(site.mark.url if site.mark else static("img/favicon.ico"))
+    response["Cache-Control"] = "max-age=86400"
+    return response
 
 
 @require_GET
