@@ -140,3 +140,4 @@ def test_without_a_mark_the_shipped_icons_answer(client, site_settings):
     html = client.get("/en/").content.decode()
     assert 'rel="apple-touch-icon" href="/static/img/apple-touch-icon.png"' in html
     assert client.get("/favicon.ico")["Location"] == "/static/img/favicon.ico"
+    assert client.head("/favicon.ico").status_code == 302  # a HEAD is answered too
