@@ -84,7 +84,9 @@ def run_lighthouse(url, preset, out_base, throttling):
         and audit["score"] < 0.9
         and audit.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
     ]
-    return scores, failing
+    # Lighthouse's own measure of the machine's CPU speed: low when the machine is busy, and
+    # then the performance score says more about the machine than about the page.
+    return scores, failing, round(report["environment"]["benchmarkIndex"])
 
 
 def main():
@@ -124,7 +126,8 @@ def main():
                     best = {c: max(r[0][c] for r in runs) for c in CATEGORIES}
                     worst = {c: min(r[0][c] for r in runs) for c in CATEGORIES}
                     failing = sorted({a for r in runs for a in r[1]})
-                    rows.append((code, name, paths[name], preset, best, worst, failing))
+                    cpu = "/".join(str(r[2]) for r in runs)
+                    rows.append((code, name, paths[name], preset, best, worst, cpu, failing))
                     spread = " ".join(str(worst[c]) for c in CATEGORIES)
                     log(
                         f"{code} {name:9} {preset:7} "
@@ -143,17 +146,20 @@ def main():
         "",
         f"Throttling: {args.throttling_method}; {args.runs} run(s) a page"
         + ("; best / worst" if args.runs > 1 else "")
-        + ". Categories: performance, accessibility, best practices, SEO.",
+        + ". Categories: performance, accessibility, best practices, SEO. CPU index: "
+        "Lighthouse's benchmarkIndex of the machine during the run (an idle desktop scores "
+        "well above 1000; below that, performance reflects a busy machine).",
         "",
-        "| page | path | preset | perf | a11y | best practices | SEO | audits below 0.9 |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| page | path | preset | perf | a11y | best practices | SEO | CPU index | below 0.9 |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for code, name, path, preset, best, worst, failing in rows:
+    for code, name, path, preset, best, worst, cpu, failing in rows:
         cells = [
             str(best[c]) if best[c] == worst[c] else f"{best[c]} / {worst[c]}" for c in CATEGORIES
         ]
         lines.append(
-            f"| {code} {name} | `{path}` | {preset} | {' | '.join(cells)} | {', '.join(failing)} |"
+            f"| {code} {name} | `{path}` | {preset} | {' | '.join(cells)} | {cpu} "
+            f"| {', '.join(failing)} |"
         )
     (out / "summary.md").write_text("\n".join(lines) + "\n")
     log(f"summary in {out / 'summary.md'}")
