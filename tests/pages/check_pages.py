@@ -252,7 +252,15 @@ def check_in_browser(site, pages, *, axe, scroll):
                 and failures.append(f"{r.status} {r.url}")
             ),
         )
-        page.on("requestfailed", lambda r: failures.append(f"failed {r.url}: {r.failure}"))
+        # ERR_ABORTED is the browser itself dropping a lazy image of the page it leaves (the
+        # viewport changes before the next page is opened), not an answer from the site.
+        page.on(
+            "requestfailed",
+            lambda r: (
+                "ERR_ABORTED" not in (r.failure or "")
+                and failures.append(f"failed {r.url}: {r.failure}")
+            ),
+        )
         page.on(
             "console",
             lambda m: (
