@@ -109,6 +109,12 @@ lighthouse: install ## manual: Lighthouse (mobile) on a running site, URL=http:/
 		--chrome-flags="--headless=new --no-sandbox" --only-categories=performance,accessibility,best-practices,seo \
 		--output=html --output-path=test-artifacts/lighthouse.html $(LIGHTHOUSE_ARGS)
 
+.PHONY: lighthouse-all
+lighthouse-all: install ## manual: Lighthouse on home, members, a statement, the campaign and join, mobile and desktop
+	@command -v npm >/dev/null && mkdir -p $(TOOLS) && ( test -f $(TOOLS)/package.json || echo '{"private": true}' > $(TOOLS)/package.json ) && \
+		npm install --prefix $(TOOLS) --no-audit --no-fund --silent -E lighthouse@$(LIGHTHOUSE_VERSION)
+	$(VENV_PY) tests/pages/lighthouse.py $(LIGHTHOUSE_ALL_ARGS)
+
 .PHONY: lint
 lint: install ## ruff check, ruff format --check, Django's system checks
 	$(VENV_PY) -m ruff check .

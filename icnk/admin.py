@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from icnk import mail
 from icnk.audit import HistoryAdmin
+from icnk.forms import SiteSettingsAdminForm
 from icnk.models import OutboundEmail, SiteSettings
 from icnk.security import is_administrator
 
@@ -50,6 +51,7 @@ class DefaultStatusFilter(admin.SimpleListFilter):
 class SiteSettingsAdmin(HistoryAdmin):
     """One record: adding a second is refused and deleting the only one is not offered."""
 
+    form = SiteSettingsAdminForm
     fieldsets = [
         (_("Name"), {"fields": ["name_en", "name_ko", "name_ja", "short_name"]}),
         (_("Mission"), {"fields": ["mission_en", "mission_ko", "mission_ja"]}),
@@ -59,6 +61,10 @@ class SiteSettingsAdmin(HistoryAdmin):
             {"fields": ["founded_on", "founded_in_en", "founded_in_ko", "founded_in_ja"]},
         ),
         (_("Contact"), {"fields": ["contact_email"]}),
+        (
+            _("Images: sharing and icons"),
+            {"fields": ["share_image", "share_image_alt", "mark"]},
+        ),
         (_("Time"), {"fields": ["time_zone"]}),
     ]
     list_display = ["name_en", "short_name", "contact_email", "time_zone", "updated_at"]

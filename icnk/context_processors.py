@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
 
-from icnk.i18n import current_language
+from icnk.i18n import OG_LOCALES, current_language
 from icnk.models import SiteSettings
 from icnk.site_url import absolute_url, site_url
 
@@ -28,7 +28,13 @@ def site(request):
     for code, name in settings.LANGUAGES:
         url = language_url(request, code)
         alternates.append(
-            {"code": code, "name": name, "url": url, "absolute_url": absolute_url(url)}
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "absolute_url": absolute_url(url),
+                "og_locale": OG_LOCALES.get(code, code),
+            }
         )
     return {
         "site": SiteSettings.load(),

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.utils.translation import get_language
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+# OpenGraph names languages with a territory (og:locale).
+OG_LOCALES = {"en": "en_GB", "ko": "ko_KR", "ja": "ja_JP"}
 
 
 def current_language():

@@ -1,16 +1,25 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from icnk.i18n import Localized
+from icnk.site_url import absolute_url
 from icnk.timezones import time_zone_choices
+from icnk.uploads import RandomName
 
 
 def _default_time_zone():
     return settings.TIME_ZONE
+
+
+# Shipped with the product: what a page is shared with, and the browser's icons, until staff
+# upload the coalition's own (static/img/).
+DEFAULT_SHARE_IMAGE = ("img/share.png", 1200, 630)
+DEFAULT_MARK = "img/icon-512.png"
 
 
 class SiteSettings(models.Model):
@@ -20,7 +29,7 @@ class SiteSettings(models.Model):
     product by editing this record.
     """
 
-    CACHE_KEY = "site-settings:v1"
+    CACHE_KEY = "site-settings:v2"
 
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
@@ -53,6 +62,37 @@ class SiteSettings(models.Model):
         help_text=_(
             "Where the secretariat works. Every time in the admin is shown and entered in "
             "this zone."
+        ),
+    )
+    share_image = models.ImageField(
+        _("share image"),
+        upload_to=RandomName("site"),
+        width_field="share_image_width",
+        height_field="share_image_height",
+        blank=True,
+        help_text=_(
+            "The picture a link to any page shows when it is shared in a chat or on social "
+            "media, unless a statement has its own image. Best at 1200×630 pixels. Without one, "
+            "the product's default picture is used."
+        ),
+    )
+    share_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    share_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    share_image_alt = models.CharField(
+        _("share image description (alt text)"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
+    mark = models.ImageField(
+        _("mark"),
+        upload_to=RandomName("site"),
+        blank=True,
+        help_text=_(
+            "The coalition's square emblem: the icon in the browser tab and on a phone's home "
+            "screen, the mark beside the name at the top of every page, and the publisher's "
+            "logo for search engines. A square image, best a PNG of 512×512 pixels. Without one, "
+            "the product's default mark is used."
         ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -91,6 +131,40 @@ class SiteSettings(models.Model):
                 return cls(name_en="Coalition", short_name="", mission_en="", objectives_en="")
             cache.set(cls.CACHE_KEY, settings_, 60 * 60)
         return settings_
+
+    @property
+    def share(self):
+        """The share image every page offers (absolute URL, width, height, alt text): the one
+        staff uploaded, else the product's default. A statement with its own image uses that."""
+        if self.share_image:
+            url, width, height = (
+                self.share_image.url,
+                self.share_image_width,
+                self.share_image_height,
+            )
+        else:
+            path, width, height = DEFAULT_SHARE_IMAGE
+            url = static(path)
+        return {
+            "url": _absolute(url),
+            "width": width,
+            "height": height,
+            "alt": self.share_image_alt or self.name,
+        }
+
+    @property
+    def mark_url(self):
+        """The coalition's mark (a square PNG): the uploaded one, else the product's default."""
+        return self.mark.url if self.mark else static(DEFAULT_MARK)
+
+    @property
+    def mark_absolute_url(self):
+        return _absolute(self.mark_url)
+
+
+def _absolute(url):
+    """A media or static URL as an absolute one (an object store's URLs already are)."""
+    return absolute_url(url) if url.startswith("/") else url
 
 
 class OutboundEmailQuerySet(models.QuerySet):

@@ -396,6 +396,10 @@ STATIC_ROOT = None if DEBUG else env.path("STATIC_ROOT", default=BASE_DIR / "sta
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Django serves MEDIA_ROOT itself (with the headers of icnk/headers.py) while developing, and on
+# a throw-away site with SERVE_MEDIA=1 (`make check-pages`, `make lighthouse-all`). In production
+# the web server or object store serves uploads (README, Deployment).
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
 STORAGES = {
     "default": {"BACKEND": "icnk.storage.SafeFileSystemStorage"},
@@ -430,15 +434,8 @@ if MEDIA_BUCKET:
     }
 
 
-def _static_file_headers(headers, path, url):
-    """WhiteNoise caches hashed files for ever and the rest for a minute. The flags come from
-    django-countries under their plain names (its Country.flag URL is not hashed), and change
-    only with the package: a year, so a directory page does not fetch forty flags again."""
-    if url.startswith(f"{STATIC_URL}flags/"):
-        headers["Cache-Control"] = "max-age=31536000, public"
-
-
-WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
+# Pages name django-countries' flags by their hashed names too (icnk/templatetags/site_tags.py
+# `flag_url`), so WhiteNoise lets browsers keep them for ever, as every other static file.
 
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750

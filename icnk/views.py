@@ -4,15 +4,16 @@ from django.conf import settings
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import TemplateView
 
+from icnk.models import SiteSettings
 from icnk.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -79,13 +80,18 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-@require_GET
+@require_safe
 def favicon(request):
-    """Browsers ask for /favicon.ico whatever the page says: send them to the shipped one."""
-    return HttpResponsePermanentRedirect(static("img/favicon.ico"))
+    """Browsers ask for /favicon.ico whatever the page says: send them to the coalition's mark
+    from the site settings, else to the shipped icon. Not a permanent redirect: staff may
+    change the mark."""
+    site = SiteSettings.load()
+    response = HttpResponseRedirect(site.mark.url if site.mark else static("img/favicon.ico"))
+    response["Cache-Control"] = "max-age=86400"
+    return response
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -5,7 +5,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -13,15 +12,12 @@ from django.views.generic import DetailView, ListView
 from pydantic import ValidationError
 
 from icnk.errors import bad_request, invalid_parameters
-from icnk.i18n import current_language
+from icnk.i18n import OG_LOCALES, current_language
 from icnk.models import SiteSettings
 from statements import queries
 from statements.filters import StatementFilters
 from statements.formatting import dateline
 from statements.models import Campaign, Statement
-
-OG_LOCALES = {"en": "en_GB", "ko": "ko_KR", "ja": "ja_JP"}
-
 
 # ---------------------------------------------------------------------------------------------
 # List
@@ -85,8 +81,8 @@ def statement_context(request, statement, versions=None):
         versions = queries.language_versions(statement)
     url = request.build_absolute_uri(statement.get_absolute_url())
     # Its own image, else the coalition's share image, so that every shared link has a picture.
-    image = request.build_absolute_uri(
-        statement.image.url if statement.image else static("img/share.png")
+    image = (
+        request.build_absolute_uri(statement.image.url) if statement.image else site.share["url"]
     )
     json_ld = {
         "@context": "https://schema.org",
@@ -102,12 +98,7 @@ def statement_context(request, statement, versions=None):
         "publisher": {
             "@type": "Organization",
             "name": site.name if site else "",
-            "logo": {
-                "@type": "ImageObject",
-                "url": request.build_absolute_uri(static("img/icon-512.png")),
-                "width": 512,
-                "height": 512,
-            },
+            "logo": {"@type": "ImageObject", "url": site.mark_absolute_url},
         },
         "image": [image],
     }
@@ -122,7 +113,12 @@ def statement_context(request, statement, versions=None):
         if version := by_language.get(code):
             path = version.get_absolute_url()
             alternates.append(
-                {"code": code, "url": path, "absolute_url": request.build_absolute_uri(path)}
+                {
+                    "code": code,
+                    "url": path,
+                    "absolute_url": request.build_absolute_uri(path),
+                    "og_locale": OG_LOCALES[code],
+                }
             )
     attachments = list(statement.source.attachments.all()) if statement.pk else []
     return {
@@ -134,8 +130,6 @@ def statement_context(request, statement, versions=None):
         "press_contacts": queries.press_contacts(statement),
         "canonical_url": url,
         "og_image": image,
-        "og_locale": OG_LOCALES.get(statement.language, "en_GB"),
-        "og_locale_alternates": [OG_LOCALES[v.language] for v in versions],
         "json_ld": _json_ld(json_ld),
         "language_alternates": alternates,
     }

@@ -2,20 +2,23 @@
 field's own checkers (issue 13).
 
 It builds a throw-away site (its own SQLite database, static and media folders in a temporary
-directory, the demo coalition), serves it with gunicorn on a free 127.0.0.1 port with DEBUG
-off, and checks:
+directory, the demo coalition, its uploads served by Django with SERVE_MEDIA=1), serves it
+with gunicorn on a free 127.0.0.1 port with DEBUG off, and checks:
 
 - the Nu HTML Checker (vnu.jar from the npm package vnu-jar): no error;
 - axe-core (axe.min.js from the npm package axe-core) with the WCAG 2.2 A/AA rules at 375 and
   1280 px, in Debian's Chromium driven by Playwright: no violation;
 - no sideways scrolling at 320 px;
-- the Atom feeds parse, name an author, and date each entry by its statement's publication.
+- every request a page makes (styles, images, logos, the favicon) answers below 400, and
+  nothing is logged to the browser's console as an error;
+- the Atom feeds parse, name an author, and date each entry by its statement's publication;
+- the sitemap: every URL answers 200, and its language alternates name each other.
 
 A checker whose tool cannot be had (no java, no chromium, the npm packages not installed)
 is skipped with the reason printed; any finding fails (exit status 1). Not collected by pytest
 (the file name does not start with test_); the Makefile installs the tools into .tools/.
 
-    .venv/bin/python tests/pages/check_pages.py [--only vnu,axe,scroll,feeds] [--keep DIR]
+    .venv/bin/python tests/pages/check_pages.py [--only vnu,axe,scroll,feeds,sitemap] [--keep DIR]
 """
 
 import argparse
@@ -103,6 +106,8 @@ class Site:
             "ALLOWED_HOSTS": "127.0.0.1",
             "EMAIL_URL": "consolemail://",
             "LOG_LEVEL": "ERROR",
+            # The demo's logos are uploads: served by Django here, so no page asks in vain.
+            "SERVE_MEDIA": "1",
         }
         self.env.pop("DATABASE_URL_TEST", None)
         self.process = None
@@ -242,11 +247,44 @@ def check_in_browser(site, pages, *, axe, scroll):
         # by the test browser only.
         context = chromium.new_context(bypass_csp=True)
         page = context.new_page()
+        # Every request a page makes (images, styles, the favicon) must succeed, and nothing may
+        # be written to the console as an error (a refused style, a CSP violation).
+        failures = []
+        page.on(
+            "response",
+            lambda r: (
+                r.status >= 400
+                and r.request.resource_type != "document"
+                and failures.append(f"{r.status} {r.url}")
+            ),
+        )
+        # ERR_ABORTED is the browser itself dropping a lazy image of the page it leaves (the
+        # viewport changes before the next page is opened), not an answer from the site.
+        page.on(
+            "requestfailed",
+            lambda r: (
+                "ERR_ABORTED" not in (r.failure or "")
+                and failures.append(f"failed {r.url}: {r.failure}")
+            ),
+        )
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and not m.text.startswith("Failed to load resource")
+                and failures.append(f"console: {m.text}")
+            ),
+        )
         widths = ([375, 1280] if axe else []) + ([320] if scroll else [])
         for name, path, _expected in pages:
             for width in widths:
                 page.set_viewport_size({"width": width, "height": 800})
+                failures.clear()
                 page.goto(site.base + path, wait_until="load")
+                # The browser asks for /favicon.ico on its own, whatever the page links.
+                page.wait_for_load_state("networkidle")
+                for failure in dict.fromkeys(failures):
+                    problems.append(f"{path} ({name}) at {width} px: request: {failure}")
                 if width == 320:
                     overflow = page.evaluate(
                         "[document.documentElement.scrollWidth, window.innerWidth]"
@@ -343,6 +381,46 @@ def check_feeds(site):
     return problems, None
 
 
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def check_sitemap(site):
+    """Every URL in the sitemap answers 200, and its language alternates name each other."""
+    problems = []
+    status, body = fetch(site.base + "/sitemap.xml")
+    if status != 200:
+        return [f"/sitemap.xml: status {status}"], None
+    sections = [loc.text for loc in ET.fromstring(body).iter(f"{SITEMAP}loc")]
+    alternates = {}
+    for section in sections:
+        status, body = fetch(section)
+        if status != 200:
+            problems.append(f"{section}: status {status}")
+            continue
+        for url in ET.fromstring(body).iter(f"{SITEMAP}url"):
+            loc = url.findtext(f"{SITEMAP}loc")
+            alternates[loc] = {
+                link.get("hreflang"): link.get("href")
+                for link in url.iter(f"{XHTML}link")
+                if link.get("rel") == "alternate"
+            }
+    for loc, links in alternates.items():
+        status, _body = fetch(loc)
+        if status != 200:
+            problems.append(f"{loc}: status {status}")
+        for code, href in links.items():
+            if code == "x-default":
+                continue
+            if href not in alternates:
+                problems.append(f"{loc}: alternate {code} {href} is not in the sitemap")
+            elif alternates[href].get(code) != href or loc not in alternates[href].values():
+                problems.append(f"{loc}: alternate {code} {href} does not name it back")
+    if not alternates:
+        problems.append("/sitemap.xml lists no URL")
+    return problems, None
+
+
 def same_instant(one, other):
     from datetime import datetime
 
@@ -351,7 +429,7 @@ def same_instant(one, other):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="vnu,axe,scroll,feeds")
+    parser.add_argument("--only", default="vnu,axe,scroll,feeds,sitemap")
     parser.add_argument("--keep", help="build the site in this folder and keep it")
     parser.add_argument(
         "--screenshots",
@@ -381,10 +459,16 @@ def main():
             if problems is None:
                 results["axe-core and 320 px"] = (None, reason)
             else:
+                requests = [p for p in problems if " px: request: " in p]
+                problems = [p for p in problems if p not in requests]
                 results["axe-core"] = ([p for p in problems if " at 320 px" not in p], None)
                 results["320 px"] = ([p for p in problems if " at 320 px" in p], None)
+                results["subresources and console"] = (requests, None)
         if "feeds" in wanted:
             results["feeds"] = check_feeds(site)
+        if "sitemap" in wanted:
+            log("sitemap ...")
+            results["sitemap"] = check_sitemap(site)
         if args.screenshots:
             take_screenshots(site, Path(args.screenshots))
     finally:

@@ -1,0 +1,29 @@
+"""Template filters every app's pages use."""
+
+from django import template
+from django.templatetags.static import static
+
+from icnk.site_url import absolute_url
+
+register = template.Library()
+
+
+@register.filter
+def absolute(url):
+    """A media or static URL made absolute on the configured site (an object store's URL
+    already is): for share tags, which previewers fetch from elsewhere."""
+    url = str(url)
+    return absolute_url(url) if url.startswith("/") else url
+
+
+@register.filter
+def flag_url(country):
+    """A country's flag under its hashed static name, so browsers may keep it for ever
+    (django-countries' `Country.flag` gives the plain name)."""
+    code = getattr(country, "code", "") or ""
+    if not code:
+        return ""
+    try:
+        return static(f"flags/{code.lower()}.gif")
+    except ValueError:  # not in the manifest: a code django-countries has no flag for
+        return country.flag
