@@ -56,6 +56,7 @@ def photo(size=(1200, 630)):
 def settings_form(**extra):
     data = {k: v for k, v in SITE.items() if k != "founded_on"}
     data["founded_on"] = SITE["founded_on"].isoformat() if SITE.get("founded_on") else ""
+    data["time_zone"] = "Asia/Tokyo"
     data.update(extra)
     return data
 
