@@ -1,5 +1,8 @@
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from icnk.uploads import clean_image
 from statements.models import Statement
@@ -7,14 +10,79 @@ from statements.models import Statement
 # Wide enough for a share preview (1200×630) on a sharp screen, small enough to load fast.
 IMAGE_LONGEST_SIDE = 2000
 
+# What a native date-time picker (<input type="datetime-local">) sends: ISO 8601, whatever the
+# browser's locale shows. Nothing else is read, so "01/12/2026" can never be taken for a date.
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class IsoDateTimeField(forms.DateTimeField):
+    """A date and time in ISO 8601 only, read in the current (the coalition's) time zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
+    default_error_messages = {
+        "invalid": _(
+            "Enter the date and time with the date picker, as year-month-day and hours:minutes "
+            "(2026-12-01 09:00)."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=[DATETIME_LOCAL, f"{DATETIME_LOCAL}:%S"], **kwargs)
+
+    def to_python(self, value):
+        # Django's DateTimeField also reads the active locale's formats ("01/12/2026" in
+        # en-GB and en-US alike, day and month swapped): never here.
+        if isinstance(value, str) and value.strip():
+            try:
+                return super().to_python(value)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
+        return super().to_python(value)
+
+
+def schedule_time_errors(at):
+    """Why `at` cannot be a scheduled time, or None."""
+    if at <= timezone.now():
+        return forms.ValidationError(
+            _("Choose a time in the future: this one has passed."), code="past"
+        )
+    return None
+
 
 class StatementAdminForm(forms.ModelForm):
     """The admin's statement form: an uploaded image is checked and re-encoded as logos are, so
-    that no EXIF (a photo's GPS position, its author, the camera) is published with it."""
+    that no EXIF (a photo's GPS position, its author, the camera) is published with it.
+
+    The statement's state is not a field: saving never publishes. "Publish now", "Schedule…" and
+    "Unpublish" save the text and then ask for confirmation (statements/admin.py).
+    """
+
+    schedule_at = IsoDateTimeField(
+        label=_("Schedule for"),
+        required=False,
+        localize=False,
+    )
 
     class Meta:
         model = Statement
         fields = ["image", "image_alt"]  # the admin adds the fields of its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self.fields["body"].help_text = render_to_string(
+                "admin/statements/statement/_markdown_help.html"
+            )
+        if "schedule_at" in self.fields:
+            zone = timezone.get_current_timezone_name()
+            self.fields["schedule_at"].help_text = _(
+                "%(zone)s time. Used only by “Schedule…”: saving does not publish."
+            ) % {"zone": zone}
+            instance = self.instance
+            if instance.pk and instance.is_scheduled and not self.is_bound:
+                self.initial["schedule_at"] = timezone.localtime(instance.published_at)
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
@@ -22,3 +90,18 @@ class StatementAdminForm(forms.ModelForm):
         if isinstance(image, UploadedFile):
             return clean_image(image, longest_side=IMAGE_LONGEST_SIDE)
         return image
+
+    def clean(self):
+        cleaned = super().clean()
+        if "_schedule" in self.data and "schedule_at" not in self.errors:
+            at = cleaned.get("schedule_at")
+            if at is None:
+                self.add_error(
+                    "schedule_at",
+                    forms.ValidationError(
+                        _("Choose when the statement will be published."), code="required"
+                    ),
+                )
+            elif error := schedule_time_errors(at):
+                self.add_error("schedule_at", error)
+        return cleaned
