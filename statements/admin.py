@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -413,6 +414,10 @@ class StatementAdmin(HistoryAdmin):
         for name in ["title", "summary", "body", "dateline"]:
             if name in request.POST:
                 setattr(obj, name, request.POST[name])
+        # Only for the links the page makes to itself (canonical, language switcher).
+        obj.slug = (
+            slugify(request.POST.get("slug", ""), allow_unicode=True) or obj.slug or "preview"
+        )
         if request.POST.get("kind") in Statement.Kind.values:
             obj.kind = request.POST["kind"]
         if request.POST.get("language") in dict(settings.LANGUAGES):
@@ -449,9 +454,11 @@ class StatementAdmin(HistoryAdmin):
             "unpublish": obj.status == Statement.Status.PUBLISHED,
         }[step]
         if not allowed:
-            error = gettext("This statement is already %(state)s.") % {
-                "state": obj.get_state_display().lower()
-            }
+            error = (
+                gettext("This statement is neither published nor scheduled.")
+                if step == "unpublish"
+                else gettext("This statement is already public.")
+            )
         if request.method == "POST" and error is None:
             if step == "publish":
                 services.statement_publish(statement=obj, user=request.user)

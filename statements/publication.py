@@ -6,6 +6,8 @@ The time zone is Django's current one: the coalition's, once the admin activates
 request (the site setting), else settings.TIME_ZONE.
 """
 
+import datetime
+
 from django.utils import dateformat, timezone
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext
@@ -35,9 +37,12 @@ def when_public(at, *, now=None):
             if (now - at).total_seconds() > 60
             else gettext("at once, at %(time)s on %(date)s, %(zone)s time") % moment
         )
+    # Counted from the nearest minute, as a person says it: 09:00 seen at 05:59:40 is "in 3
+    # hours", not "in 3 hours, 0 minutes" or "2 hours, 59 minutes".
+    start = (now + datetime.timedelta(seconds=30)).replace(second=0, microsecond=0)
     return gettext("in %(delta)s, at %(time)s on %(date)s, %(zone)s time") % {
         **moment,
-        "delta": timeuntil(at, now),
+        "delta": timeuntil(at, min(start, at)),
     }
 
 

@@ -14,7 +14,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   const frame = section.querySelector(".live-preview__frame");
   const status = section.querySelector(".live-preview__status");
-  const fields = ["title", "summary", "body", "dateline", "kind", "language", "translation_of"];
+  const fields = ["title", "slug", "summary", "body", "dateline", "kind", "language", "translation_of"];
   const DELAY = 400;
   let timer = null;
   let inFlight = null;
