@@ -80,12 +80,21 @@ class SignatureInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organization", "supporter")
 
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new statement starts with rows ready to fill (Django's own default of three),
+        # rather than an "Add another" click for each; rows left empty are not saved.
+        return 3 if obj is None else 0
+
 
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
     fields = ["title", "language", "file", "order", "content_type", "size"]
     readonly_fields = ["content_type", "size"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # Nearly every new statement carries its PDF: one row ready for it.
+        return 1 if obj is None else 0
 
 
 class PressContactInline(admin.TabularInline):
