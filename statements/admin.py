@@ -298,6 +298,8 @@ class StatementAdmin(HistoryAdmin):
         """Which of "Publish now", "Schedule…", "Unpublish" this statement offers."""
         if not self.has_publish_permission(request):
             return []
+        if obj is not None and not self.has_change_permission(request, obj):
+            return []
         state = obj.state if obj is not None else Statement.State.DRAFT
         buttons = []
         if state != Statement.State.PUBLISHED:

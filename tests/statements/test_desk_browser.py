@@ -75,10 +75,7 @@ def test_typing_updates_the_live_preview_beside_the_editor(
     # The Markdown help opens beside the body field.
     page.get_by_text("Formatting help (Markdown)").click()
     assert page.get_by_text("Section heading").first.is_visible()
-    page.screenshot(path=artifacts_dir / "states-preview.png")
-    shots = artifacts_dir.parent.parent / "shots"
-    if shots.is_dir():
-        page.screenshot(path=shots / "states-preview.png")
+    page.screenshot(path=artifacts_dir / "statement-live-preview.png")
     # Nothing was saved by typing.
     statement.refresh_from_db()
     assert statement.title == "Coalition welcomes the inquiry"
