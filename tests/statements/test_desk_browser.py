@@ -138,7 +138,7 @@ class Counter:
 
 
 def test_journey_new_statement_with_signatories_pdf_scheduled_previewed_published(
-    live_server, page, site_settings, tmp_path
+    live_server, page, site_settings, tmp_path, artifacts_dir
 ):
     import datetime
 
@@ -195,6 +195,7 @@ def test_journey_new_statement_with_signatories_pdf_scheduled_previewed_publishe
     page.wait_for_url("**/schedule/?at=*")
     when = page.locator(".publication-confirmation__when").inner_text()
     assert when.startswith("It will be public in ") and f"at {at:%H:%M} on" in when, when
+    page.screenshot(path=artifacts_dir / "statement-schedule-confirmation.png")
     count.click(page.get_by_role("button", name="Yes, schedule"))
     page.wait_for_url("**/change/")
     statement = Statement.objects.get(slug="coalition-calls-for-accountability")

@@ -307,3 +307,14 @@ def test_live_preview_refuses_get_and_a_missing_csrf_token(client, editor, draft
     strict = Client(enforce_csrf_checks=True)
     strict.cookies = client.cookies
     assert strict.post(LIVE, {"object_id": draft.pk, "body": "x"}).status_code == 403
+
+
+def test_the_list_filters_by_state_scheduled_included(desk, draft, statement, make_statement):
+    scheduled = make_statement(
+        title="Later one", published_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    page = desk.get(f"{CHANGELIST}?state=scheduled").content.decode()
+    assert scheduled.title in page
+    assert statement.title not in page and draft.title not in page
+    page = desk.get(f"{CHANGELIST}?state=published").content.decode()
+    assert statement.title in page and scheduled.title not in page
