@@ -2,6 +2,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from icnk.uploads import clean_image
@@ -15,10 +16,31 @@ IMAGE_LONGEST_SIDE = 2000
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's own date-time picker, with the time zone it is read in beside it."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=DATETIME_LOCAL)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The picker shows the date in the browser's own order (12/01/2026 in one, 01/12/2026
+        # in another); the value is always ISO, and is repeated beside it in ISO
+        # (static/js/live-preview.js keeps it current).
+        shown = self.format_value(value) or ""
+        return format_html(
+            '{} <span class="datetime-zone"><output class="datetime-iso">{}</output> {}</span>',
+            super().render(name, value, attrs, renderer),
+            shown.replace("T", " "),
+            timezone.get_current_timezone_name(),
+        )
+
+
 class IsoDateTimeField(forms.DateTimeField):
     """A date and time in ISO 8601 only, read in the current (the coalition's) time zone."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
+    widget = DateTimeLocalInput
     default_error_messages = {
         "invalid": _(
             "Enter the date and time with the date picker, as year-month-day and hours:minutes "

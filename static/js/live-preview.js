@@ -6,6 +6,18 @@
 // script.
 "use strict";
 
+// Beside each date-time picker, its value in ISO (2026-12-01 09:00), whatever order the
+// browser's own picker shows the date in.
+document.addEventListener("input", (event) => {
+  const picker = event.target;
+  if (picker.matches && picker.matches('input[type="datetime-local"]')) {
+    const shown = picker.parentElement.querySelector(".datetime-iso");
+    if (shown) {
+      shown.textContent = picker.value.replace("T", " ");
+    }
+  }
+});
+
 document.addEventListener("DOMContentLoaded", () => {
   const section = document.querySelector(".live-preview");
   const form = section && section.closest("form");

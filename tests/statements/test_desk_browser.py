@@ -76,6 +76,8 @@ def test_typing_updates_the_live_preview_beside_the_editor(
     page.get_by_text("Formatting help (Markdown)").click()
     assert page.get_by_text("Section heading").first.is_visible()
     page.screenshot(path=artifacts_dir / "statement-live-preview.png")
+    page.locator("#id_schedule_at").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts_dir / "statement-publication-buttons.png")
     # Nothing was saved by typing.
     statement.refresh_from_db()
     assert statement.title == "Coalition welcomes the inquiry"
@@ -191,6 +193,8 @@ def test_journey_new_statement_with_signatories_pdf_scheduled_previewed_publishe
         second=0, microsecond=0
     )
     count.fill(page.locator("#id_schedule_at"), at.strftime("%Y-%m-%dT%H:%M"))
+    shown = page.locator(".datetime-zone").inner_text()
+    assert shown == f"{at:%Y-%m-%d %H:%M} Asia/Tokyo", shown  # ISO, beside the picker
     count.click(page.locator('input[name="_schedule"]'))
     page.wait_for_url("**/schedule/?at=*")
     when = page.locator(".publication-confirmation__when").inner_text()

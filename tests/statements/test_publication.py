@@ -63,6 +63,7 @@ def test_saving_never_publishes_whatever_the_post_says(desk, draft):
     assert 'name="status"' not in html and 'name="published_at"' not in html
     assert 'value="Save draft"' in html and 'name="_publish"' in html
     assert 'name="_schedule"' in html and 'type="datetime-local"' in html
+    assert '<output class="datetime-iso"></output> Asia/Tokyo</span>' in html  # beside it
 
     past = timezone.now() - datetime.timedelta(days=1)
     response = desk.post(
