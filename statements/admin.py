@@ -357,18 +357,19 @@ class StatementAdmin(HistoryAdmin):
         return None
 
     def response_add(self, request, obj, post_url_continue=None):
-        form = self._saved_form
+        form = request._statement_form
         return self._after_save(request, obj, form) or super().response_add(
             request, obj, post_url_continue
         )
 
     def response_change(self, request, obj):
-        form = self._saved_form
+        form = request._statement_form
         return self._after_save(request, obj, form) or super().response_change(request, obj)
 
     def save_form(self, request, form, change):
-        # response_add/response_change are not given the form; the chosen time is in it.
-        self._saved_form = form
+        # response_add/response_change are not given the form; the chosen time is in it. (On
+        # the request: one ModelAdmin serves every request at once.)
+        request._statement_form = form
         return super().save_form(request, form, change)
 
     # -- preview -------------------------------------------------------------------------------

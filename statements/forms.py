@@ -115,7 +115,8 @@ class StatementAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if "_schedule" in self.data and "schedule_at" not in self.errors:
+        scheduling = "_schedule" in self.data and "schedule_at" in self.fields
+        if scheduling and "schedule_at" not in self.errors:
             at = cleaned.get("schedule_at")
             if at is None:
                 self.add_error(
