@@ -11,11 +11,13 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +27,13 @@ from members.models import Organization, Supporter
 from statements import services
 from statements.admin_history import StatementHistoryMixin
 from statements.admin_translations import TranslationDeskMixin, add_translation_url
-from statements.forms import StatementAdminForm
+from statements.forms import (
+    DATETIME_LOCAL,
+    IsoDateTimeField,
+    StatementAdminForm,
+    schedule_time_errors,
+)
+from statements.markdown import render_markdown
 from statements.models import (
     Attachment,
     Campaign,
@@ -35,6 +43,7 @@ from statements.models import (
     Statement,
     Topic,
 )
+from statements.publication import publication_sentence, when_public
 from statements.signatory_admin import SignatoryDeskMixin, sign_on_summary, withdrawal_cell
 from statements.views import statement_context
 
@@ -111,12 +120,21 @@ class SignatureInline(admin.TabularInline):
     def withdrawal(self, signature):
         return withdrawal_cell(signature)
 
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new statement starts with rows ready to fill (Django's own default of three),
+        # rather than an "Add another" click for each; rows left empty are not saved.
+        return 3 if obj is None else 0
+
 
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
     fields = ["title", "language", "file", "order", "content_type", "size"]
     readonly_fields = ["content_type", "size"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # Nearly every new statement carries its PDF: one row ready for it.
+        return 1 if obj is None else 0
 
 
 class PressContactInline(admin.TabularInline):
@@ -141,23 +159,25 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublicationStateFilter(admin.SimpleListFilter):
-    """Scheduled (published for a time still ahead) or public now: what the desk links to."""
+class StateFilter(admin.SimpleListFilter):
+    """Draft, Scheduled, Published, Unpublished: "Scheduled" is read off the clock, as the
+    public pages read it. The desk's panels link here."""
 
     title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("scheduled", _("Scheduled")), ("public", _("Public now"))]
+        return Statement.State.choices
 
     def queryset(self, request, queryset):
-        from statements.dashboard import scheduled
-
-        if self.value() == "scheduled":
-            return scheduled(queryset)
-        if self.value() == "public":
-            return queryset.published()
-        return queryset
+        now = timezone.now()
+        published = Statement.Status.PUBLISHED
+        return {
+            Statement.State.DRAFT: queryset.filter(status=Statement.Status.DRAFT),
+            Statement.State.SCHEDULED: queryset.filter(status=published, published_at__gt=now),
+            Statement.State.PUBLISHED: queryset.filter(status=published, published_at__lte=now),
+            Statement.State.UNPUBLISHED: queryset.filter(status=Statement.Status.UNPUBLISHED),
+        }.get(self.value(), queryset)
 
 
 class TranslationFilter(admin.SimpleListFilter):
@@ -197,15 +217,7 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
     ]
     # A year filter instead of a date hierarchy: the hierarchy costs two queries over every
     # statement on each page view.
-    list_filter = [
-        "status",
-        PublicationStateFilter,
-        TranslationFilter,
-        "language",
-        "kind",
-        YearFilter,
-        "campaign",
-    ]
+    list_filter = [StateFilter, TranslationFilter, "language", "kind", YearFilter, "campaign"]
     list_select_related = ["translation_of", "campaign"]
     # The total over 60,000 statements costs a second COUNT per page view; the filtered count
     # is enough.
@@ -214,19 +226,23 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["translation_of", "campaign"]
     filter_horizontal = ["topics"]
-    readonly_fields = ["language_versions", "preview_link", "author", "created_at", "updated_at"]
+    readonly_fields = [
+        "publication",
+        "language_versions",
+        "preview_link",
+        "author",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["publish", "unpublish", "add_all_active_members"]
+    # The state (status, published_at) is not a field: it changes only through the buttons
+    # "Publish now", "Schedule…" and "Unpublish", each confirmed on a page of its own
+    # (publication_view), so that saving never publishes.
     fieldsets = [
         (None, {"fields": ["title", "slug", "language", "kind", "summary", "body"]}),
         (
             _("Publication"),
-            {
-                "fields": ["status", "published_at", "dateline", "campaign", "preview_link"],
-                "description": _(
-                    "A publication time in the future schedules the statement: it appears "
-                    "by itself at that time."
-                ),
-            },
+            {"fields": ["publication", "schedule_at", "dateline", "campaign", "preview_link"]},
         ),
         (_("Language versions"), {"fields": ["translation_of", "language_versions"]}),
         (
@@ -245,11 +261,15 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not self.has_publish_permission(request):
-            fields.append("status")
-        return fields
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_publish_permission(request):
+            return fieldsets
+        # Without the permission there is nothing to schedule.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "schedule_at"]})
+            for name, options in fieldsets
+        ]
 
     def get_inlines(self, request, obj):
         # Signatures and documents belong to the original; its translations share them.
@@ -266,11 +286,14 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
 
     @admin.display(description=_("state"), ordering="status")
     def publication_state(self, obj):
-        if obj.is_public:
-            return gettext("Published")
-        if obj.is_scheduled:
-            return gettext("Scheduled")
-        return gettext("Draft")
+        return obj.get_state_display()
+
+    @admin.display(description=_("state"))
+    def publication(self, obj):
+        """The state in words, with its time in the coalition's time zone."""
+        if not obj or not obj.pk:
+            return gettext("Draft (not saved yet)")
+        return publication_sentence(obj)
 
     @admin.display(description=_("translation"))
     def translation_state(self, obj):
@@ -351,15 +374,94 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
             obj.author = request.user
         super().save_model(request, obj, form, change)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["publication_buttons"] = self._publication_buttons(request, obj)
+        context["live_preview_url"] = reverse("admin:statements_statement_live_preview")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _publication_buttons(self, request, obj):
+        """Which of "Publish now", "Schedule…", "Unpublish" this statement offers."""
+        if not self.has_publish_permission(request):
+            return []
+        if obj is not None and not self.has_change_permission(request, obj):
+            return []
+        state = obj.state if obj is not None else Statement.State.DRAFT
+        buttons = []
+        if state != Statement.State.PUBLISHED:
+            buttons.append(("_publish", gettext("Publish now")))
+        if state == Statement.State.SCHEDULED:
+            buttons.append(("_schedule", gettext("Reschedule…")))
+            buttons.append(("_unpublish", gettext("Cancel the schedule…")))
+        elif state != Statement.State.PUBLISHED:
+            buttons.append(("_schedule", gettext("Schedule…")))
+        else:
+            buttons.append(("_unpublish", gettext("Unpublish…")))
+        return buttons
+
+    def _after_save(self, request, obj, form):
+        """Where a publication button leads once the text is saved: its confirmation page."""
+        if not self.has_publish_permission(request):
+            return None
+        for step in ["publish", "schedule", "unpublish"]:
+            if f"_{step}" in request.POST:
+                url = reverse(f"admin:statements_statement_{step}", args=[obj.pk])
+                if step == "schedule":
+                    at = timezone.localtime(form.cleaned_data["schedule_at"])
+                    url += "?" + urlencode({"at": at.strftime(DATETIME_LOCAL)})
+                return HttpResponseRedirect(url)
+        if form.cleaned_data.get("schedule_at") and not obj.is_scheduled:
+            self.message_user(
+                request,
+                gettext(
+                    "Saved, not scheduled: the time under “Schedule for” is used only by the "
+                    "“Schedule…” button."
+                ),
+                messages.WARNING,
+            )
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        form = request._statement_form
+        return self._after_save(request, obj, form) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        form = request._statement_form
+        return self._after_save(request, obj, form) or super().response_change(request, obj)
+
+    def save_form(self, request, form, change):
+        # response_add/response_change are not given the form; the chosen time is in it. (On
+        # the request: one ModelAdmin serves every request at once.)
+        request._statement_form = form
+        return super().save_form(request, form, change)
+
     # -- preview -------------------------------------------------------------------------------
 
     def get_urls(self):
-        preview = path(
-            "<path:object_id>/preview/",
-            self.admin_site.admin_view(self.preview_view),
-            name="statements_statement_preview",
-        )
-        return [preview, *super().get_urls()]
+        view = self.admin_site.admin_view
+        urls = [
+            path(
+                "live-preview/",
+                view(self.live_preview_view),
+                name="statements_statement_live_preview",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                view(self.preview_view),
+                name="statements_statement_preview",
+            ),
+        ]
+        for step in ["publish", "schedule", "unpublish"]:
+            urls.append(
+                path(
+                    f"<path:object_id>/{step}/",
+                    view(self.publication_view),
+                    {"step": step},
+                    name=f"statements_statement_{step}",
+                )
+            )
+        return [*urls, *super().get_urls()]
 
     def _preview_url(self, obj):
         return reverse("admin:statements_statement_preview", args=[obj.pk])
@@ -371,20 +473,144 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
             raise Http404
         if not self.has_view_permission(request, obj):
             raise PermissionDenied
+        return self._render_preview(request, obj)
+
+    def _render_preview(self, request, obj):
         with translation.override(obj.language):
             context = statement_context(request, obj)
             context["preview"] = True
+            context["preview_state"] = publication_sentence(obj)
             response = TemplateResponse(request, "statements/statement_detail.html", context)
             response.render()
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
+    def live_preview_view(self, request):
+        """The statement page for the text being typed, unsaved (static/js/live-preview.js).
+
+        POST only (the text can be long, and carries the CSRF token). Rendered by the same
+        template and the same Markdown sanitizer as the public page; nothing is saved.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        object_id = request.POST.get("object_id", "")
+        if object_id:
+            obj = self.get_object(request, object_id)
+            if obj is None:
+                raise Http404
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        else:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            obj = Statement()
+            original = request.POST.get("translation_of", "")
+            if original.isdigit():
+                obj.translation_of = Statement.objects.filter(pk=original).first()
+        for name in ["title", "summary", "body", "dateline"]:
+            if name in request.POST:
+                setattr(obj, name, request.POST[name])
+        # Only for the links the page makes to itself (canonical, language switcher).
+        obj.slug = (
+            slugify(request.POST.get("slug", ""), allow_unicode=True) or obj.slug or "preview"
+        )
+        if request.POST.get("kind") in Statement.Kind.values:
+            obj.kind = request.POST["kind"]
+        if request.POST.get("language") in dict(settings.LANGUAGES):
+            obj.language = request.POST["language"]
+        obj.language = obj.language or settings.LANGUAGE_CODE
+        obj.body_html = render_markdown(obj.body)
+        # A draft's dateline shows the time it would carry if published now.
+        if obj.published_at is None:
+            obj.published_at = timezone.now()
+        return self._render_preview(request, obj)
+
+    def publication_view(self, request, object_id, step):
+        """Confirm "Publish now", "Schedule…" or "Unpublish", saying when it takes effect."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not (self.has_publish_permission(request) and self.has_change_permission(request, obj)):
+            raise PermissionDenied
+        change_url = reverse("admin:statements_statement_change", args=[obj.pk])
+        now = timezone.now()
+        error = None
+        at = None
+        if step == "schedule":
+            field = IsoDateTimeField(required=True, localize=False)
+            try:
+                at = field.clean(request.POST.get("at") or request.GET.get("at", ""))
+                if problem := schedule_time_errors(at):
+                    raise problem
+            except forms.ValidationError as invalid:
+                error = " ".join(invalid.messages)
+        allowed = {
+            "publish": not obj.is_public,
+            "schedule": not obj.is_public,
+            "unpublish": obj.status == Statement.Status.PUBLISHED,
+        }[step]
+        if not allowed:
+            error = (
+                gettext("This statement is neither published nor scheduled.")
+                if step == "unpublish"
+                else gettext("This statement is already public.")
+            )
+        if request.method == "POST" and error is None:
+            if step == "publish":
+                services.statement_publish(statement=obj, user=request.user)
+                done = gettext("“%(title)s” is published.")
+            elif step == "schedule":
+                services.statement_schedule(statement=obj, user=request.user, at=at)
+                done = gettext("“%(title)s” is scheduled.")
+            else:
+                services.statement_unpublish(statement=obj, user=request.user)
+                done = gettext("“%(title)s” is no longer public.")
+            self.message_user(
+                request,
+                format_html("{} {}", done % {"title": obj.title}, publication_sentence(obj)),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(change_url)
+        if step == "publish":
+            when = when_public(services.publish_time(obj, now), now=now)
+            question = gettext("Publish “%(title)s” now?")
+            button = gettext("Yes, publish now")
+        elif step == "schedule":
+            when = when_public(at, now=now) if at else ""
+            question = gettext("Schedule “%(title)s”?")
+            button = gettext("Yes, schedule")
+        else:
+            when = ""
+            question = (
+                gettext("Cancel the schedule of “%(title)s”?")
+                if obj.is_scheduled
+                else gettext("Unpublish “%(title)s”?")
+            )
+            button = (
+                gettext("Yes, back to draft") if obj.is_scheduled else gettext("Yes, unpublish")
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": question % {"title": obj.title},
+            "opts": self.opts,
+            "original": obj,
+            "step": step,
+            "when": when,
+            "at": at.strftime(DATETIME_LOCAL) if at else "",
+            "error": error,
+            "button": button,
+            "change_url": change_url,
+            "state": publication_sentence(obj),
+        }
+        status = 400 if error and request.method == "POST" else 200
+        return TemplateResponse(
+            request, "admin/statements/statement/confirm_publication.html", context, status=status
+        )
+
     # -- actions -------------------------------------------------------------------------------
 
-    @admin.action(
-        description=_("Publish (now, or at their scheduled time)"), permissions=["publish"]
-    )
+    @admin.action(description=_("Publish now"), permissions=["publish"])
     def publish(self, request, queryset):
         count = sum(
             services.statement_publish(statement=statement, user=request.user)
@@ -394,15 +620,15 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
         self.message_user(
             request,
             ngettext(
-                "%(count)d statement published or scheduled.",
-                "%(count)d statements published or scheduled.",
+                "%(count)d statement published.",
+                "%(count)d statements published.",
                 count,
             )
             % {"count": count},
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Unpublish (back to draft)"), permissions=["publish"])
+    @admin.action(description=_("Unpublish"), permissions=["publish"])
     def unpublish(self, request, queryset):
         count = sum(
             services.statement_unpublish(statement=statement, user=request.user)
@@ -412,8 +638,8 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
         self.message_user(
             request,
             ngettext(
-                "%(count)d statement taken back to draft.",
-                "%(count)d statements taken back to draft.",
+                "%(count)d statement unpublished.",
+                "%(count)d statements unpublished.",
                 count,
             )
             % {"count": count},

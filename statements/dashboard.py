@@ -108,7 +108,7 @@ class RecentlyPublishedPanel(_StatementPanel):
     title = _("Published recently")
     order = 40
     empty = _("Nothing published in the last 30 days.")
-    see_all_query = "state=public"
+    see_all_query = "state=published"
 
     def queryset(self, request):
         since = timezone.now() - datetime.timedelta(days=30)

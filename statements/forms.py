@@ -2,6 +2,8 @@ import copy
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -80,12 +82,83 @@ class WithOriginal(forms.Widget):
         )
 
 
+# What a native date-time picker (<input type="datetime-local">) sends: ISO 8601, whatever the
+# browser's locale shows. Nothing else is read, so "01/12/2026" can never be taken for a date.
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's own date-time picker, with the time zone it is read in beside it."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=DATETIME_LOCAL)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The picker shows the date in the browser's own order (12/01/2026 in one, 01/12/2026
+        # in another); the value is always ISO, and is repeated beside it in ISO
+        # (static/js/live-preview.js keeps it current).
+        shown = self.format_value(value) or ""
+        return format_html(
+            '{} <span class="datetime-zone"><output class="datetime-iso">{}</output> {}</span>',
+            super().render(name, value, attrs, renderer),
+            shown.replace("T", " "),
+            timezone.get_current_timezone_name(),
+        )
+
+
+class IsoDateTimeField(forms.DateTimeField):
+    """A date and time in ISO 8601 only, read in the current (the coalition's) time zone."""
+
+    widget = DateTimeLocalInput
+    default_error_messages = {
+        "invalid": _(
+            "Enter the date and time with the date picker, as year-month-day and hours:minutes "
+            "(2026-12-01 09:00)."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=[DATETIME_LOCAL, f"{DATETIME_LOCAL}:%S"], **kwargs)
+
+    def to_python(self, value):
+        # Django's DateTimeField also reads the active locale's formats ("01/12/2026" in
+        # en-GB and en-US alike, day and month swapped): never here.
+        if isinstance(value, str) and value.strip():
+            try:
+                return super().to_python(value)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
+        return super().to_python(value)
+
+
+def schedule_time_errors(at):
+    """Why `at` cannot be a scheduled time, or None."""
+    if at <= timezone.now():
+        return forms.ValidationError(
+            _("Choose a time in the future: this one has passed."), code="past"
+        )
+    return None
+
+
 class StatementAdminForm(forms.ModelForm):
     """The admin's statement form: an uploaded image is checked and re-encoded as logos are, so
     that no EXIF (a photo's GPS position, its author, the camera) is published with it.
 
     On a translation, each text field shows the original's text beside it (WithOriginal).
+
+    The statement's state is not a field: saving never publishes. "Publish now", "Schedule…" and
+    "Unpublish" save the text and then ask for confirmation (statements/admin.py).
     """
+
+    schedule_at = IsoDateTimeField(
+        label=_("Schedule for"),
+        required=False,
+        localize=False,
+    )
 
     class Meta:
         model = Statement
@@ -103,6 +176,18 @@ class StatementAdminForm(forms.ModelForm):
                         original=getattr(self.original, name),
                         language=self.original.language,
                     )
+        if "body" in self.fields:
+            self.fields["body"].help_text = render_to_string(
+                "admin/statements/statement/_markdown_help.html"
+            )
+        if "schedule_at" in self.fields:
+            zone = timezone.get_current_timezone_name()
+            self.fields["schedule_at"].help_text = _(
+                "%(zone)s time. Used only by “Schedule…”: saving does not publish."
+            ) % {"zone": zone}
+            instance = self.instance
+            if instance.pk and instance.is_scheduled and not self.is_bound:
+                self.initial["schedule_at"] = timezone.localtime(instance.published_at)
 
     def _original(self):
         """The original statement this form translates: the one chosen in the form (or given
@@ -146,4 +231,16 @@ class StatementAdminForm(forms.ModelForm):
                         params={"language": taken.get_language_display(), "title": taken.title},
                     ),
                 )
+        scheduling = "_schedule" in self.data and "schedule_at" in self.fields
+        if scheduling and "schedule_at" not in self.errors:
+            at = cleaned.get("schedule_at")
+            if at is None:
+                self.add_error(
+                    "schedule_at",
+                    forms.ValidationError(
+                        _("Choose when the statement will be published."), code="required"
+                    ),
+                )
+            elif error := schedule_time_errors(at):
+                self.add_error("schedule_at", error)
         return cleaned

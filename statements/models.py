@@ -220,8 +220,21 @@ class Statement(models.Model):
         NEWS = "news", _("News")
 
     class Status(models.TextChoices):
+        """What staff chose. "Scheduled" is not stored: it is PUBLISHED with a publication time
+        still ahead, so that a statement appears by itself at its time with nothing to run, and
+        `published()` needs only to compare with the clock (see `state`)."""
+
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    class State(models.TextChoices):
+        """The four states staff see and act on: Status plus the clock."""
+
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.JOINT_STATEMENT
@@ -254,7 +267,7 @@ class Statement(models.Model):
         help_text=_("A time in the future schedules the statement."),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     summary = models.TextField(_("summary"), max_length=1000, blank=True)
     body = models.TextField(_("body (Markdown)"))
@@ -396,6 +409,18 @@ class Statement(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def state(self):
+        """Draft, Scheduled, Published or Unpublished, as of now."""
+        if self.status == self.Status.PUBLISHED:
+            return self.State.SCHEDULED if self.is_scheduled else self.State.PUBLISHED
+        if self.status == self.Status.UNPUBLISHED:
+            return self.State.UNPUBLISHED
+        return self.State.DRAFT
+
+    def get_state_display(self):
+        return self.State(self.state).label
 
     @property
     def is_translation_outdated(self):

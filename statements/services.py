@@ -49,14 +49,16 @@ def _save_publication(*, statement, user, fields, reason, message):
 
 @transaction.atomic
 def statement_publish(*, statement, user):
-    """Publish now, or at the statement's own publication time when that is still ahead.
+    """Publish now: public at once.
 
-    Returns False when the statement was already published or scheduled.
+    A draft (or a scheduled statement) is dated now. An unpublished statement comes back under
+    the date it was first published with, as the record it is (a correction, not a new
+    statement). Returns False when it was already public.
     """
-    if statement.status == Statement.Status.PUBLISHED:
+    if statement.is_public:
         return False
+    statement.published_at = publish_time(statement)
     statement.status = Statement.Status.PUBLISHED
-    statement.published_at = statement.published_at or timezone.now()
     _save_publication(
         statement=statement,
         user=user,
@@ -68,11 +70,31 @@ def statement_publish(*, statement, user):
     return True
 
 
+def publish_time(statement, now=None):
+    """When "Publish now" makes the statement public and the date it will carry."""
+    now = now or timezone.now()
+    if (
+        statement.status == Statement.Status.UNPUBLISHED
+        and statement.published_at is not None
+        and statement.published_at <= now
+    ):
+        return statement.published_at
+    return now
+
+
 @transaction.atomic
 def statement_schedule(*, statement, user, at):
-    """Publish at `at`, a time in the future: the statement appears by itself then."""
+    """Publish at `at`, a time in the future: the statement appears by itself then.
+
+    Also moves an already scheduled statement to another time. A statement that readers can
+    see now is not scheduled (unpublish it first): it would vanish until then.
+    """
     if at <= timezone.now():
         raise ScheduleError(gettext("A scheduled time must be in the future."))
+    if statement.is_public:
+        raise ScheduleError(
+            gettext("This statement is already public; unpublish it before scheduling it.")
+        )
     statement.status = Statement.Status.PUBLISHED
     statement.published_at = at
     _save_publication(
@@ -80,23 +102,30 @@ def statement_schedule(*, statement, user, at):
         user=user,
         fields=["status", "published_at"],
         reason="Scheduled",
-        message=gettext("Scheduled"),
+        message=gettext("Scheduled for %(time)s")
+        % {"time": timezone.localtime(at).strftime("%Y-%m-%d %H:%M %Z")},
     )
     _published(statement, user)
 
 
 @transaction.atomic
 def statement_unpublish(*, statement, user):
-    """Back to draft: off every public page, feed and count. False when it was not published."""
+    """Take it off every public page, feed and count.
+
+    A public statement becomes Unpublished (it keeps its publication date, for the record and
+    for publishing it again); a scheduled one goes back to Draft, as it was never public.
+    Returns False when it was neither.
+    """
     if statement.status != Statement.Status.PUBLISHED:
         return False
-    statement.status = Statement.Status.DRAFT
+    if statement.is_scheduled:
+        statement.status = Statement.Status.DRAFT
+        reason, message = "Schedule cancelled", gettext("Schedule cancelled (back to draft)")
+    else:
+        statement.status = Statement.Status.UNPUBLISHED
+        reason, message = "Unpublished", gettext("Unpublished")
     _save_publication(
-        statement=statement,
-        user=user,
-        fields=["status"],
-        reason="Unpublished",
-        message=gettext("Unpublished"),
+        statement=statement, user=user, fields=["status"], reason=reason, message=message
     )
     return True
 

@@ -176,7 +176,7 @@ def test_publishing_and_adding_all_members_record_history(client, site_settings,
     assert signature.history.get().history_user == editor
 
     client.post(changelist, {"action": "unpublish", "_selected_action": [draft.pk]})
-    assert draft.history.latest().status == Statement.Status.DRAFT
+    assert draft.history.latest().status == Statement.Status.UNPUBLISHED
     assert draft.history.latest().history_change_reason == "Unpublished"
 
 

@@ -85,7 +85,7 @@ def test_unpublishing_takes_a_statement_off_every_public_page(
 
     assert seen(client, statement) == NOWHERE
     statement.refresh_from_db()
-    assert statement.status == Statement.Status.DRAFT
+    assert statement.status == Statement.Status.UNPUBLISHED
     assert statement.history.latest().history_change_reason == "Unpublished"
 
 
