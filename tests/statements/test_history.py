@@ -150,6 +150,6 @@ def test_history_page_queries_do_not_grow_with_the_signatures(
     login_with_two_factor(client, editor)
     client.get(_history(statement))  # warm the session and the content types
     # As tests/icnk/test_audit.py's statement page, plus one for the organizations named.
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         page = client.get(_history(statement))
     assert f"Organization {signatories - 1}" in page.content.decode()
