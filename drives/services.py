@@ -191,7 +191,7 @@ def answer(*, invitation, choice, comment="", visibility="", sign_as=None):
     drive = Drive.objects.select_for_update().get(pk=invitation.drive_id)
     if not drive.accepts_answers:
         raise DriveError(gettext("This sign-on drive is closed: answers can no longer change."))
-    if invitation.supporter_id and invitation.supporter.taken_down_at:
+    if not invitation.member_may_sign:
         raise DriveError(gettext("This link no longer works."))
     if invitation.organization_id:
         visibility = ""
@@ -276,7 +276,7 @@ def _create_signature(drive, invitation, row, *, order=None):
 
 def _unanswered(drive):
     return (
-        drive.invitations.not_taken_down()
+        drive.invitations.signable()
         .filter(sent_at__isnull=False, reminded_at__isnull=True, answers__isnull=True)
         .select_related("drive", "organization", "supporter")
     )
@@ -324,7 +324,7 @@ def ask_reconfirm(*, drive, user):
     current = text_version(drive.statement)
     asked = 0
     for invitation in (
-        drive.invitations.not_taken_down()
+        drive.invitations.signable()
         .with_latest_answer()
         .select_related("drive", "organization", "supporter")
     ):
@@ -365,7 +365,7 @@ def release(*, drive, user, reason=""):
 
     Only answers given on the text as released count, unless the secretariat gives a reason to
     count earlier versions too. Declined members and members who did not answer never appear;
-    a person taken down is left out.
+    a member that left or was suspended, and a person taken down or erased, are left out.
     """
     drive = Drive.objects.select_for_update().get(pk=drive.pk)
     if drive.state == Drive.State.RELEASED:
@@ -375,7 +375,7 @@ def release(*, drive, user, reason=""):
     last = drive.statement.signatures.aggregate(last=Max("order"))["last"] or 0
     new = []
     invitations = (
-        drive.invitations.not_taken_down()
+        drive.invitations.signable()
         .select_related("organization", "supporter")
         .prefetch_related("answers")
     )
@@ -434,6 +434,14 @@ def release_on_save(sender, instance, raw=False, **kwargs):
     user = getattr(request, "user", None)
     for drive in open_drives:
         release(drive=drive, user=user if getattr(user, "is_staff", False) else None)
+
+
+def erase_comments_on_erasure(sender, instance, raw=False, **kwargs):
+    """A person's personal data erased (members/personal_data.py) takes with it the comments
+    they wrote to the secretariat on sign-on pages: their words, often their name or place."""
+    if raw or instance.personal_data_erased_at is None:
+        return
+    Answer.objects.filter(invitation__supporter=instance).exclude(comment="").update(comment="")
 
 
 @transaction.atomic
