@@ -322,18 +322,26 @@ def ask_reconfirm(*, drive, user):
     if not drive.accepts_answers:
         raise DriveError(gettext("This sign-on drive is closed: answers can no longer change."))
     current = text_version(drive.statement)
+    # Asked after the text last changed and after their answer: asked about this text already
+    # (a second click, or a colleague running the action too), and not mailed again.
+    text_changed_at = Statement.objects.versions_of(drive.statement).aggregate(
+        last=Max("updated_at")
+    )["last"]
     asked = 0
     for invitation in (
         drive.invitations.signable()
         .with_latest_answer()
         .select_related("drive", "organization", "supporter")
     ):
-        if (
-            invitation.latest_choice == Answer.Choice.SIGNED
-            and invitation.latest_version != current
-        ):
-            invitation.reconfirm_asked_at = timezone.now()
-            invitation.save(update_fields=["reconfirm_asked_at"])
+        if invitation.latest_choice != Answer.Choice.SIGNED or invitation.latest_version == current:
+            continue
+        earlier = invitation.reconfirm_asked_at
+        if earlier and earlier >= max(text_changed_at, invitation.latest_answered_at):
+            continue
+        claimed = Invitation.objects.filter(pk=invitation.pk, reconfirm_asked_at=earlier).update(
+            reconfirm_asked_at=timezone.now()
+        )
+        if claimed:
             queue_mail(
                 to=invitation.email,
                 template_prefix="drives/email/reconfirm",
