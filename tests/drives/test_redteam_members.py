@@ -14,7 +14,7 @@ from drives.tokens import token_for
 from icnk.models import OutboundEmail
 from icnk.roles import ADMINISTRATORS
 from members.models import MemberStatus
-from members.personal_data import personal_data_erase
+from members.personal_data import personal_data_erase, personal_data_export
 from statements.models import Signature
 from tests.factories import make_staff
 
@@ -81,3 +81,18 @@ def test_a_member_that_left_is_not_reminded_to_sign(drive, orgs):
     reminded = set(OutboundEmail.objects.exclude(pk__in=before).values_list("to", flat=True))
     assert orgs[0].contact_email not in reminded
     assert orgs[1].contact_email in reminded
+
+
+def test_a_persons_data_export_includes_their_sign_on_answers(client, drive, person):
+    invitation = drive.invitations.get(supporter=person)
+    client.post(url(invitation), {"action": "sign", "comment": "Please use my initials"})
+    client.post(url(invitation), {"action": "decline", "comment": "Changed my mind"})
+
+    data = personal_data_export(subject=person, user=make_staff("admin", ADMINISTRATORS))
+
+    answers = data["supporters"][0]["sign_on_answers"]
+    assert [(a["answer"], a["comment"]) for a in answers] == [
+        ("signed", "Please use my initials"),
+        ("declined", "Changed my mind"),
+    ]
+    assert answers[0]["statement"] == "Call for accountability"
