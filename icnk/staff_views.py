@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from icnk import staff
+from icnk.models import StaffInvitation
 from icnk.staff_admin import sign_in_history_response
 
 
@@ -46,6 +47,9 @@ class AcceptInvitationForm(SetPasswordMixin, forms.Form):
 def _invalid(request, invitation, status):
     """A link that cannot be used, saying why, and nothing about any account."""
     state = invitation.state if invitation is not None else None
+    if state == StaffInvitation.State.PENDING and not staff.inviter_may_invite(invitation):
+        # Its administrator was deactivated or lost the role: withdrawn with them.
+        state = StaffInvitation.State.REVOKED
     return render(
         request,
         "admin/staff/invitation_invalid.html",
@@ -63,7 +67,7 @@ def accept_invitation(request, token):
         return _invalid(request, None, 404)
     # The page speaks the language the administrator chose for this person.
     with translation.override(invitation.language):
-        if not invitation.is_pending:
+        if not invitation.is_pending or not staff.inviter_may_invite(invitation):
             return _invalid(request, invitation, 410)
         form = AcceptInvitationForm(request.POST or None, invitation=invitation)
         if request.method == "POST" and form.is_valid():
