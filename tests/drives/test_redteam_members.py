@@ -96,3 +96,16 @@ def test_a_persons_data_export_includes_their_sign_on_answers(client, drive, per
         ("declined", "Changed my mind"),
     ]
     assert answers[0]["statement"] == "Call for accountability"
+
+
+def test_the_tallys_remind_action_skips_a_member_that_left(client, drive, orgs, editor):
+    from tests.factories import login_with_two_factor
+
+    orgs[0].status = MemberStatus.LEFT
+    orgs[0].save()
+    login_with_two_factor(client, editor)
+    before = set(OutboundEmail.objects.values_list("pk", flat=True))
+    ids = list(drive.invitations.filter(organization__in=orgs[:2]).values_list("pk", flat=True))
+    client.post("/admin/drives/invitation/", {"action": "remind_selected", "_selected_action": ids})
+    reminded = set(OutboundEmail.objects.exclude(pk__in=before).values_list("to", flat=True))
+    assert reminded == {orgs[1].contact_email}
