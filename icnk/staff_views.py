@@ -1,5 +1,7 @@
 """The invitation link's page, and a staff member's own sign-in history (icnk/staff.py)."""
 
+import functools
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -58,6 +60,20 @@ def _invalid(request, invitation, status):
     )
 
 
+def _noindex(view):
+    """A page behind a one-time link in a mail is never indexed (as the sign-on and join
+    confirmation pages); robots.txt cannot say so without naming the admin's path."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped
+
+
+@_noindex
 @never_cache
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])

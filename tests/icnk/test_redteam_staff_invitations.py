@@ -72,3 +72,11 @@ def test_another_administrator_sending_it_again_vouches_for_it(client, rogue):
     response = accept(client, last_link())
     assert response.status_code == 302
     assert User.objects.filter(username="back-door@example.net", is_staff=True).exists()
+
+
+def test_the_invitation_page_is_never_indexed(client, rogue):
+    """Like the sign-on and join confirmation links: a page behind a one-time link in a mail."""
+    invite(rogue)
+    for link in (last_link(), "/admin/invitation/not-a-token/"):
+        response = client.get(link)
+        assert "noindex" in response.get("X-Robots-Tag", ""), link
