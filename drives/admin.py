@@ -413,7 +413,9 @@ class InvitationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Remind now (selected members who have not answered)"))
     def remind_selected(self, request, queryset):
         sent = 0
-        for invitation in queryset.filter(latest_choice__isnull=True).select_related("drive"):
+        # Never a member that left, was suspended or erased since it was invited.
+        unanswered = queryset.signable().filter(latest_choice__isnull=True)
+        for invitation in unanswered.select_related("drive"):
             if invitation.drive.accepts_answers and services._send(
                 invitation, "reminded_at", "drives/email/reminder"
             ):

@@ -9,7 +9,12 @@ class DrivesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from drives.services import release_on_publication, release_on_save
+        from drives.services import (
+            erase_comments_on_erasure,
+            release_on_publication,
+            release_on_save,
+        )
+        from members.models import Supporter
         from statements.models import Statement
         from statements.services import on_publication
 
@@ -17,6 +22,10 @@ class DrivesConfig(AppConfig):
         on_publication(release_on_publication)
         # Also when staff set the status in the statement's form rather than with an action.
         post_save.connect(release_on_save, sender=Statement, dispatch_uid="drives-release")
+        # Erasing a person's data erases what they wrote on sign-on pages too.
+        post_save.connect(
+            erase_comments_on_erasure, sender=Supporter, dispatch_uid="drives-erase-comments"
+        )
 
         # The desk: drives beside the statements they gather signatures for.
         from icnk import admin_site

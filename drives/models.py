@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from members.models import Organization, Supporter, Visibility
+from members.models import MemberStatus, Organization, Supporter, Visibility
 from statements.models import Statement
 
 
@@ -119,6 +119,17 @@ class InvitationQuerySet(models.QuerySet):
     def not_taken_down(self):
         return self.filter(Q(supporter__isnull=True) | Q(supporter__taken_down_at__isnull=True))
 
+    def signable(self):
+        """Invitations whose member may still sign (see `Invitation.member_may_sign`)."""
+        return self.filter(
+            Q(organization__status=MemberStatus.ACTIVE)
+            | Q(
+                supporter__status=MemberStatus.ACTIVE,
+                supporter__taken_down_at__isnull=True,
+                supporter__personal_data_erased_at__isnull=True,
+            )
+        )
+
 
 class Invitation(models.Model):
     drive = models.ForeignKey(
@@ -182,6 +193,20 @@ class Invitation(models.Model):
     @property
     def member(self):
         return self.organization or self.supporter
+
+    @property
+    def member_may_sign(self):
+        """An active organization, or an active person neither taken down nor erased (as
+        `Supporter.objects.signable()`): one that left, was suspended or erased after being
+        invited keeps no working link and is never released onto the statement."""
+        if self.organization_id:
+            return self.organization.status == MemberStatus.ACTIVE
+        person = self.supporter
+        return (
+            person.status == MemberStatus.ACTIVE
+            and person.taken_down_at is None
+            and person.personal_data_erased_at is None
+        )
 
     @property
     def email(self):

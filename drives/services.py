@@ -191,7 +191,7 @@ def answer(*, invitation, choice, comment="", visibility="", sign_as=None):
     drive = Drive.objects.select_for_update().get(pk=invitation.drive_id)
     if not drive.accepts_answers:
         raise DriveError(gettext("This sign-on drive is closed: answers can no longer change."))
-    if invitation.supporter_id and invitation.supporter.taken_down_at:
+    if not invitation.member_may_sign:
         raise DriveError(gettext("This link no longer works."))
     if invitation.organization_id:
         visibility = ""
@@ -276,7 +276,7 @@ def _create_signature(drive, invitation, row, *, order=None):
 
 def _unanswered(drive):
     return (
-        drive.invitations.not_taken_down()
+        drive.invitations.signable()
         .filter(sent_at__isnull=False, reminded_at__isnull=True, answers__isnull=True)
         .select_related("drive", "organization", "supporter")
     )
@@ -322,18 +322,26 @@ def ask_reconfirm(*, drive, user):
     if not drive.accepts_answers:
         raise DriveError(gettext("This sign-on drive is closed: answers can no longer change."))
     current = text_version(drive.statement)
+    # Asked after the text last changed and after their answer: asked about this text already
+    # (a second click, or a colleague running the action too), and not mailed again.
+    text_changed_at = Statement.objects.versions_of(drive.statement).aggregate(
+        last=Max("updated_at")
+    )["last"]
     asked = 0
     for invitation in (
-        drive.invitations.not_taken_down()
+        drive.invitations.signable()
         .with_latest_answer()
         .select_related("drive", "organization", "supporter")
     ):
-        if (
-            invitation.latest_choice == Answer.Choice.SIGNED
-            and invitation.latest_version != current
-        ):
-            invitation.reconfirm_asked_at = timezone.now()
-            invitation.save(update_fields=["reconfirm_asked_at"])
+        if invitation.latest_choice != Answer.Choice.SIGNED or invitation.latest_version == current:
+            continue
+        earlier = invitation.reconfirm_asked_at
+        if earlier and earlier >= max(text_changed_at, invitation.latest_answered_at):
+            continue
+        claimed = Invitation.objects.filter(pk=invitation.pk, reconfirm_asked_at=earlier).update(
+            reconfirm_asked_at=timezone.now()
+        )
+        if claimed:
             queue_mail(
                 to=invitation.email,
                 template_prefix="drives/email/reconfirm",
@@ -365,7 +373,7 @@ def release(*, drive, user, reason=""):
 
     Only answers given on the text as released count, unless the secretariat gives a reason to
     count earlier versions too. Declined members and members who did not answer never appear;
-    a person taken down is left out.
+    a member that left or was suspended, and a person taken down or erased, are left out.
     """
     drive = Drive.objects.select_for_update().get(pk=drive.pk)
     if drive.state == Drive.State.RELEASED:
@@ -375,7 +383,7 @@ def release(*, drive, user, reason=""):
     last = drive.statement.signatures.aggregate(last=Max("order"))["last"] or 0
     new = []
     invitations = (
-        drive.invitations.not_taken_down()
+        drive.invitations.signable()
         .select_related("organization", "supporter")
         .prefetch_related("answers")
     )
@@ -434,6 +442,14 @@ def release_on_save(sender, instance, raw=False, **kwargs):
     user = getattr(request, "user", None)
     for drive in open_drives:
         release(drive=drive, user=user if getattr(user, "is_staff", False) else None)
+
+
+def erase_comments_on_erasure(sender, instance, raw=False, **kwargs):
+    """A person's personal data erased (members/personal_data.py) takes with it the comments
+    they wrote to the secretariat on sign-on pages: their words, often their name or place."""
+    if raw or instance.personal_data_erased_at is None:
+        return
+    Answer.objects.filter(invitation__supporter=instance).exclude(comment="").update(comment="")
 
 
 @transaction.atomic

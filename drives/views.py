@@ -66,11 +66,7 @@ def _preview(supporter, level):
 def sign(request, token):
     invitation = invitation_for(token)
     now = timezone.now()
-    if (
-        invitation is None
-        or now >= invitation.drive.closes_at
-        or (invitation.supporter_id and invitation.supporter.taken_down_at)
-    ):
+    if invitation is None or now >= invitation.drive.closes_at or not invitation.member_may_sign:
         return _private(render(request, "drives/link_invalid.html", status=404))
     drive = invitation.drive
     versions = list(

@@ -74,6 +74,22 @@ def invitation_for_token(token):
     )
 
 
+def inviter_may_invite(invitation):
+    """True while whoever sent the invitation last is still an active administrator.
+
+    An administrator who is deactivated or loses the role (they left, or their account was
+    taken over) keeps no way back in through invitations nobody has accepted yet; another
+    administrator who sends one again vouches for it (`staff_invitation_resend`).
+    """
+    inviter = invitation.invited_by
+    return (
+        inviter is not None
+        and inviter.is_active
+        and inviter.is_staff
+        and (inviter.is_superuser or inviter.groups.filter(name=ADMINISTRATORS).exists())
+    )
+
+
 def existing_account(email):
     """A user whose address or username is this address, whatever its state."""
     return User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
@@ -158,6 +174,7 @@ def staff_invitation_resend(*, invitation, by):
     if invitation.state in (StaffInvitation.State.ACCEPTED, StaffInvitation.State.REVOKED):
         raise InvitationError(_("Only a pending or expired invitation can be sent again."))
     check_quota(by)
+    invitation.invited_by = by  # who vouches for the new link
     token, invitation.token_hash = _new_token()
     now = timezone.now()
     invitation.sent_at = now
@@ -188,10 +205,14 @@ def staff_invitation_revoke(*, invitation, by):
 @transaction.atomic
 def staff_invitation_accept(*, invitation, name, password):
     """Create the staff account in the invitation's role. Returns the user, or None when the
-    invitation can no longer be used (accepted, revoked or expired meanwhile, or the address
-    has an account by now)."""
+    invitation can no longer be used (accepted, revoked or expired meanwhile, its inviter no
+    longer an active administrator, or the address has an account by now)."""
     invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
-    if not invitation.is_pending or existing_account(invitation.email).exists():
+    if (
+        not invitation.is_pending
+        or not inviter_may_invite(invitation)
+        or existing_account(invitation.email).exists()
+    ):
         return None
     user = User(
         username=invitation.email,

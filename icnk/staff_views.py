@@ -1,5 +1,7 @@
 """The invitation link's page, and a staff member's own sign-in history (icnk/staff.py)."""
 
+import functools
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -15,6 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from icnk import staff
+from icnk.models import StaffInvitation
 from icnk.staff_admin import sign_in_history_response
 
 
@@ -46,6 +49,9 @@ class AcceptInvitationForm(SetPasswordMixin, forms.Form):
 def _invalid(request, invitation, status):
     """A link that cannot be used, saying why, and nothing about any account."""
     state = invitation.state if invitation is not None else None
+    if state == StaffInvitation.State.PENDING and not staff.inviter_may_invite(invitation):
+        # Its administrator was deactivated or lost the role: withdrawn with them.
+        state = StaffInvitation.State.REVOKED
     return render(
         request,
         "admin/staff/invitation_invalid.html",
@@ -54,6 +60,20 @@ def _invalid(request, invitation, status):
     )
 
 
+def _noindex(view):
+    """A page behind a one-time link in a mail is never indexed (as the sign-on and join
+    confirmation pages); robots.txt cannot say so without naming the admin's path."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped
+
+
+@_noindex
 @never_cache
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
@@ -63,7 +83,7 @@ def accept_invitation(request, token):
         return _invalid(request, None, 404)
     # The page speaks the language the administrator chose for this person.
     with translation.override(invitation.language):
-        if not invitation.is_pending:
+        if not invitation.is_pending or not staff.inviter_may_invite(invitation):
             return _invalid(request, invitation, 410)
         form = AcceptInvitationForm(request.POST or None, invitation=invitation)
         if request.method == "POST" and form.is_valid():

@@ -8,7 +8,7 @@ join request points at the member it created) and through an email address verif
 
 `personal_data_export` returns everything stored about the person as plain JSON-ready data:
 the records' fields, their join requests, the statements they signed, every history row of
-those records and the mail the site sent them.
+those records, their answers on sign-on pages and the mail the site sent them.
 
 `personal_data_erase` anonymizes the person everywhere at once, in one transaction:
 
@@ -22,6 +22,8 @@ those records and the mail the site sent them.
   join; their name, address and phone in other mail about them sent to others, and in the
   admin's action log;
 - every stored session that holds their address or name (a join applicant's).
+- the comments an individual supporter wrote on sign-on pages (the drives app blanks them
+  when the person is saved erased).
 
 `join_request_erase` does the same for one request to join alone, without gathering the other
 records of the address: the purge of stale requests (`members.services.join_requests_purge`)
@@ -42,6 +44,7 @@ import logging
 import re
 from importlib import import_module
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -257,6 +260,29 @@ def _history(obj, *, only=None):
 ORGANIZATION_PERSONAL_FIELDS = ["id", "name", "slug", *ORGANIZATION_CONTACT_FIELDS]
 
 
+def _sign_on_answers(supporter):
+    """What the person answered on sign-on pages (drives app), oldest first: their choice,
+    the visibility they chose and the comment they wrote to the secretariat."""
+    if not django_apps.is_installed("drives"):
+        return []
+    Answer = django_apps.get_model("drives", "Answer")
+    answers = (
+        Answer.objects.filter(invitation__supporter=supporter)
+        .select_related("invitation__drive__statement")
+        .order_by("answered_at", "pk")
+    )
+    return [
+        {
+            "statement": answer.invitation.drive.statement.title,
+            "answer": answer.choice,
+            "visibility": answer.visibility,
+            "comment": answer.comment,
+            "answered_at": answer.answered_at,
+        }
+        for answer in answers
+    ]
+
+
 def personal_data_export(*, subject, user):
     """Everything stored about the person behind `subject`, as JSON-ready data; logged."""
     person = Person(subject)
@@ -279,6 +305,7 @@ def personal_data_export(*, subject, user):
                     }
                     for signature in signatures
                 ],
+                "sign_on_answers": _sign_on_answers(supporter),
             }
         )
     data = {

@@ -154,8 +154,9 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in range(this_year, this_year - 20, -1)]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(published_at__year=int(self.value()))
+        year = self.value() or ""
+        if year.isascii() and year.isdigit() and 1 <= int(year) <= 9999:
+            return queryset.filter(published_at__year=int(year))
         return queryset
 
 

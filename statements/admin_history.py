@@ -28,6 +28,18 @@ from statements.history import (
 from statements.models import Statement
 
 ENTRIES_PER_PAGE = 50
+# The largest id the database stores (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def id_param(value):
+    """A query-string value as a row id, or None: only ASCII digits, small enough to be an id
+    (str.isdigit() also accepts "²", which int() refuses, and any length)."""
+    value = str(value)
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 class StatementHistoryMixin:
@@ -88,10 +100,11 @@ class StatementHistoryMixin:
         return TemplateResponse(request, "admin/statements/statement/history.html", context)
 
     def _version(self, obj, version_id):
-        if not str(version_id).isdigit():
+        version_id = id_param(version_id)
+        if version_id is None:
             return None
         return (
-            Statement.history.filter(id=obj.pk, history_id=int(version_id))
+            Statement.history.filter(id=obj.pk, history_id=version_id)
             .select_related("history_user")
             .first()
         )

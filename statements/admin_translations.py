@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from statements.admin_history import id_param
 from statements.diffs import field_diffs
 from statements.forms import TRANSLATED_FIELDS
 from statements.models import Statement
@@ -77,8 +78,8 @@ class TranslationDeskMixin:
     # -- the add form --------------------------------------------------------------------------
 
     def _translation_source(self, request):
-        source_pk = request.GET.get("translation_of", "")
-        if not source_pk.isdigit():
+        source_pk = id_param(request.GET.get("translation_of", ""))
+        if source_pk is None:
             return None
         found = Statement.objects.filter(pk=source_pk).select_related("translation_of").first()
         return found.source if found is not None else None
@@ -108,7 +109,10 @@ class TranslationDeskMixin:
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         source = self._translation_source(request)
-        if source is not None:
+        if source is None:
+            # "?translation_of=" naming no statement: an empty field, not a broken widget.
+            initial.pop("translation_of", None)
+        else:
             initial.update({name: getattr(source, name) for name in TRANSLATION_PREFILL})
             initial["campaign"] = source.campaign_id
             initial["topics"] = list(source.topics.values_list("pk", flat=True))
@@ -147,8 +151,8 @@ class TranslationDeskMixin:
         outdated = Statement.objects.outdated_translations().annotate(
             then_id=Subquery(then.values("history_id")[:1])
         )
-        only = request.GET.get("translation", "")
-        if only.isdigit():  # one translation's, from its change page
+        only = id_param(request.GET.get("translation", ""))
+        if only is not None:  # one translation's, from its change page
             outdated = outdated.filter(pk=only)
         paginator = Paginator(outdated, OUTDATED_PER_PAGE)
         page = paginator.get_page(request.GET.get("p"))

@@ -242,14 +242,21 @@ class SignatoryDeskMixin:
                 )
             return self._statement_page(statement)
 
+        # Individual supporters only for staff who may see them (as the history and the
+        # admin's own search of people do); others work with organizations.
+        sees_people = request.user.has_perm("members.view_supporter")
         if step == "group" and group.is_valid():
             organizations, people = group.members()
+            if not sees_people:
+                people = []
             return self._confirm(request, statement, organizations, people, lines=None)
         if step == "paste" and paste.is_valid():
             lines = match_pasted_names(
                 paste.cleaned_data["names"],
                 organizations=Organization.objects.active(),
-                supporters=Supporter.objects.signable(),
+                supporters=Supporter.objects.signable()
+                if sees_people
+                else Supporter.objects.none(),
             )
             organizations = [o for line in lines if line.is_matched for o in line.organizations]
             people = [p for line in lines if line.is_matched for p in line.supporters]

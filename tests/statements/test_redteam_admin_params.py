@@ -1,0 +1,37 @@
+"""Red team: odd numbers in the statement admin's query strings get a page, never a 500.
+
+str.isdigit() accepts "²" and other digits that int() and the database refuse; a very long
+number does not fit an id.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from icnk.roles import EDITORS
+from statements.models import Statement
+from tests.factories import login_with_two_factor, make_staff
+
+pytestmark = pytest.mark.django_db
+
+ODD = ["²", "٣x", "9" * 30, "-1", "1.5"]
+
+
+@pytest.fixture
+def editor_client(client, db):
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    login_with_two_factor(client, make_staff("editor", EDITORS))
+    return client
+
+
+@pytest.mark.parametrize("value", ODD)
+def test_odd_numbers_in_the_statement_admin_are_no_server_error(editor_client, value):
+    statement = Statement.objects.order_by("pk").first()
+    pages = [
+        f"/admin/statements/statement/add/?translation_of={value}&language=ko",
+        f"/admin/statements/statement/{statement.pk}/history/compare/?to={value}&from={value}",
+        f"/admin/statements/statement/outdated-translations/?translation={value}",
+        f"/admin/statements/statement/?year={value}",
+    ]
+    for page in pages:
+        response = editor_client.get(page)
+        assert response.status_code in (200, 302), page
