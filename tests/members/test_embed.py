@@ -56,7 +56,9 @@ def test_the_directory_filters_apply(client, site_settings, organization, japane
     assert client.get(EMBED, {"page": "x"}).status_code == 400
 
 
-@pytest.mark.parametrize(("language", "heading"), [("ko", "회원"), ("ja", "加盟")])
+@pytest.mark.parametrize(
+    ("language", "heading"), [("ko", "전체 회원 명단 보기"), ("ja", "のメンバー")]
+)
 def test_in_korean_and_japanese(client, site_settings, organization, language, heading):
     page = client.get(f"/{language}/embed/members/").text
     assert f'<html lang="{language}">' in page

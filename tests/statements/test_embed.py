@@ -131,3 +131,10 @@ def test_the_card_shows_title_date_summary_and_who_signed(client, site_settings,
     page = client.get("/en/statements/welcomes-inquiry/")
     assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
     assert page["X-Frame-Options"] == "DENY"
+
+
+def test_the_card_speaks_the_statements_language(client, site_settings, translations):
+    page = client.get("/ja/embed/statements/" + quote("調査委員会を歓迎") + "/").text
+    assert '<html lang="ja">' in page
+    assert "国際NGO連合、調査委員会を歓迎" in page
+    assert "声明を読む" in page
