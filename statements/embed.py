@@ -26,9 +26,9 @@ from statements.models import Statement
 # The card's size when nothing smaller is asked for, and the narrowest it can be read at
 # (where it wraps into more lines, so it is taller).
 CARD_WIDTH = 560
-CARD_HEIGHT = 280
+CARD_HEIGHT = 320
 NARROW_WIDTH = 420
-NARROW_HEIGHT = 380
+NARROW_HEIGHT = 440
 MIN_WIDTH = 240
 MIN_HEIGHT = 200
 LANGUAGES = {"en", "ko", "ja"}
@@ -149,9 +149,12 @@ def oembed(request):
     with translation.override(statement.language):
         site = SiteSettings.load()
         card = absolute_url(reverse("statements-embed:card", kwargs={"slug": statement.slug}))
+        # Sandboxed: no script runs in the card (it has none) and its links may open a new
+        # tab; its own origin is kept (allow-same-origin) so its stylesheet still loads.
         html = format_html(
             '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy" '
-            'sandbox="allow-popups allow-popups-to-escape-sandbox" style="border:0"></iframe>',
+            'sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" '
+            'style="border:0"></iframe>',
             card,
             width,
             height,

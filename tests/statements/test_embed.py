@@ -30,15 +30,15 @@ def test_a_public_statement_gets_a_rich_card(client, site_settings, statement):
     assert data["title"] == "Coalition welcomes the inquiry"
     assert data["provider_name"] == site_settings.name
     assert data["provider_url"] == "http://testserver/"
-    assert (data["width"], data["height"]) == (560, 280)
+    assert (data["width"], data["height"]) == (560, 320)
     card = "http://testserver/en/embed/statements/welcomes-inquiry/"
-    assert f'<iframe src="{card}" width="560" height="280"' in data["html"]
+    assert f'<iframe src="{card}" width="560" height="320"' in data["html"]
 
 
 def test_maxwidth_and_maxheight_are_honoured(client, site_settings, statement):
     url = "http://testserver/en/statements/welcomes-inquiry/"
     data = oembed(client, url, maxwidth="400").json()
-    assert data["width"] == 400 and data["height"] == 380  # narrower wraps into more lines
+    assert data["width"] == 400 and data["height"] == 440  # narrower wraps into more lines
     assert data["width"] <= 400
     data = oembed(client, url, maxwidth="1000", maxheight="250").json()
     assert (data["width"], data["height"]) == (560, 250)
