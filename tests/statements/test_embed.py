@@ -138,3 +138,23 @@ def test_the_card_speaks_the_statements_language(client, site_settings, translat
     assert '<html lang="ja">' in page
     assert "国際NGO連合、調査委員会を歓迎" in page
     assert "声明を読む" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/embed/members/?country=KR",
+        "/en/embed/statements/welcomes-inquiry/",
+        "/oembed?url=http%3A%2F%2Ftestserver%2Fen%2Fstatements%2Fwelcomes-inquiry%2F",
+    ],
+)
+def test_embeds_are_cached_like_public_pages(
+    client, site_settings, statement, path, django_assert_num_queries
+):
+    first = client.get(path)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):  # served whole from the page cache
+        again = client.get(path)
+    assert again.content == first.content
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert client.get(path, headers={"if-none-match": first["ETag"]}).status_code == 304
