@@ -9,6 +9,7 @@ not an image. Production should serve MEDIA with the same headers (see the READM
 
 import mimetypes
 import re
+from functools import wraps
 
 from django.conf import settings
 from django.utils.http import content_disposition_header
@@ -100,3 +101,25 @@ def protect_upload(response, path, *, original_name=""):
         return
     filename = f'; filename="{name}"' if re.fullmatch(r"[A-Za-z0-9._-]+", name) else ""
     response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}{filename}"
+
+
+def embeddable(view):
+    """Let other sites show this page in an <iframe>: the embed pages, and only they.
+
+    Every other page keeps `frame-ancestors 'none'` and `X-Frame-Options: DENY`. The relaxed
+    policy is the site's own with `frame-ancestors` set to EMBED_FRAME_ANCESTORS (read when the
+    page is answered, so a changed setting applies at once), and no X-Frame-Options, which
+    cannot name several origins and would otherwise override nothing but Chromium's reading.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response._csp_config = {
+            **settings.SECURE_CSP,
+            "frame-ancestors": list(settings.EMBED_FRAME_ANCESTORS),
+        }
+        response.xframe_options_exempt = True
+        return response
+
+    return wrapped

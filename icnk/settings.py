@@ -497,6 +497,15 @@ SECURE_CSP = {
 if HTTPS:
     SECURE_CSP["upgrade-insecure-requests"] = True
 
+# Who may show the embed pages (/<lang>/embed/...) in an <iframe>: only those pages relax
+# frame-ancestors (icnk.headers.embeddable). Any site by default: the embeds show only what
+# every public page and the JSON API already show, hold no form, session or button that acts,
+# and open every link in a new top-level tab, so framing them lends a hostile site nothing to
+# trick a reader into; a list would only make partners wait for the secretariat. A coalition
+# that wants to choose its partners lists their origins, space-separated:
+# EMBED_FRAME_ANCESTORS="https://partner.example https://other.example".
+EMBED_FRAME_ANCESTORS = env.str("EMBED_FRAME_ANCESTORS", default="*").split()
+
 # ---------------------------------------------------------------------------------------------
 # Logging
 # ---------------------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ urlpatterns = [
     ),
     path("api/v1/members/", include("members.api_urls")),
     path("api/v1/statements/", include("statements.api_urls")),
+    # oEmbed (https://oembed.com/) for statements: a card for other sites (statements/embed.py).
+    path("oembed", include("statements.oembed_urls")),
     path(f"{settings.ADMIN_URL}two-factor/", security.two_factor, name="two-factor"),
     # The emailed invitation link: a signed token, never an address (icnk/staff.py).
     path(
@@ -47,6 +49,9 @@ urlpatterns += i18n_patterns(
     path("about/", views.AboutView.as_view(), name="about"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("members/", include("members.urls")),
+    # Pages for other sites' <iframe>s: the only ones that relax frame-ancestors.
+    path("embed/members/", include("members.embed_urls")),
+    path("embed/statements/", include("statements.embed_urls")),
     path("join/", include("members.join_urls")),
     path("statements/", include("statements.urls")),
     path("campaigns/", include("statements.campaign_urls")),

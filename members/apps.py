@@ -14,6 +14,7 @@ class MembersConfig(AppConfig):
         # (no other reaches the view or the cache key), and what they show (icnk/cache.py).
         directory = ["q", "country", "kind", "order", "page"]  # members.queries.DirectoryQuery
         page_cache.cache_view("members:directory", params=directory)
+        page_cache.cache_view("members-embed:directory", params=directory)
         page_cache.cache_view("members:organization-detail", params=["page"])
         page_cache.cache_view("members-api:list", params=directory)
         page_cache.cache_view("members-api:detail")

@@ -29,6 +29,8 @@ class StatementsConfig(AppConfig):
         page_cache.cache_view("statements:list", params=["q", "kind", "year", "campaign", "page"])
         page_cache.cache_view("statements:detail")
         page_cache.cache_view("statements:feed")
+        page_cache.cache_view("statements-embed:card")
+        page_cache.cache_view("oembed:endpoint", params=["url", "maxwidth", "maxheight", "format"])
         page_cache.cache_view("campaigns:detail")
         page_cache.cache_view(
             "statements-api:list", params=["language", "kind", "year", "campaign", "q", "page"]

@@ -14,7 +14,9 @@ from pydantic import ValidationError
 from icnk.errors import bad_request, invalid_parameters
 from icnk.i18n import OG_LOCALES, current_language
 from icnk.models import SiteSettings
+from icnk.site_url import absolute_url
 from statements import queries
+from statements.embed import discovery_url
 from statements.filters import StatementFilters
 from statements.formatting import dateline
 from statements.models import Campaign, Statement
@@ -169,6 +171,8 @@ def statement_detail(request, slug):
     order = {code: i for i, (code, _name) in enumerate(settings.LANGUAGES)}
     versions = sorted((s for s in found if s is not statement), key=lambda s: order[s.language])
     context = statement_context(request, statement, versions=versions)
+    # Only here, not in the staff preview of a draft: the discovery link names a public page.
+    context["oembed_url"] = discovery_url(absolute_url(statement.get_absolute_url()))
     return TemplateResponse(request, "statements/statement_detail.html", context)
 
 

@@ -175,6 +175,12 @@ class Site:
                 ("join", f"/{code}/join/", 200),
                 ("join as a person", f"/{code}/join/?as=individual", 200),
                 ("feed explained", f"/{code}/statements/feed/about/", 200),
+                ("members embed", f"/{code}/embed/members/", 200),
+                ("members embed filtered", f"/{code}/embed/members/?kind=individual", 200),
+                *[
+                    ("statement card", path.replace("/statements/", "/embed/statements/", 1), 200)
+                    for path in urls["statements"]
+                ],
                 ("sign-on", urls["sign"], 200),
                 ("404", f"/{code}/no-such-page/", 404),
             ]
