@@ -25,6 +25,7 @@ EDITOR_MODELS = {
         "topic",
         "presscontact",
     ],
+    "followers": ["announcement"],
 }
 ADMIN_ONLY = {
     "auth": ["user", "group"],
@@ -34,6 +35,8 @@ ADMIN_ONLY = {
     "otp_totp": ["totpdevice"],
     "otp_static": ["staticdevice", "statictoken"],
     "django_tasks_database": ["dbtaskresult"],
+    # Subscribers' addresses are personal data: administrators only (counts are in the list).
+    "followers": ["subscriber", "delivery"],
 }
 EDITOR_ACTIONS = ("add", "change", "view")
 

@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("join/", include("members.join_urls")),
     path("statements/", include("statements.urls")),
     path("campaigns/", include("statements.campaign_urls")),
+    path("follow/", include("followers.urls")),
     prefix_default_language=True,
 )
 
