@@ -39,7 +39,7 @@ import time
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Min
 from django.tasks import task
 from django.utils import timezone
@@ -245,8 +245,7 @@ def send_bulk(label):
         return "unknown model"
     sent, due = send_batch(model)
     if due is not None:
-        at = max(due, timezone.now())
-        transaction.on_commit(lambda: schedule_sending(label, at=at))
+        schedule_sending(label, at=max(due, timezone.now()))
     return sent
 
 

@@ -44,7 +44,9 @@ def clock(monkeypatch):
     # Signed links read the time as epoch seconds.
     real_time = time.time
     monkeypatch.setattr(
-        signing, "time", types.SimpleNamespace(time=lambda: real_time() + moved.offset.total_seconds())
+        signing,
+        "time",
+        types.SimpleNamespace(time=lambda: real_time() + moved.offset.total_seconds()),
     )
     return moved
 

@@ -18,9 +18,7 @@ def confirm_link(mail):
     return re.search(r"http://testserver(/\w\w/follow/confirm/[^/\s]+/)", mail.body).group(1)
 
 
-def test_subscribing_mails_a_link_and_only_the_button_on_its_page_subscribes(
-    client, site_settings
-):
+def test_subscribing_mails_a_link_and_only_the_button_on_its_page_subscribes(client, site_settings):
     response = client.post(
         "/ja/follow/", {"email": "Aiko@Example.jp", "language": "ja", "campaign": ""}
     )
@@ -87,9 +85,7 @@ def test_a_client_address_gets_a_few_requests_an_hour(client, site_settings, set
     assert Subscriber.objects.count() == 3
 
 
-def test_one_inbox_gets_a_few_confirmation_mails_a_day_whoever_asks(
-    site_settings, settings
-):
+def test_one_inbox_gets_a_few_confirmation_mails_a_day_whoever_asks(site_settings, settings):
     settings.FOLLOW_MAILS_PER_RECIPIENT = 2
     settings.FOLLOW_RATE_LIMIT = 100
     for i in range(4):
