@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 import email
 import email.policy
@@ -64,10 +65,8 @@ def smtp(settings):
     }
     settings.MAIL_RETRY_BACKOFF_SECONDS = 60
     yield sink
-    try:
+    with contextlib.suppress(Exception):  # already stopped by the test
         sink.stop()
-    except Exception:  # already stopped by the test
-        pass
 
 
 def parse(raw):
