@@ -66,6 +66,8 @@ ADMIN_CHANGELISTS = {
     "axes/accessfailurelog/": 14,
     "axes/accesslog/": 14,
     "django_tasks_database/dbtaskresult/": 13,
+    "followers/announcement/": 11,
+    "followers/subscriber/": 13,
     "icnk/sitesettings/": 12,
     "members/joinrequest/": 11,
     "members/organization/": 11,

@@ -125,7 +125,16 @@ def test_catalogues_are_complete_valid_and_follow_the_glossary(settings, languag
 
 
 # What `make messages` extracts from: everything but the tests, tools and built files.
-SOURCES = ("manage.py", "icnk", "members", "statements", "benchmarks", "templates", "static")
+SOURCES = (
+    "manage.py",
+    "icnk",
+    "members",
+    "statements",
+    "followers",
+    "benchmarks",
+    "templates",
+    "static",
+)
 
 
 def _messages(po):
