@@ -21,6 +21,7 @@ Results go to `benchmarks/results/mail.md`.
 
 import collections
 import email.policy
+import logging
 import os
 import signal
 import socket
@@ -78,6 +79,8 @@ class Command(BaseCommand):
     def handle(self, *args, subscribers, rate, batch, timeout, **options):
         if connection.vendor != "postgresql":
             raise CommandError("needs PostgreSQL (DATABASE_URL): the worker is another process")
+        # aiosmtpd logs every SMTP command at INFO: not what this process should spend time on.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         call_command("migrate", verbosity=0)
         self._seed(subscribers)
         sink = Sink()
