@@ -126,7 +126,9 @@ class Command(BaseCommand):
         Announcement.objects.all().delete()
         Subscriber.objects.all().delete()
         OutboundEmail.objects.all().delete()
-        Statement.objects.filter(slug__startswith="bench-mail-").delete()
+        previous = Statement.objects.filter(slug__startswith="bench-mail-")
+        previous.exclude(translation_of=None).delete()  # translations before their original
+        previous.delete()
         if not SiteSettings.objects.exists():
             SiteSettings.objects.create(pk=1, **SITE)
         confirmed = timezone.now() - timezone.timedelta(days=1)
