@@ -50,7 +50,7 @@ from icnk.mail import retry_delay
 logger = logging.getLogger(__name__)
 
 BULK_PRIORITY = -10  # below the outbox's tasks (0): a worker takes those first
-SWEEP_EVERY = datetime.timedelta(minutes=1)
+SWEEP_EVERY = datetime.timedelta(minutes=5)  # as the outbox: MAIL_STALE_SECONDS is 5 minutes
 
 _models = {}  # label -> model
 
@@ -279,7 +279,7 @@ def requeue_stranded():
 
 @task
 def sweep_bulk():
-    """Every minute: requeue what a dead worker left, then schedule the next sweep."""
+    """Every few minutes: requeue what a dead worker left, then schedule the next sweep."""
     count = requeue_stranded()
     schedule_sweep(after=SWEEP_EVERY)
     return count

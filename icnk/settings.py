@@ -220,8 +220,8 @@ MAIL_STALE_SECONDS = env.int("MAIL_STALE_SECONDS", default=300)
 # the mail provider's limits (0: no limit); a sending task sends at most BULK_MAIL_BATCH of
 # them, or for BULK_MAIL_BATCH_SECONDS, before other mail gets its turn.
 BULK_MAIL_PER_MINUTE = env.int("BULK_MAIL_PER_MINUTE", default=600)
-BULK_MAIL_BATCH = env.int("BULK_MAIL_BATCH", default=50)
-BULK_MAIL_BATCH_SECONDS = env.float("BULK_MAIL_BATCH_SECONDS", default=5.0)
+BULK_MAIL_BATCH = env.int("BULK_MAIL_BATCH", default=25)
+BULK_MAIL_BATCH_SECONDS = env.float("BULK_MAIL_BATCH_SECONDS", default=2.0)
 # An address whose mail server refused our mail this many times (a 5xx answer) gets no more.
 MAIL_BOUNCE_LIMIT = env.int("MAIL_BOUNCE_LIMIT", default=3)
 
@@ -260,7 +260,7 @@ PERIODIC_TASKS = [
     "icnk.mail.schedule_sweep",  # requeue stranded mail every few minutes
     "members.tasks.schedule_purge",  # erase stale join requests daily
     "members.tasks.schedule_session_clearing",  # delete expired sessions hourly
-    "icnk.bulk.schedule_sweep",  # requeue bulk mail a stopped worker left, every minute
+    "icnk.bulk.schedule_sweep",  # requeue bulk mail a stopped worker left, every 5 minutes
     "followers.tasks.schedule_announcements",  # mail statements to subscribers when public
     "followers.tasks.schedule_purge",  # erase unconfirmed and ended subscriptions daily
 ]

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import threading
 import time
-from email import message_from_bytes
+from email.parser import BytesHeaderParser
 from pathlib import Path
 
 from django.conf import settings
@@ -58,8 +58,10 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         now = time.monotonic()
-        parsed = message_from_bytes(envelope.original_content, policy=email.policy.default)
-        subject = str(parsed["Subject"] or "")
+        headers = BytesHeaderParser(policy=email.policy.default).parsebytes(
+            envelope.original_content
+        )
+        subject = str(headers["Subject"] or "")
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.arrivals[rcpt].append((now, subject))
@@ -88,7 +90,12 @@ class Command(BaseCommand):
         db = connection.settings_dict
         env = {
             **os.environ,
-            "DEBUG": "1",
+            # The worker as in production: DEBUG off (no query log kept in memory).
+            "DEBUG": "0",
+            "DEV_TOOLS": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-mail-only-" + os.urandom(8).hex(),
+            "SITE_URL": "http://127.0.0.1:8000",
+            "HTTPS": "off",
             "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(
                 **{**db, "HOST": db["HOST"] or "127.0.0.1", "PORT": db["PORT"] or 5432}
             ),
@@ -97,6 +104,7 @@ class Command(BaseCommand):
             "BULK_MAIL_BATCH": str(batch),
             "LOG_LEVEL": "WARNING",
         }
+        load = os.getloadavg()[0]
         started = time.monotonic()
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "worker", "--interval", "0.05"],
@@ -111,7 +119,7 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 worker.kill()
             sink.controller.stop()
-        figures.update(subscribers=subscribers, rate=rate, batch=batch)
+        figures.update(subscribers=subscribers, rate=rate, batch=batch, load=load)
         self._report(figures)
 
     def _seed(self, count):
@@ -203,7 +211,8 @@ class Command(BaseCommand):
             "# Statements by email: one statement to many subscribers",
             "",
             f"Run {timezone.now():%Y-%m-%d %H:%M} UTC on {connection.vendor}, one worker process,",
-            f"a local aiosmtpd server; rate: {rate}; batch: {f['batch']} messages.",
+            f"a local aiosmtpd server; rate: {rate}; batch: {f['batch']} messages;",
+            f"load average before the run: {f['load']:.1f} on {os.cpu_count()} CPUs.",
             "",
             "| figure | value |",
             "| --- | --- |",
