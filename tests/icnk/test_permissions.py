@@ -10,6 +10,8 @@ class that turns "add" off for everyone, say) is read from a superuser; on top o
 - administrators may do everything the design allows.
 """
 
+import uuid
+
 import pytest
 from django.conf import settings
 from django.contrib import admin
@@ -40,6 +42,7 @@ def one_of(model):
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from followers.models import Announcement, Subscriber
     from icnk.mail import deliver_email
     from members.models import JoinRequest
     from statements.models import Topic
@@ -69,6 +72,12 @@ def one_of(model):
         ),
         "statements.topic": lambda: Topic.objects.create(
             **{f.name: f"Topic {f.name}" for f in Topic._meta.fields if f.name.startswith("name")}
+        ),
+        "followers.subscriber": lambda: Subscriber.objects.create(
+            email="reader@example.org", language="en"
+        ),
+        "followers.announcement": lambda: Announcement.objects.create(
+            translation_key=uuid.uuid4(), title="A statement"
         ),
         "django_tasks_database.dbtaskresult": lambda: (
             deliver_email.enqueue(0) and model._default_manager.order_by("pk").first()
