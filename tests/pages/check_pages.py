@@ -165,6 +165,9 @@ class Site:
                 ("join", f"/{code}/join/", 200),
                 ("join as a person", f"/{code}/join/?as=individual", 200),
                 ("feed explained", f"/{code}/statements/feed/about/", 200),
+                ("statements by email", f"/{code}/follow/", 200),
+                ("statements by email: check your mail", f"/{code}/follow/sent/", 200),
+                ("unsubscribe, unknown link", f"/{code}/follow/unsubscribe/unknown/", 200),
                 ("404", f"/{code}/no-such-page/", 404),
             ]
         return pages
