@@ -76,6 +76,11 @@ restore: install ## restore FILE=backups/... into an empty database (DATABASE_UR
 bench: install ## seed a large coalition (PostgreSQL and Redis when running), serve it, measure every page
 	@$(DEV_ENV) $(MANAGE) bench $(BENCH_ARGS)
 
+.PHONY: bench-mail
+bench-mail: install ## a statement to 10,000 subscribers via a real worker and SMTP sink (PostgreSQL)
+	@$(DEV_ENV) DATABASE_URL=$${BENCH_MAIL_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/icnk_bench_mail} \
+		$(MANAGE) bench_mail $(BENCH_MAIL_ARGS)
+
 .PHONY: loadtest
 loadtest: install ## readers + join stream under faults (restarts local PostgreSQL and Redis!)
 	@$(DEV_ENV) $(MANAGE) loadtest $(LOADTEST_ARGS)

@@ -29,6 +29,7 @@ EDITOR_MODELS = {
         "presscontact",
     ],
     "drives": ["drive", "invitation", "answer"],
+    "followers": ["announcement"],
 }
 ADMIN_ONLY = {
     "auth": ["user", "group"],
@@ -39,6 +40,8 @@ ADMIN_ONLY = {
     "otp_totp": ["totpdevice"],
     "otp_static": ["staticdevice", "statictoken"],
     "django_tasks_database": ["dbtaskresult"],
+    # Subscribers' addresses are personal data: administrators only (counts are in the list).
+    "followers": ["subscriber", "delivery"],
 }
 EDITOR_ACTIONS = ("add", "change", "view")
 

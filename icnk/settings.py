@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "members",
     "statements",
     "drives",
+    "followers",
 ]
 # Development tools (benchmarks/: bench, seed_bench, loadtest) are installed only with DEBUG or
 # DEV_TOOLS on, so `manage.py help` on a production host does not offer them.
@@ -220,13 +221,44 @@ MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=12)
 # A message "being sent" for longer than this belonged to a worker that died: send it again.
 MAIL_STALE_SECONDS = env.int("MAIL_STALE_SECONDS", default=300)
 
+# Mail to many (icnk/bulk.py): at most this many messages a minute, all lists together, for
+# the mail provider's limits (0: no limit); a sending task sends at most BULK_MAIL_BATCH of
+# them, or for BULK_MAIL_BATCH_SECONDS, before other mail gets its turn.
+BULK_MAIL_PER_MINUTE = env.int("BULK_MAIL_PER_MINUTE", default=600)
+BULK_MAIL_BATCH = env.int("BULK_MAIL_BATCH", default=25)
+BULK_MAIL_BATCH_SECONDS = env.float("BULK_MAIL_BATCH_SECONDS", default=2.0)
+# An address whose mail server refused our mail this many times (a 5xx answer) gets no more.
+MAIL_BOUNCE_LIMIT = env.int("MAIL_BOUNCE_LIMIT", default=3)
+
+# ---------------------------------------------------------------------------------------------
+# Statements by email (followers/)
+# ---------------------------------------------------------------------------------------------
+
+# The confirmation link works this many days; a request not confirmed by then, and a
+# subscription ended this long ago, is erased.
+FOLLOW_CONFIRM_DAYS = env.int("FOLLOW_CONFIRM_DAYS", default=3)
+FOLLOW_RATE_LIMIT = env.int("FOLLOW_RATE_LIMIT", default=5)  # requests per client address
+FOLLOW_RATE_WINDOW_SECONDS = env.int("FOLLOW_RATE_WINDOW_SECONDS", default=60 * 60)
+FOLLOW_MAILS_PER_RECIPIENT = env.int("FOLLOW_MAILS_PER_RECIPIENT", default=3)  # a day
+# How often the worker looks for statements that became public without a signal, and how old
+# a statement may be and still be announced after the worker was down.
+FOLLOW_SWEEP_SECONDS = env.int("FOLLOW_SWEEP_SECONDS", default=60)
+FOLLOW_CATCH_UP_HOURS = env.int("FOLLOW_CATCH_UP_HOURS", default=48)
+
 # ---------------------------------------------------------------------------------------------
 # Background tasks
 # ---------------------------------------------------------------------------------------------
 
 # A durable queue in the database (django-tasks-db): no broker to run, and a task enqueued in
 # a transaction exists exactly when the data it is about does. `make worker` runs it.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
+# Mail to many at once (announcements) runs on its own queue, below the outbox's tasks in
+# priority, so a confirmation link never waits behind ten thousand announcements (icnk/bulk.py).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "mail", "bulk"],
+    }
+}
 # Periodic jobs: the worker calls each of these functions when it starts. Each queues its task
 # unless it is queued already, and every run of the task queues the next one.
 PERIODIC_TASKS = [
@@ -234,6 +266,9 @@ PERIODIC_TASKS = [
     "members.tasks.schedule_purge",  # erase stale join requests daily
     "members.tasks.schedule_session_clearing",  # delete expired sessions hourly
     "drives.tasks.schedule_reminders",  # sign-on drive reminders, checked every 15 minutes
+    "icnk.bulk.schedule_sweep",  # requeue bulk mail a stopped worker left, every 5 minutes
+    "followers.tasks.schedule_announcements",  # mail statements to subscribers when public
+    "followers.tasks.schedule_purge",  # erase unconfirmed and ended subscriptions daily
 ]
 
 # ---------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ urlpatterns += i18n_patterns(
     path("statements/", include("statements.urls")),
     path("campaigns/", include("statements.campaign_urls")),
     path("sign/", include("drives.urls")),
+    path("follow/", include("followers.urls")),
     prefix_default_language=True,
 )
 

@@ -41,6 +41,7 @@ class PrivacyView(TemplateView):
             retention_days=settings.JOIN_REQUEST_RETENTION_DAYS,
             rate_window_minutes=settings.JOIN_RATE_WINDOW_SECONDS // 60,
             idle_minutes=settings.STAFF_IDLE_TIMEOUT // 60,
+            follow_days=getattr(settings, "FOLLOW_CONFIRM_DAYS", 3),
         )
         return context
 

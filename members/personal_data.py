@@ -109,6 +109,23 @@ JOIN_REQUEST_ERASED_VALUES = {
 }
 
 
+# Other apps keep records of a person under an email address (a follower's subscription). Each
+# registers a source here in its AppConfig.ready(), an object with: `key` (its section in the
+# export), `model` and `label`, `email_of(obj)` and `is_verified(obj)` (for its own rows as the
+# subject of an action), `records(emails)`, `export(records)` and `erase(records, user=,
+# reason=)`. Its records are gathered, exported and erased with the rest of the person's.
+_sources = []
+
+
+def register_source(source):
+    if all(s.key != source.key for s in _sources):
+        _sources.append(source)
+
+
+def _source_for(subject):
+    return next((s for s in _sources if isinstance(subject, s.model)), None)
+
+
 class Person:
     """Every record that belongs to one person, gathered from any one of them.
 
@@ -142,11 +159,15 @@ class Person:
             request_q |= Q(pk=subject.pk)
             if subject.supporter_id and gather:
                 supporter_q |= Q(pk=subject.supporter_id)
+        elif (source := _source_for(subject)) is not None:
+            emails.add(source.email_of(subject))
         else:
             raise TypeError(f"no personal data is gathered from {type(subject).__name__}")
         # A blank address matches nobody (it would match everyone without one).
         self.emails = sorted({e.strip().lower() for e in emails if e and e.strip()})
         verified = not isinstance(subject, JoinRequest) or subject.email_verified
+        if (source := _source_for(subject)) is not None:
+            verified = source.is_verified(subject)
         by_email = Q(pk__in=[])
         for email in self.emails if gather and verified else ():
             supporter_q |= Q(email__iexact=email)
@@ -162,6 +183,14 @@ class Person:
             .exclude(pk__in=[r.pk for r in self.join_requests])
             .order_by("pk")
         )
+        # Other apps' records under the person's addresses (all of them for a verified person;
+        # only the subject itself for an unverified one).
+        self.other_records = {}
+        for source in _sources:
+            found = source.records(self.emails) if gather and verified else []
+            if isinstance(subject, source.model):
+                found = [subject, *(r for r in found if r.pk != subject.pk)]
+            self.other_records[source] = found
 
     def _load(self, model, q):
         """The matching rows, with the caller's own instance in place of its row."""
@@ -174,6 +203,7 @@ class Person:
     def records(self, *, erasing=False):
         """What an export (or, with `erasing`, an erasure) covers, for the confirmation page."""
         records = [*self.supporters, *self.organizations, *self.join_requests]
+        records += [r for found in self.other_records.values() for r in found]
         return [*records, *self.unverified_requests] if erasing else records
 
     def mail(self):
@@ -336,6 +366,8 @@ def personal_data_export(*, subject, user):
             for mail in person.mail()
         ],
     }
+    for source, records in person.other_records.items():
+        data[source.key] = source.export(records)
     record_change(user, subject, "Personal data exported")
     logger.info(
         "personal data of %s #%s exported by user #%s",
@@ -437,6 +469,9 @@ def _erase(person, *, user, reason):
         )
         # After the rows no longer point at them, and only once the erasure is committed.
         transaction.on_commit(lambda logos=logos: _delete_files(logo_field, logos))
+
+    for source, records in person.other_records.items():
+        source.erase(records, user=user, reason=reason)
 
     held_emails, held_names = person.held_by_others()
     emails = set(person.emails) - held_emails

@@ -132,7 +132,11 @@ INDIVIDUAL = {
 
 
 class SMTPSink:
-    """A mail server on 127.0.0.1 (aiosmtpd) that keeps every message it accepts, as text."""
+    """A mail server on 127.0.0.1 (aiosmtpd) that keeps every message it accepts, as text.
+
+    `refuse`: recipient address -> the reply to give instead of accepting it, such as
+    "550 5.1.1 No such user" (permanent) or "451 4.3.0 Try again later" (temporary).
+    """
 
     def __init__(self, port=0):
         if not port:
@@ -141,7 +145,14 @@ class SMTPSink:
                 port = probe.getsockname()[1]
         self.port = port
         self.messages = []
+        self.refuse = {}
         self.controller = Controller(self, hostname="127.0.0.1", port=port)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it for each message
         self.messages.append(envelope.original_content.decode(errors="replace"))

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-APPS = {"members", "statements", "drives"}
+APPS = {"members", "statements", "drives", "followers"}
 # The project's wiring, which must name the apps.
 WIRING = {"icnk/urls.py", "icnk/settings.py"}
 

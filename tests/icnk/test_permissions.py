@@ -11,6 +11,7 @@ class that turns "add" off for everyone, say) is read from a superuser; on top o
 """
 
 import datetime
+import uuid
 
 import pytest
 from django.conf import settings
@@ -43,6 +44,7 @@ def one_of(model):
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from followers.models import Announcement, Subscriber
     from icnk.audit import record_change
     from icnk.mail import deliver_email
     from icnk.models import OutboundEmail, SiteSettings, StaffInvitation
@@ -87,6 +89,12 @@ def one_of(model):
         "admin.logentry": lambda: (
             record_change(other, SiteSettings.load(), "Changed the mission")
             or model._default_manager.order_by("pk").first()
+        ),
+        "followers.subscriber": lambda: Subscriber.objects.create(
+            email="reader@example.org", language="en"
+        ),
+        "followers.announcement": lambda: Announcement.objects.create(
+            translation_key=uuid.uuid4(), title="A statement"
         ),
         "django_tasks_database.dbtaskresult": lambda: (
             deliver_email.enqueue(0) and model._default_manager.order_by("pk").first()

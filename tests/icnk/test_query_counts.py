@@ -76,6 +76,8 @@ ADMIN_CHANGELISTS = {
     "django_tasks_database/dbtaskresult/": 14,
     "drives/drive/": 12,
     "drives/invitation/": 13,
+    "followers/announcement/": 12,
+    "followers/subscriber/": 14,
     "icnk/outboundemail/": 11,
     "icnk/sitesettings/": 13,
     "icnk/staffinvitation/": 12,

@@ -131,6 +131,7 @@ SOURCES = (
     "members",
     "statements",
     "drives",
+    "followers",
     "benchmarks",
     "templates",
     "static",

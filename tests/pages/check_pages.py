@@ -182,6 +182,9 @@ class Site:
                     for path in urls["statements"]
                 ],
                 ("sign-on", urls["sign"], 200),
+                ("statements by email", f"/{code}/follow/", 200),
+                ("statements by email: check your mail", f"/{code}/follow/sent/", 200),
+                ("unsubscribe, unknown link", f"/{code}/follow/unsubscribe/unknown/", 200),
                 ("404", f"/{code}/no-such-page/", 404),
             ]
         return pages

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FollowersConfig(AppConfig):
+    name = "followers"
+    verbose_name = _("Statements by email")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from followers import personal_data, tasks
+        from followers.models import Delivery
+        from icnk import bulk
+        from members.personal_data import register_source
+        from statements.models import Statement
+
+        bulk.register(Delivery)
+        register_source(personal_data.SubscriptionRecords())
+        # A statement saved as published (the admin's form) is announced at its time; what
+        # the publishing functions write without a signal, the sweep finds within a minute.
+        post_save.connect(
+            tasks.statement_saved, sender=Statement, dispatch_uid="followers-statement-saved"
+        )
