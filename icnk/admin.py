@@ -48,6 +48,7 @@ class SiteSettingsAdmin(HistoryAdmin):
             {"fields": ["founded_on", "founded_in_en", "founded_in_ko", "founded_in_ja"]},
         ),
         (_("Contact"), {"fields": ["contact_email"]}),
+        (_("Membership"), {"fields": ["membership_period", "grace_days"]}),
     ]
     list_display = ["name_en", "short_name", "contact_email", "updated_at"]
     # Where the public writes to, and where join notices go by default: changing it could

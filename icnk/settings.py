@@ -228,6 +228,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PERIODIC_TASKS = [
     "icnk.mail.schedule_sweep",  # requeue stranded mail every few minutes
     "members.tasks.schedule_purge",  # erase stale join requests daily
+    "members.tasks.schedule_membership_rules",  # renewal reminders and lapses, daily
     "members.tasks.schedule_session_clearing",  # delete expired sessions hourly
     "drives.tasks.schedule_reminders",  # sign-on drive reminders, checked every 15 minutes
 ]
