@@ -308,6 +308,7 @@ def _mail(member, template, context):
         to=to,
         template_prefix=f"members/email/{template}",
         context={
+            "is_organization": isinstance(member, Organization),
             "member": member,
             "name": member_name(member),
             "site": SiteSettings.load(),
