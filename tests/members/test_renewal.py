@@ -366,3 +366,39 @@ def test_the_dashboard_lists_members_expiring_soon_and_recently_lapsed(member):
     other.refresh_from_db()
     assert other.status == MemberStatus.LAPSED
     assert timezone.now()  # the clock was not touched
+
+
+def _former(i):
+    Organization.objects.create(
+        name=f"Former Group {i:03}",
+        slug=f"former-{i}",
+        country="KR",
+        member_since=D(2011, 10, 3),
+        status=MemberStatus.LEFT,
+        left_on=D(2024, 5, 1),
+        former_listing_consent_on=D(2024, 5, 1),
+    )
+    Supporter.objects.create(
+        full_name=f"Former Person {i:03}",
+        visibility=V.FULL_NAME,
+        country="JP",
+        status=MemberStatus.LAPSED,
+        member_since=D(2015, 1, 1),
+        left_on=D(2020, 1, 1),
+        former_listing_consent_on=D(2020, 1, 1),
+    )
+
+
+def test_the_former_members_section_costs_the_same_queries_at_any_size(
+    site_settings, client, django_assert_num_queries, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    _former(0)
+    client.get("/en/members/")  # warm the site-wide context (site settings, campaign)
+    with django_assert_num_queries(4) as small:  # two counts, two former lists
+        client.get("/en/members/")
+    for i in range(1, 30):
+        _former(i)
+    with django_assert_num_queries(len(small)):
+        html = client.get("/en/members/").content.decode()
+    assert "Former Person 029" in html and "Former Group 029" in html
