@@ -4,6 +4,8 @@ Only `Organization.objects.public()` and `Supporter.objects.public()` reach a te
 supporter is shown as far as their visibility level allows and no private field is ever loaded.
 """
 
+import datetime
+
 from django.core import signing
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +16,7 @@ from django_countries.fields import Country
 from icnk.api import is_page_number
 from icnk.errors import bad_request, invalid_parameters
 from icnk.i18n import current_language
+from icnk.models import SiteSettings
 from members import renewal
 from members.models import Organization, OrganizationKind
 from members.queries import (
@@ -105,12 +108,13 @@ def renew(request, token):
         return _private(
             render(request, "members/renew_done.html", {"member": member, "new_end": new_end})
         )
+    end = renewal.period_end(member)
     context = {
         "member": member,
         "is_organization": isinstance(member, Organization),
-        "end": renewal.period_end(member),
+        "end": end,
+        "grace_end": end + datetime.timedelta(days=SiteSettings.load().grace_days),
         "state": renewal.membership_state(member),
-        "state_label": renewal.State.labels[renewal.membership_state(member)],
         "new_end": renewal.next_period_end(member),
     }
     return _private(render(request, "members/renew.html", context))
