@@ -402,3 +402,35 @@ def test_the_former_members_section_costs_the_same_queries_at_any_size(
     with django_assert_num_queries(len(small)):
         html = client.get("/en/members/").content.decode()
     assert "Former Person 029" in html and "Former Group 029" in html
+
+
+def test_the_dashboard_panel_renders_both_lists_with_links_to_the_members(member):
+    from django.template.loader import render_to_string
+
+    member.renewed_until = END
+    member.save()
+    Organization.objects.create(
+        name="Gone Group",
+        slug="gone",
+        member_since=JOINED,
+        status=MemberStatus.LAPSED,
+        left_on=END - datetime.timedelta(days=3),
+    )
+    today = END - datetime.timedelta(days=2)
+    html = render_to_string(
+        "members/includes/_renewals_dashboard.html",
+        {"expiring": expiring_soon(today=today), "lapsed": recently_lapsed(today=today)},
+    )
+    assert f'href="/admin/members/organization/{member.pk}/change/"' in html
+    assert "Open North Korea" in html and "Gone Group" in html
+
+
+def test_the_supporters_admin_page_shows_the_membership_and_its_button(staff_client):
+    person = Supporter.objects.create(full_name="Kim", member_since=JOINED, renewed_until=END)
+    with at(END + datetime.timedelta(days=2)):
+        page = staff_client.get(f"/admin/members/supporter/{person.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "In its grace period" in html
+    assert f"/admin/members/supporter/{person.pk}/membership/" in html
+    assert "Agreed to be listed as a former member on" in html
