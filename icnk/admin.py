@@ -66,6 +66,7 @@ class SiteSettingsAdmin(HistoryAdmin):
             {"fields": ["share_image", "share_image_alt", "mark"]},
         ),
         (_("Time"), {"fields": ["time_zone"]}),
+        (_("Membership"), {"fields": ["membership_period", "grace_days"]}),
     ]
     list_display = ["name_en", "short_name", "contact_email", "time_zone", "updated_at"]
     # Where the public writes to, and where join notices go by default: changing it could

@@ -22,6 +22,13 @@ DEFAULT_SHARE_IMAGE = ("img/share.png", 1200, 630)
 DEFAULT_MARK = "img/icon-512.png"
 
 
+class MembershipPeriod(models.TextChoices):
+    """How the coalition counts a membership year (members/renewal.py applies it)."""
+
+    ANNIVERSARY = "anniversary", _("A year from approval")
+    CALENDAR = "calendar", _("Calendar years")
+
+
 class SiteSettings(models.Model):
     """The coalition's own details: one record, edited by staff in the admin.
 
@@ -93,6 +100,25 @@ class SiteSettings(models.Model):
             "screen, the mark beside the name at the top of every page, and the publisher's "
             "logo for search engines. A square image, best a PNG of 512×512 pixels. Without one, "
             "the product's default mark is used."
+        ),
+    )
+    membership_period = models.CharField(
+        _("membership period"),
+        max_length=12,
+        choices=MembershipPeriod.choices,
+        default=MembershipPeriod.ANNIVERSARY,
+        help_text=_(
+            "A year from approval: each member's year starts on the day it joined. Calendar "
+            "years: every membership ends on 31 December (a member approved from October on "
+            "runs to the end of the next year)."
+        ),
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("grace period (days)"),
+        default=30,
+        help_text=_(
+            "Days after the end of its period during which a member that has not renewed is "
+            "still a member; after them it lapses."
         ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

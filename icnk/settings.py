@@ -264,6 +264,7 @@ TASKS = {
 PERIODIC_TASKS = [
     "icnk.mail.schedule_sweep",  # requeue stranded mail every few minutes
     "members.tasks.schedule_purge",  # erase stale join requests daily
+    "members.tasks.schedule_membership_rules",  # renewal reminders and lapses, daily
     "members.tasks.schedule_session_clearing",  # delete expired sessions hourly
     "drives.tasks.schedule_reminders",  # sign-on drive reminders, checked every 15 minutes
     "icnk.bulk.schedule_sweep",  # requeue bulk mail a stopped worker left, every 5 minutes

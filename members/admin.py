@@ -35,6 +35,7 @@ from members.models import (
     Visibility,
 )
 from members.personal_data_admin import PERSONAL_DATA_ACTIONS, PersonalDataAdminMixin
+from members.renewal_admin import MembershipAdminMixin
 from members.resources import CONTACT_FIELDS, OrganizationPublicResource, OrganizationResource
 
 # Who exported how many rows, and when (the log line's time), beside the sign-in record.
@@ -57,7 +58,9 @@ class ActiveStatusFilter(DefaultStatusFilter):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelAdmin):
+class OrganizationAdmin(
+    MembershipAdminMixin, PersonalDataAdminMixin, HistoryAdmin, ImportExportModelAdmin
+):
     form = OrganizationAdminForm
     resource_classes = [OrganizationResource]
     import_formats = [CSV]
@@ -83,7 +86,13 @@ class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelA
     ]
     search_fields = ["name", "local_name", "acronym"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["logo_preview", "region", "created_at", "updated_at"]
+    readonly_fields = [
+        "logo_preview",
+        "region",
+        "membership_state_shown",
+        "created_at",
+        "updated_at",
+    ]
     list_per_page = 100
     # "12 of 5,000" needs a second COUNT over the whole table on every page: skip it.
     show_full_result_count = False
@@ -97,7 +106,18 @@ class OrganizationAdmin(PersonalDataAdminMixin, HistoryAdmin, ImportExportModelA
         ),
         (
             _("Membership"),
-            {"fields": ["member_since", "founding_member", "status", "left_on", "listing"]},
+            {
+                "fields": [
+                    "member_since",
+                    "founding_member",
+                    "status",
+                    "membership_state_shown",
+                    "renewed_until",
+                    "left_on",
+                    "listing",
+                    "former_listing_consent_on",
+                ]
+            },
         ),
         (
             _("Private contact (staff only)"),
@@ -223,7 +243,7 @@ class LiftTakeDownForm(forms.Form):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
+class SupporterAdmin(MembershipAdminMixin, PersonalDataAdminMixin, HistoryAdmin):
     form = SupporterAdminForm
     list_display = [
         "full_name",
@@ -239,6 +259,7 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
     list_select_related = ["taken_down_by"]
     readonly_fields = [
         "public_name_shown",
+        "membership_state_shown",
         "consent_text",  # what the person read on our page: a record, not for editing
         "taken_down_at",
         "taken_down_by",
@@ -276,7 +297,19 @@ class SupporterAdmin(PersonalDataAdminMixin, HistoryAdmin):
                 ]
             },
         ),
-        (_("Membership"), {"fields": ["status", "member_since", "left_on"]}),
+        (
+            _("Membership"),
+            {
+                "fields": [
+                    "status",
+                    "membership_state_shown",
+                    "member_since",
+                    "renewed_until",
+                    "left_on",
+                    "former_listing_consent_on",
+                ]
+            },
+        ),
         (_("Private (staff only)"), {"fields": ["email", "phone", "private_notes", "language"]}),
         (
             _("Record"),

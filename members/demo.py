@@ -215,6 +215,58 @@ def load(stdout):
             },
         )
     stdout.write(f"Individual supporters: {len(SUPPORTERS)} up to date.")
+    load_renewals(stdout)
+
+
+# Renewal states to look at (members/renewal.py), dated from the day the demo is loaded. The
+# two former members are made up for the demo and are not on the reference list.
+GRACE_MEMBER = "burma-partnership"
+LAPSED_MEMBER = ("seoul-refugee-support-network", "Seoul Refugee Support Network", "KR")
+FORMER_MEMBER = ("tokyo-study-group", "Tokyo Study Group on North Korean Human Rights", "JP")
+
+
+def load_renewals(stdout):
+    today = datetime.date.today()
+    grace = datetime.timedelta(days=30)  # SiteSettings.grace_days by default
+    Organization.objects.filter(slug=GRACE_MEMBER).update(
+        renewed_until=today - datetime.timedelta(days=10)
+    )
+    slug, name, country = LAPSED_MEMBER
+    ended = today - datetime.timedelta(days=60)
+    upsert(
+        Organization,
+        {"slug": slug},
+        {
+            "name": name,
+            "country": country,
+            "kind": K.NATIONAL_NGO,
+            "member_since": datetime.date(2014, ended.month, min(ended.day, 28)),
+            "renewed_until": ended,
+            "lapse_notice_for": ended,
+            "status": MemberStatus.LAPSED,
+            "left_on": ended + grace + datetime.timedelta(days=1),
+            "listing": Listing.NAMED,
+        },
+    )
+    slug, name, country = FORMER_MEMBER
+    upsert(
+        Organization,
+        {"slug": slug},
+        {
+            "name": name,
+            "country": country,
+            "kind": K.ACADEMIC,
+            "member_since": LISTED,
+            "status": MemberStatus.LEFT,
+            "left_on": datetime.date(2022, 6, 30),
+            "former_listing_consent_on": datetime.date(2022, 6, 30),
+            "listing": Listing.NAMED,
+        },
+    )
+    stdout.write(
+        "Renewals: Burma Partnership in its grace period, one member lapsed, one former member "
+        "listed."
+    )
 
 
 def logo_png(organization, colour, size=112):

@@ -21,6 +21,57 @@ class MemberStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
     LEFT = "left", _("Left")
+    # Not renewed within the grace period (members/renewal.py). Like "left", no longer a current
+    # member anywhere public; unlike it, renewing or a reinstatement makes it active again.
+    LAPSED = "lapsed", _("Lapsed")
+
+
+# Statuses whose members still appear on the statements they signed, at their visibility level:
+# a member that merely did not renew keeps its place on the record.
+ON_THE_RECORD = [MemberStatus.ACTIVE, MemberStatus.LAPSED]
+FORMER = [MemberStatus.LEFT, MemberStatus.LAPSED]
+
+
+class Membership(models.Model):
+    """The yearly membership period, shared by organizations and individual supporters.
+
+    The rules that read these dates are in members/renewal.py.
+    """
+
+    renewed_until = models.DateField(
+        _("current period ends"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last day of the membership period paid or agreed. Empty: the period that "
+            "contains today, counted from the member-since date."
+        ),
+    )
+    renewal_reminder_for = models.DateField(
+        _("renewal reminder sent for the period ending"), null=True, blank=True, editable=False
+    )
+    lapse_notice_for = models.DateField(
+        _("lapse notice sent for the period ending"), null=True, blank=True, editable=False
+    )
+    former_listing_consent_on = models.DateField(
+        _("agreed to be listed as a former member on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "With this date, a member that left or lapsed is listed under “Former members” in "
+            "the directory with the years it was a member. Without it, it is not listed."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def membership_years(self):
+        """ "2011–2024": from joining to leaving or lapsing (one year once: "2024")."""
+        start = self.member_since.year
+        end = self.left_on.year if self.left_on else start
+        return str(start) if end == start else f"{start}\u2013{end}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -58,6 +109,12 @@ class OrganizationQuerySet(models.QuerySet):
     def counted(self):
         """What public totals include: listed by name or counted only."""
         return self.active().filter(listing__in=[Listing.NAMED, Listing.COUNTED])
+
+    def former_listed(self):
+        """Former members (left or lapsed) that agreed to be listed as such, by name."""
+        return self.filter(
+            status__in=FORMER, listing=Listing.NAMED, former_listing_consent_on__isnull=False
+        ).only("id", "name", "acronym", "local_name", "country", "member_since", "left_on")
 
     @staticmethod
     def matching(query):
@@ -153,7 +210,7 @@ def name_language(text, country):
     }.get(str(country), "")
 
 
-class Organization(models.Model):
+class Organization(Membership):
     name = models.CharField(_("name"), max_length=200)
     local_name = models.CharField(
         _("local name"),
@@ -314,6 +371,17 @@ class SupporterQuerySet(models.QuerySet):
         """Supporters included in public totals."""
         return self.active().exclude(visibility=Visibility.HIDDEN)
 
+    def former_listed(self):
+        """Former supporters (left or lapsed) that agreed to be listed as such, named as their
+        visibility allows; a person taken down or erased never is."""
+        return self.filter(
+            status__in=FORMER,
+            visibility__in=NAMED_VISIBILITIES,
+            former_listing_consent_on__isnull=False,
+            taken_down_at__isnull=True,
+            personal_data_erased_at__isnull=True,
+        ).only(*PUBLIC_SUPPORTER_FIELDS, "member_since", "left_on")
+
     def signable(self):
         """Who may be added to a statement: active, not taken down, data not erased."""
         return self.active().filter(
@@ -380,7 +448,7 @@ TAKEN_DOWN_MESSAGE = _(
 )
 
 
-class Supporter(models.Model):
+class Supporter(Membership):
     full_name = models.CharField(_("full name"), max_length=200)
     display_name = models.CharField(
         _("public display name"),
@@ -535,9 +603,18 @@ class Supporter(models.Model):
 
     @property
     def public_name(self):
-        """The name readers may see, or "" when this person must not be named."""
-        if self.status != MemberStatus.ACTIVE:
+        """The name readers may see, or "" when this person must not be named.
+
+        A lapsed supporter keeps their name on what they signed; one who left does not.
+        """
+        if self.status not in ON_THE_RECORD:
             return ""
+        return self.name_at_visibility
+
+    @property
+    def name_at_visibility(self):
+        """The name the visibility level allows, whatever the membership status (for the
+        former members' list, which only those who agreed to it reach)."""
         if self.visibility == Visibility.FULL_NAME:
             return self.full_name
         if self.visibility == Visibility.DISPLAY_NAME:

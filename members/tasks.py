@@ -49,3 +49,24 @@ def clear_expired_sessions():
 
 def schedule_session_clearing(*, after=datetime.timedelta(0)):
     _schedule(clear_expired_sessions, after=after)
+
+
+MEMBERSHIP_RULES_EVERY = datetime.timedelta(hours=24)
+
+
+@task
+def apply_membership_rules():
+    """Renewal reminders and lapses (members/renewal.py), then the next run a day later.
+
+    The rules read dates, not the time of the last run: a worker that was down for weeks
+    catches up on its first run, and a second run the same day changes nothing.
+    """
+    from members.renewal import membership_rules_apply
+
+    done = membership_rules_apply()
+    schedule_membership_rules(after=MEMBERSHIP_RULES_EVERY)
+    return done
+
+
+def schedule_membership_rules(*, after=datetime.timedelta(0)):
+    _schedule(apply_membership_rules, after=after)

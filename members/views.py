@@ -4,21 +4,27 @@ Only `Organization.objects.public()` and `Supporter.objects.public()` reach a te
 supporter is shown as far as their visibility level allows and no private field is ever loaded.
 """
 
+import datetime
+
+from django.core import signing
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django_countries.fields import Country
 
 from icnk.api import is_page_number
 from icnk.errors import bad_request, invalid_parameters
 from icnk.headers import embeddable
 from icnk.i18n import current_language
+from icnk.models import SiteSettings
+from members import renewal
 from members.models import Organization, OrganizationKind
 from members.queries import (
     INDIVIDUALS,
     DirectoryCounts,
     DirectoryQuery,
+    former_members,
     num_pages,
     page_number,
     page_slice,
@@ -54,6 +60,8 @@ def directory(request):
         "region_querystring": query.querystring(order=""),
         "alpha_querystring": query.querystring(order="alpha"),
         "page_querystring": f"{qs}&" if (qs := query.querystring()) else "",
+        # Former members (with their agreement) below the current ones, on the whole list only.
+        "former": former_members() if not query.is_filtered and number == 1 else None,
     }
     return render(request, "members/organization_list.html", context)
 
@@ -106,3 +114,40 @@ def organization_detail(request, slug):
     )
     context = {"organization": organization, "statements": page.object_list, "page_obj": page}
     return render(request, "members/organization_detail.html", context)
+
+
+def _private(response):
+    """A personal page: never cached or indexed."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def renew(request, token):
+    """/<lang>/members/renew/<token>/: the member checks its public profile and renews (POST).
+
+    Opening the link changes nothing; the button does. The link is for one period: once that
+    period is renewed, it says so and renews nothing more.
+    """
+    try:
+        member = renewal.read_token(token)
+    except renewal.LinkUsed:
+        return _private(render(request, "members/renew_done.html", {"already": True}))
+    except signing.BadSignature:
+        return _private(render(request, "members/renew_invalid.html", status=404))
+    if request.method == "POST":
+        new_end = renewal.membership_renew(member=member)
+        return _private(
+            render(request, "members/renew_done.html", {"member": member, "new_end": new_end})
+        )
+    end = renewal.period_end(member)
+    context = {
+        "member": member,
+        "is_organization": isinstance(member, Organization),
+        "end": end,
+        "grace_end": end + datetime.timedelta(days=SiteSettings.load().grace_days),
+        "state": renewal.membership_state(member),
+        "new_end": renewal.next_period_end(member),
+    }
+    return _private(render(request, "members/renew.html", context))

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from icnk.i18n import reading_order_key
-from members.models import Listing, Visibility, more_private, name_language
+from members.models import ON_THE_RECORD, Listing, Visibility, more_private, name_language
 from statements.models import (
     FEATURED_CAMPAIGN_CACHE_KEY,
     Campaign,
@@ -93,7 +93,7 @@ def signatories(statement):
             result.individuals.append(line)
         elif (
             supporter.visibility == Visibility.COUNTED
-            and supporter.status == "active"
+            and supporter.status in ON_THE_RECORD
             and not signature.withdrawn_on
         ):
             result.other_individuals += 1

@@ -33,7 +33,7 @@ PUBLIC_PAGES = {
     "/ko/": 6,
     "/en/about/": 2,
     "/en/privacy/": 2,
-    "/en/members/": 6,
+    "/en/members/": 8,  # + former members: organizations, supporters (the whole list only)
     "/en/members/?q=Organization&country=KR": 5,
     "/en/members/?kind=individual&order=alpha": 5,
     "/en/members/organization-0003/": 4,
