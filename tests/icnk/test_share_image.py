@@ -57,6 +57,8 @@ def settings_form(**extra):
     data = {k: v for k, v in SITE.items() if k != "founded_on"}
     data["founded_on"] = SITE["founded_on"].isoformat() if SITE.get("founded_on") else ""
     data["time_zone"] = "Asia/Tokyo"
+    data["membership_period"] = "anniversary"
+    data["grace_days"] = "30"
     data.update(extra)
     return data
 

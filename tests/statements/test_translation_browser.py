@@ -92,8 +92,9 @@ def test_a_korean_translation_from_the_statement_page_in_two_clicks(
     )
     journey.type("#id_dateline", "도쿄")
     page.screenshot(path=artifacts_dir / "transl-side-by-side.png", full_page=True)
-    journey.click(page.locator('input[name="_save"]'))
-    page.wait_for_url("**/admin/statements/statement/")
+    # "Save draft": a new translation is a draft until someone publishes it.
+    journey.click(page.locator('input[name="_continue"]'))
+    page.wait_for_url("**/admin/statements/statement/*/change/**")
 
     korean = Statement.objects.get(language="ko")
     assert korean.translation_key == original.translation_key
