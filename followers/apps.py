@@ -22,3 +22,11 @@ class FollowersConfig(AppConfig):
         post_save.connect(
             tasks.statement_saved, sender=Statement, dispatch_uid="followers-statement-saved"
         )
+
+        # The desk: subscribers are people on the coalition's lists, whose data the
+        # secretariat exports or erases beside members' (not requests: nothing waits on them);
+        # announcements sit beside the statements they mail.
+        from icnk import admin_site
+
+        admin_site.place("followers.subscriber", admin_site.MEMBERS)
+        admin_site.place("followers.announcement", admin_site.STATEMENTS)
