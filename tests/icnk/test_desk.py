@@ -403,8 +403,30 @@ def test_only_administrators_read_mail_bodies(client, demo):
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("ko", ["업무 현황", "검토 대기 중인 가입 신청", "직원 및 보안", "시스템"]),
-        ("ja", ["業務状況", "審査待ちの参加申請", "スタッフとセキュリティ", "システム"]),
+        (
+            "ko",
+            [
+                "업무 현황",
+                "검토 대기 중인 가입 신청",
+                "진행 중인 공동 서명 요청",
+                "곧 기간이 끝나는 회원",
+                "최근 만료된 회원",
+                "직원 및 보안",
+                "시스템",
+            ],
+        ),
+        (
+            "ja",
+            [
+                "業務状況",
+                "審査待ちの参加申請",
+                "受付中の共同署名の呼びかけ",
+                "まもなく期間が終わるメンバー",
+                "最近失効したメンバー",
+                "スタッフとセキュリティ",
+                "システム",
+            ],
+        ),
     ],
 )
 def test_the_desk_reads_in_korean_and_japanese(administrator, demo, language, words):
