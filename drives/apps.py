@@ -28,7 +28,9 @@ class DrivesConfig(AppConfig):
         )
 
         # The desk: drives beside the statements they gather signatures for.
-        from icnk import admin_site
+        from drives.dashboard import DrivesInProgressPanel
+        from icnk import admin_site, dashboard
 
         admin_site.place("drives.drive", admin_site.STATEMENTS)
         admin_site.place("drives.invitation", admin_site.STATEMENTS)
+        dashboard.register_panel(DrivesInProgressPanel())

@@ -23,6 +23,7 @@ from icnk.i18n import current_language
 from icnk.mail import queue_mail
 from icnk.models import SiteSettings
 from icnk.site_url import absolute_url
+from icnk.timezones import coalition_timezone
 from members.models import (
     Listing,
     Organization,
@@ -134,13 +135,16 @@ def _mail_context(invitation):
         Statement.objects.versions_of(drive.statement).filter(language=invitation.language).first()
         or drive.statement
     )
+    zone = coalition_timezone()
     return {
         "site": SiteSettings.load(),
         "member": invitation.member,
         "statement": version,
         "drive": drive,
-        "deadline": timezone.localtime(drive.deadline),
-        "time_zone": timezone.get_current_timezone_name(),
+        # In the coalition's zone, named as its setting names it, whatever zone is active (public
+        # pages and the worker run in settings.TIME_ZONE); the templates show times in it.
+        "deadline": timezone.localtime(drive.deadline, zone),
+        "time_zone": zone.key,
         "link": absolute_url(invitation.link(token_for(invitation))),
     }
 

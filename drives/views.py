@@ -20,6 +20,7 @@ from drives.models import Answer
 from drives.tokens import invitation_for
 from icnk.i18n import current_language
 from icnk.net import client_ip
+from icnk.timezones import coalition_timezone
 from members.models import Supporter
 from statements.models import Statement
 
@@ -111,6 +112,7 @@ def sign(request, token):
 
     latest = services.latest_answer(invitation)
     current_version = services.text_version(drive.statement)
+    zone = coalition_timezone()
     context = {
         "invitation": invitation,
         "drive": drive,
@@ -127,8 +129,10 @@ def sign(request, token):
         "latest": latest,
         "outdated": bool(latest and latest.text_version != current_version),
         "answered": request.GET.get("answered") == "1" and latest is not None,
-        "deadline": timezone.localtime(drive.deadline),
-        "time_zone": timezone.get_current_timezone_name(),
+        # In the coalition's zone, named as its setting names it, whatever zone is active (public
+        # pages and the worker run in settings.TIME_ZONE); the templates show times in it.
+        "deadline": timezone.localtime(drive.deadline, zone),
+        "time_zone": zone.key,
         "signed": services.signed_so_far(drive),
     }
     return _private(render(request, "drives/sign.html", context, status=status))

@@ -14,11 +14,23 @@ class FollowersConfig(AppConfig):
         from icnk import bulk
         from members.personal_data import register_source
         from statements.models import Statement
+        from statements.services import on_publication
 
         bulk.register(Delivery)
         register_source(personal_data.SubscriptionRecords())
-        # A statement saved as published (the admin's form) is announced at its time; what
-        # the publishing functions write without a signal, the sweep finds within a minute.
+        # A statement saved as published (the admin's form) is announced at its time; so is
+        # one published or scheduled with statements/services.py, which writes without a
+        # signal but calls its publication hooks. Anything else (an UPDATE by hand), the sweep
+        # finds within a minute.
         post_save.connect(
             tasks.statement_saved, sender=Statement, dispatch_uid="followers-statement-saved"
         )
+        on_publication(tasks.statement_published)
+
+        # The desk: subscribers are people on the coalition's lists, whose data the
+        # secretariat exports or erases beside members' (not requests: nothing waits on them);
+        # announcements sit beside the statements they mail.
+        from icnk import admin_site
+
+        admin_site.place("followers.subscriber", admin_site.MEMBERS)
+        admin_site.place("followers.announcement", admin_site.STATEMENTS)

@@ -48,6 +48,14 @@ def statement_saved(sender, instance, **kwargs):
         transaction.on_commit(lambda: schedule_announcements(at=at))
 
 
+def statement_published(*, statement, user):
+    """The hook statements/services.py calls when a statement is published or scheduled with
+    its functions, which write without a signal: "Publish now" reaches subscribers at once,
+    once the publication is committed, rather than at the next sweep."""
+    at = max(statement.published_at or timezone.now(), timezone.now())
+    transaction.on_commit(lambda: schedule_announcements(at=at))
+
+
 @task
 def purge_subscribers():
     erased = subscribers_purge()

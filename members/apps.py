@@ -23,9 +23,11 @@ class MembersConfig(AppConfig):
 
         # The desk: where these models sit in the admin, and the panel of requests waiting.
         from icnk import admin_site, dashboard
-        from members.dashboard import JoinRequestsPanel
+        from members.dashboard import ExpiringSoonPanel, JoinRequestsPanel, RecentlyLapsedPanel
 
         admin_site.place("members.organization", admin_site.MEMBERS)
         admin_site.place("members.supporter", admin_site.MEMBERS)
         admin_site.place("members.joinrequest", admin_site.REQUESTS, first=True)
         dashboard.register_panel(JoinRequestsPanel())
+        dashboard.register_panel(ExpiringSoonPanel())
+        dashboard.register_panel(RecentlyLapsedPanel())

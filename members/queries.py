@@ -5,24 +5,19 @@ Shared by the directory page, the home page's counts and the JSON API. Only
 private field is ever loaded; the search conditions are the querysets' own.
 """
 
-import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django_countries import countries
 from django_countries.fields import Country
 
 from icnk.i18n import reading_order_key
-from icnk.models import SiteSettings
 from members.models import (
     NAMED_VISIBILITIES,
     Listing,
-    MemberStatus,
     Organization,
     OrganizationKind,
     OrganizationQuerySet,
@@ -298,7 +293,7 @@ def num_pages(count):
 
 
 # ---------------------------------------------------------------------------------------------
-# Former members and renewals
+# Former members (the renewals on the desk: members/dashboard.py)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -311,46 +306,3 @@ def former_members():
         key=lambda s: (reading_order_key(s.name_at_visibility), s.country.code or ""),
     )
     return {"organizations": organizations, "supporters": supporters}
-
-
-def expiring_soon(*, today=None, days=30, limit=50):
-    """Active members whose period ends within `days`, or that are in their grace period,
-    soonest first: for the secretariat's dashboard."""
-    today = today or timezone.localdate()
-    grace = datetime.timedelta(days=SiteSettings.load().grace_days)
-    window = {
-        "status": MemberStatus.ACTIVE,
-        "renewed_until__lte": today + datetime.timedelta(days=days),
-        "renewed_until__gte": today - grace,
-    }
-    rows = [
-        *Organization.objects.filter(**window).only("pk", "name", "renewed_until"),
-        *Supporter.objects.filter(**window).only("pk", "full_name", "renewed_until"),
-    ]
-    rows.sort(key=lambda m: (m.renewed_until, str(m)))
-    return [_dashboard_row(m, m.renewed_until, in_grace=m.renewed_until < today) for m in rows][
-        :limit
-    ]
-
-
-def recently_lapsed(*, today=None, days=90, limit=50):
-    """Members that lapsed in the last `days`, latest first: for the secretariat's dashboard."""
-    today = today or timezone.localdate()
-    since = {"status": MemberStatus.LAPSED, "left_on__gte": today - datetime.timedelta(days=days)}
-    rows = [
-        *Organization.objects.filter(**since).only("pk", "name", "left_on"),
-        *Supporter.objects.filter(**since).only("pk", "full_name", "left_on"),
-    ]
-    rows.sort(key=lambda m: (-m.left_on.toordinal(), str(m)))
-    return [_dashboard_row(m, m.left_on) for m in rows][:limit]
-
-
-def _dashboard_row(member, date, *, in_grace=False):
-    opts = member._meta
-    return {
-        "name": str(member),
-        "kind": opts.verbose_name,
-        "date": date,
-        "in_grace": in_grace,
-        "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[member.pk]),
-    }

@@ -110,16 +110,37 @@ def test_publishing_through_the_statement_form_also_releases_the_drive(
     assert draft.signatures.count() == 1
 
 
-def test_the_dashboard_panel_lists_drives_in_progress_with_counts(drive, orgs, rf):
-    from django.template.loader import render_to_string
-
-    from drives.queries import drives_in_progress
-
+def test_the_desk_lists_drives_in_progress_with_counts_and_the_deadline(
+    client, editor, drive, orgs, site_settings
+):
+    site_settings.time_zone = "Asia/Seoul"
+    site_settings.save()
     services.answer(invitation=drive.invitations.get(organization=orgs[0]), choice="signed")
     services.answer(invitation=drive.invitations.get(organization=orgs[1]), choice="declined")
-    html = render_to_string("drives/includes/_dashboard.html", {"drives": drives_in_progress()})
-    assert "Call for accountability" in html
-    assert "<td>1</td><td>1</td><td>2</td>" in html
+    login_with_two_factor(client, editor)
+    response = client.get("/admin/")
+    panel = next(p for p in response.context["panels"] if p["key"] == "drives-in-progress")
+    assert panel["count"] == 1
+    [row] = panel["rows"]
+    assert row.label == "Call for accountability"
+    assert row.detail == "1 signed · 1 declined · 2 no answer"
+    assert row.url == f"{TALLY}?drive={drive.pk}"
+    page = response.content.decode()
+    assert "KST" in page  # the deadline in the coalition's zone, named
+
+
+def test_the_drives_panel_is_hidden_from_staff_who_may_not_view_drives(client, drive):
+    from django.contrib.auth.models import Permission
+
+    from icnk.roles import EDITORS
+    from tests.factories import make_staff
+
+    user = make_staff("nora", EDITORS)
+    user.groups.clear()
+    user.user_permissions.add(Permission.objects.get(codename="view_statement"))
+    login_with_two_factor(client, user)
+    keys = [p["key"] for p in client.get("/admin/").context["panels"]]
+    assert "drafts" in keys and "drives-in-progress" not in keys
 
 
 def test_the_drive_page_links_to_its_tally(client, editor, drive):

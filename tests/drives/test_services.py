@@ -211,3 +211,17 @@ def test_the_worker_schedules_the_reminder_check_and_sends_due_reminders(drive):
     with time_machine.travel(drive.deadline - datetime.timedelta(days=1)):
         call_command("worker", batch=True, interval=0, verbosity=0)
     assert drive.invitations.filter(reminded_at__isnull=False).count() == 4
+
+
+def test_the_invitation_gives_the_deadline_in_the_coalitions_time_zone(
+    draft, orgs, editor, site_settings
+):
+    # The secretariat works from London, not from settings.TIME_ZONE (Tokyo); the mail is
+    # queued outside any admin request (as the worker's reminders are).
+    site_settings.time_zone = "Europe/London"
+    site_settings.save()
+    deadline = datetime.datetime(2099, 1, 31, 9, 0, tzinfo=datetime.UTC)  # 18:00 in Tokyo
+    services.drive_start(statement=draft, user=editor, deadline=deadline, organizations=orgs[1:2])
+    body = OutboundEmail.objects.get().body
+    assert "2099年1月31日9:00（Europe/London）" in body, body  # Life Funds reads Japanese
+    assert "Asia/Tokyo" not in body

@@ -114,3 +114,15 @@ def test_answers_are_rate_limited(client, org_invitation):
 
 def test_robots_txt_keeps_crawlers_off_sign_on_pages(client):
     assert "Disallow: /en/sign/" in client.get("/robots.txt").content.decode()
+
+
+def test_the_sign_on_page_gives_the_deadline_in_the_coalitions_time_zone(
+    client, drive, org_invitation, site_settings
+):
+    site_settings.time_zone = "Europe/London"
+    site_settings.save()
+    drive.deadline = datetime.datetime(2099, 1, 31, 9, 0, tzinfo=datetime.UTC)
+    drive.save()
+    page = client.get(url(org_invitation)).content.decode()
+    assert "Answer by 31 January 2099, 09:00 (Europe/London)." in page
+    assert "Asia/Tokyo" not in page

@@ -121,6 +121,29 @@ def test_a_statement_published_without_a_signal_is_found_by_the_sweep(
     assert recipients(smtp) == {"reader@example.org": 1}
 
 
+def test_publish_now_reaches_subscribers_at_once_without_waiting_for_the_sweep(
+    site_settings, smtp, clock, make_statement, make_subscriber,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from django.contrib.auth.models import User
+    from django_tasks_db.models import DBTaskResult
+
+    from statements.services import statement_publish
+
+    make_subscriber("reader@example.org")
+    draft = make_statement(status=Statement.Status.DRAFT, published_at=None)
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+    editor = User.objects.create_user("eve", "eve@example.org", "a-long-password-1")
+    # "Publish now" writes with bulk_update (no post_save), as the admin's button does.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert statement_publish(statement=draft, user=editor)
+    queued = DBTaskResult.objects.get(status="READY", task_path__endswith="announce_statements")
+    assert queued.run_after <= timezone.now()
+    call_command("db_worker", queue_name="*", batch=True, interval=0, reload=False,
+                 verbosity=0)  # fmt: skip
+    assert recipients(smtp) == {"reader@example.org": 1}  # no clock moved: no sweep waited for
+
+
 def test_only_subscribers_of_the_statements_campaign_or_of_everything_get_it(
     site_settings, smtp, run_worker, make_statement, make_subscriber
 ):

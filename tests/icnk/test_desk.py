@@ -73,6 +73,12 @@ def test_an_editor_sees_the_secretariats_sections_and_no_system(editor, demo):
         "JoinRequest",
         "OutboundEmail",
     ]
+    # Announcements to followers beside the statements; subscribers' addresses are the
+    # administrators' only.
+    members = response.context["available_apps"][1]
+    assert [model["object_name"] for model in members["models"]] == ["Organization", "Supporter"]
+    statements = response.context["available_apps"][0]
+    assert "Announcement" in [model["object_name"] for model in statements["models"]]
 
 
 def test_an_administrator_also_sees_staff_and_the_system_tables_last(administrator, demo):
@@ -88,6 +94,12 @@ def test_an_administrator_also_sees_staff_and_the_system_tables_last(administrat
     system = response.context["available_apps"][-1]
     labels = {f"{m['object_name']}" for m in system["models"]}
     assert {"AccessAttempt", "TOTPDevice", "StaticDevice", "DBTaskResult"} <= labels
+    members = response.context["available_apps"][1]
+    assert [m["object_name"] for m in members["models"]] == [
+        "Organization",
+        "Supporter",
+        "Subscriber",
+    ]
     staff = response.context["available_apps"][3]
     assert [m["object_name"] for m in staff["models"]] == [
         "User",
@@ -196,17 +208,31 @@ def test_a_translation_edited_before_its_original_changed_is_listed(editor, demo
 
 
 def test_the_desk_costs_a_fixed_number_of_queries(editor, demo, django_assert_num_queries):
+    from members.models import MemberStatus, Organization
     from statements.models import Statement
 
     editor.get(reverse("admin:index"))
-    # Session, user, two-factor device, the permissions (2), one query a panel (7) and one to
-    # know whether the site settings may be added: 13, whatever waits on the desk.
-    with django_assert_num_queries(13):
+    # Session, user, two-factor device, the permissions (2), one query a panel (10: the
+    # statements' 4, join requests, members expiring soon, recently lapsed, drives in progress,
+    # the outbox and the action log) and one to know whether the site settings may be added:
+    # 16, whatever waits on the desk.
+    with django_assert_num_queries(16):
         editor.get(reverse("admin:index"))
     Statement.objects.bulk_create(
         Statement(title=f"Draft {i}", slug=f"more-{i}", language="en", body="x") for i in range(40)
     )
-    with django_assert_num_queries(13):
+    today = timezone.localdate()
+    Organization.objects.bulk_create(
+        Organization(
+            name=f"Lapsed {i}",
+            slug=f"lapsed-{i}",
+            status=MemberStatus.LAPSED,
+            member_since=today - datetime.timedelta(days=800),
+            left_on=today - datetime.timedelta(days=i),
+        )
+        for i in range(20)
+    )
+    with django_assert_num_queries(16):
         editor.get(reverse("admin:index"))
 
 
@@ -377,8 +403,30 @@ def test_only_administrators_read_mail_bodies(client, demo):
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("ko", ["업무 현황", "검토 대기 중인 가입 신청", "직원 및 보안", "시스템"]),
-        ("ja", ["業務状況", "審査待ちの参加申請", "スタッフとセキュリティ", "システム"]),
+        (
+            "ko",
+            [
+                "업무 현황",
+                "검토 대기 중인 가입 신청",
+                "진행 중인 공동 서명 요청",
+                "곧 기간이 끝나는 회원",
+                "최근 만료된 회원",
+                "직원 및 보안",
+                "시스템",
+            ],
+        ),
+        (
+            "ja",
+            [
+                "業務状況",
+                "審査待ちの参加申請",
+                "受付中の共同署名の呼びかけ",
+                "まもなく期間が終わるメンバー",
+                "最近失効したメンバー",
+                "スタッフとセキュリティ",
+                "システム",
+            ],
+        ),
     ],
 )
 def test_the_desk_reads_in_korean_and_japanese(administrator, demo, language, words):

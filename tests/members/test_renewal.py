@@ -9,13 +9,12 @@ import pytest
 import time_machine
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
-from django.utils import timezone
 
 from icnk.models import MembershipPeriod, OutboundEmail
 from members import renewal
 from members.models import Listing, MemberStatus, Organization, Supporter
 from members.models import Visibility as V
-from members.queries import expiring_soon, member_counts, recently_lapsed
+from members.queries import member_counts
 from members.renewal import State, membership_rules_apply, membership_state
 from statements.models import Signature, Statement
 from tests.factories import bulk_statements, login_with_two_factor
@@ -353,19 +352,26 @@ def test_lapsing_clears_the_cached_directory(member, client, settings):
 # -- the dashboard panel -------------------------------------------------------------------------
 
 
-def test_the_dashboard_lists_members_expiring_soon_and_recently_lapsed(member):
+def _desk_panel(client, key):
+    response = client.get("/admin/")
+    return next((p for p in response.context["panels"] if p["key"] == key), None)
+
+
+def test_a_member_lapsed_by_the_rules_moves_to_recently_lapsed_on_the_desk(member, staff_client):
     member.renewed_until = END
     member.save()
     other = Organization.objects.create(
         name="Gone Group", slug="gone", member_since=JOINED, renewed_until=D(2025, 1, 1)
     )
-    membership_rules_apply(today=END - datetime.timedelta(days=10))
     today = END - datetime.timedelta(days=10)
-    assert [row["name"] for row in expiring_soon(today=today)] == ["Open North Korea"]
-    assert [row["name"] for row in recently_lapsed(today=today)] == ["Gone Group"]
+    membership_rules_apply(today=today)
     other.refresh_from_db()
     assert other.status == MemberStatus.LAPSED
-    assert timezone.now()  # the clock was not touched
+    with at(today):
+        expiring = _desk_panel(staff_client, "expiring-soon")
+        lapsed = _desk_panel(staff_client, "recently-lapsed")
+    assert [row.label for row in expiring["rows"]] == ["Open North Korea"]
+    assert [row.label for row in lapsed["rows"]] == ["Gone Group"]
 
 
 def _former(i):
@@ -404,25 +410,78 @@ def test_the_former_members_section_costs_the_same_queries_at_any_size(
     assert "Former Person 029" in html and "Former Group 029" in html
 
 
-def test_the_dashboard_panel_renders_both_lists_with_links_to_the_members(member):
-    from django.template.loader import render_to_string
-
+def test_the_desk_lists_members_expiring_soon_and_recently_lapsed_with_links(member, staff_client):
     member.renewed_until = END
     member.save()
-    Organization.objects.create(
+    person = Supporter.objects.create(
+        full_name="Kim Expiring", member_since=JOINED, renewed_until=END + datetime.timedelta(1)
+    )
+    gone = Organization.objects.create(
         name="Gone Group",
         slug="gone",
         member_since=JOINED,
         status=MemberStatus.LAPSED,
         left_on=END - datetime.timedelta(days=3),
     )
-    today = END - datetime.timedelta(days=2)
-    html = render_to_string(
-        "members/includes/_renewals_dashboard.html",
-        {"expiring": expiring_soon(today=today), "lapsed": recently_lapsed(today=today)},
+    Organization.objects.create(  # lapsed too long ago to be news
+        name="Long Gone",
+        slug="long-gone",
+        member_since=JOINED,
+        status=MemberStatus.LAPSED,
+        left_on=END - datetime.timedelta(days=200),
     )
-    assert f'href="/admin/members/organization/{member.pk}/change/"' in html
-    assert "Open North Korea" in html and "Gone Group" in html
+    with at(END - datetime.timedelta(days=2)):
+        expiring = _desk_panel(staff_client, "expiring-soon")
+        lapsed = _desk_panel(staff_client, "recently-lapsed")
+    assert expiring["count"] == 2
+    assert [row.label for row in expiring["rows"]] == ["Open North Korea", "Kim Expiring"]
+    assert expiring["rows"][0].url == f"/admin/members/organization/{member.pk}/change/"
+    assert expiring["rows"][1].url == f"/admin/members/supporter/{person.pk}/change/"
+    assert lapsed["count"] == 1
+    assert [row.label for row in lapsed["rows"]] == ["Gone Group"]
+    assert lapsed["rows"][0].url == f"/admin/members/organization/{gone.pk}/change/"
+
+
+def test_a_member_in_its_grace_period_is_marked_on_the_desk(member, staff_client):
+    member.renewed_until = END
+    member.save()
+    with at(END + datetime.timedelta(days=2)):
+        [row] = _desk_panel(staff_client, "expiring-soon")["rows"]
+    assert row.badge == "In its grace period"
+
+
+def test_the_renewal_panels_are_hidden_from_staff_who_may_not_view_members(client, member):
+    from django.contrib.auth.models import Permission
+
+    from icnk.roles import EDITORS
+    from tests.factories import make_staff
+
+    user = make_staff("nora", EDITORS)
+    user.groups.clear()
+    user.user_permissions.add(Permission.objects.get(codename="view_statement"))
+    login_with_two_factor(client, user)
+    keys = [p["key"] for p in client.get("/admin/").context["panels"]]
+    assert "drafts" in keys
+    assert "expiring-soon" not in keys and "recently-lapsed" not in keys
+
+
+def test_staff_who_may_view_only_organizations_see_no_supporter_on_the_desk(client, member):
+    from django.contrib.auth.models import Permission
+
+    from icnk.roles import EDITORS
+    from tests.factories import make_staff
+
+    member.renewed_until = END
+    member.save()
+    Supporter.objects.create(full_name="Kim Expiring", member_since=JOINED, renewed_until=END)
+    user = make_staff("olga", EDITORS)
+    user.groups.clear()
+    user.user_permissions.add(Permission.objects.get(codename="view_organization"))
+    login_with_two_factor(client, user)
+    with at(END - datetime.timedelta(days=2)):
+        expiring = _desk_panel(client, "expiring-soon")
+    assert [row.label for row in expiring["rows"]] == ["Open North Korea"]
+    assert expiring["count"] == 1
 
 
 def test_the_supporters_admin_page_shows_the_membership_and_its_button(staff_client):
