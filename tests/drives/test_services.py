@@ -205,6 +205,9 @@ def test_no_reminder_after_the_deadline(drive):
         assert services.send_due_reminders() == 0
 
 
+# The real worker closes its database connection as a deployed one does: on PostgreSQL that
+# needs a test of its own transactions (SQLite keeps its in-memory connection open).
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_schedules_the_reminder_check_and_sends_due_reminders(drive):
     from django.core.management import call_command
 

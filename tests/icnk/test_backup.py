@@ -25,7 +25,7 @@ def coalition(settings, tmp_path):
     call_command("load_demo", stdout=StringIO())
     settings.DEBUG = False
     # A draft and a withdrawn signature must survive too.
-    source = Statement.objects.filter(language="en").first()
+    source = Statement.objects.filter(language="en", signatures__isnull=False).first()
     Statement.objects.create(
         title="Unpublished draft", slug="unpublished-draft", language="en", body="Draft body."
     )

@@ -338,6 +338,9 @@ def queue_failed():
     return email
 
 
+# The real worker closes its database connection as a deployed one does: on PostgreSQL that
+# needs a test of its own transactions (SQLite keeps its in-memory connection open).
+@pytest.mark.django_db(transaction=True)
 def test_retry_now_sends_a_failed_message_once(editor, demo, run_worker):
     email = queue_failed()
     change = reverse("admin:icnk_outboundemail_change", args=[email.pk])
@@ -360,6 +363,9 @@ def test_retry_now_sends_a_failed_message_once(editor, demo, run_worker):
     assert "Retry now" not in editor.get(change).content.decode().split("object-tools")[1][:400]
 
 
+# The real worker closes its database connection as a deployed one does: on PostgreSQL that
+# needs a test of its own transactions (SQLite keeps its in-memory connection open).
+@pytest.mark.django_db(transaction=True)
 def test_retrying_a_message_waiting_for_its_back_off_keeps_one_task(editor, demo, run_worker):
     from django_tasks_db.models import DBTaskResult
 
@@ -375,6 +381,9 @@ def test_retrying_a_message_waiting_for_its_back_off_keeps_one_task(editor, demo
     assert len(mail.outbox) == 1
 
 
+# The real worker closes its database connection as a deployed one does: on PostgreSQL that
+# needs a test of its own transactions (SQLite keeps its in-memory connection open).
+@pytest.mark.django_db(transaction=True)
 def test_a_message_being_sent_is_not_retried(editor, demo, run_worker):
     email = queue_failed()
     OutboundEmail.objects.filter(pk=email.pk).update(status="sending", claimed_at=timezone.now())
