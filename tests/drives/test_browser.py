@@ -115,7 +115,11 @@ def test_drive_from_invitation_to_released_statement(live_server, page, artifact
     page.get_by_role("button", name="이 성명에 서명").click()
 
     # The tally: per member, answer, time and version (current after re-confirmation).
-    page.goto(f"{live_server.url}/admin/drives/invitation/?drive=1")
+    from drives.models import Drive
+
+    # The drive's own id: on PostgreSQL ids are not reused between tests.
+    drive_id = Drive.objects.get().pk
+    page.goto(f"{live_server.url}/admin/drives/invitation/?drive={drive_id}")
     rows = page.locator("#result_list").inner_text()
     assert "Seoul Rights Watch" in rows and "(current)" in rows and "No answer" in rows
     page.screenshot(path=artifacts_dir / "drive-3-tally.png", full_page=True)
