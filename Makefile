@@ -57,7 +57,8 @@ serve: install ## production-like: gunicorn, DEBUG off, static files compressed 
 	SECRET_KEY=$${SECRET_KEY:-serve-local-only-$$(hostname)-not-for-production} HTTPS=$${HTTPS:-off} \
 		SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
 		bash -c '$(MANAGE) collectstatic --no-input -v0 && $(MANAGE) migrate --no-input -v0 && \
-		exec $(VENV_PY) -m gunicorn icnk.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -'
+		exec $(VENV_PY) -m gunicorn icnk.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - \
+			--logger-class icnk.logs.GunicornLogger'
 
 # Backups use the environment as it is (production), or the development database when no
 # SECRET_KEY is set.

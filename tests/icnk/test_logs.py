@@ -1,0 +1,105 @@
+"""The secret in a mailed link never reaches a log line: not Django's "Not Found" warnings, not
+gunicorn's access log (`make serve`). Slugs stay readable, so a log still says which page."""
+
+import logging
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+from icnk.logs import RedactSecrets
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def console_log():
+    """What the site's own console handler (the one settings.LOGGING configures) writes."""
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, RedactSecrets) for f in h.filters)
+    )
+    stream = StringIO()
+    previous = handler.setStream(stream)
+    try:
+        yield stream
+    finally:
+        handler.setStream(previous)
+
+
+@pytest.mark.django_db
+def test_a_failed_signing_link_is_logged_without_its_token(client, console_log):
+    token = secrets.token_urlsafe(32)
+    response = client.get(f"/en/sign/{token}/")
+    assert response.status_code >= 400
+    written = console_log.getvalue()
+    assert "/en/sign/[redacted]/" in written
+    assert token not in written
+
+
+@pytest.mark.django_db
+def test_a_slug_stays_readable(client, console_log):
+    client.get("/en/statements/no-such-statement-from-geneva-2014/")
+    assert "Not Found: /en/statements/no-such-statement-from-geneva-2014/" in console_log.getvalue()
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gunicorns_access_log_carries_no_token(tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "test-logs-" + secrets.token_hex(8),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CACHE_URL": "locmemcache://",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "HTTPS": "off",
+    }
+    log_path = tmp_path / "gunicorn.log"
+    log = log_path.open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "icnk.wsgi", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", "1", "--access-logfile", "-"]
+        + ["--logger-class", "icnk.logs.GunicornLogger"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    token = secrets.token_urlsafe(32)
+    signed = "eyJzIjoxfQ:1uKz3c:" + secrets.token_urlsafe(24)  # as django.core.signing makes
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                url = f"http://127.0.0.1:{port}/members/renew/{token}/?sig={signed}"
+                urllib.request.urlopen(url, timeout=5)
+            except urllib.error.HTTPError:
+                pass  # any answer is logged; the database here is empty
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.3)
+                continue
+            break
+        time.sleep(0.5)  # the access line is written after the response
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        log.close()
+    written = log_path.read_text()
+    assert "GET /members/renew/[redacted]/?sig=[redacted]" in written
+    assert token not in written and signed not in written
