@@ -7,14 +7,15 @@ class DrivesConfig(AppConfig):
     verbose_name = _("Sign-on drives")
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_save, pre_save
 
         from drives.services import (
             erase_comments_on_erasure,
             release_on_publication,
             release_on_save,
+            retire_links_on_new_address,
         )
-        from members.models import Supporter
+        from members.models import Organization, Supporter
         from statements.models import Statement
         from statements.services import on_publication
 
@@ -26,6 +27,12 @@ class DrivesConfig(AppConfig):
         post_save.connect(
             erase_comments_on_erasure, sender=Supporter, dispatch_uid="drives-erase-comments"
         )
+
+        # A member's new mail address retires its open sign-on links and mails new ones there.
+        for model in (Organization, Supporter):
+            pre_save.connect(
+                retire_links_on_new_address, sender=model, dispatch_uid=f"drives-address-{model}"
+            )
 
         # The desk: drives beside the statements they gather signatures for.
         from drives.dashboard import DrivesInProgressPanel

@@ -456,6 +456,47 @@ def erase_comments_on_erasure(sender, instance, raw=False, **kwargs):
     Answer.objects.filter(invitation__supporter=instance).exclude(comment="").update(comment="")
 
 
+# ---------------------------------------------------------------------------------------------
+# A new address retires the old link
+# ---------------------------------------------------------------------------------------------
+
+ADDRESS_FIELD = {Organization: "contact_email", Supporter: "email"}
+
+
+def _same_address(a, b):
+    return (a or "").strip().lower() == (b or "").strip().lower()
+
+
+def retire_links_on_new_address(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Before a member's mail address changes (a contact handed over, staff correcting it, a
+    person's new address), remember to move its open sign-on links to the new address: the
+    person who held the old one may have left the organization, and must not sign for it."""
+    field = ADDRESS_FIELD[sender]
+    if raw or instance.pk is None or (update_fields is not None and field not in update_fields):
+        return
+    old = sender.objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+    if old is None or _same_address(old, getattr(instance, field)):
+        return
+    member_field = "organization_id" if sender is Organization else "supporter_id"
+    transaction.on_commit(lambda: reissue_links(**{member_field: instance.pk}))
+
+
+def reissue_links(**member):
+    """Each open invitation of the member gets a new nonce (the old link stops working at once)
+    and its invitation mailed again, to the address the member has now."""
+    open_invitations = Invitation.objects.filter(
+        **member, sent_at__isnull=False, drive__deadline__gt=timezone.now()
+    ).exclude(drive__state=Drive.State.CLOSED)
+    for invitation in open_invitations.select_related("drive", "organization", "supporter"):
+        with transaction.atomic():
+            invitation.nonce = new_nonce()
+            invitation.token_hash = hash_token(token_for(invitation))
+            invitation.sent_at = None
+            invitation.save(update_fields=["nonce", "token_hash", "sent_at"])
+            if invitation.email:
+                send_invitation(invitation=invitation)
+
+
 @transaction.atomic
 def close(*, drive, user):
     drive.state = Drive.State.CLOSED

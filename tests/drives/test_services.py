@@ -228,3 +228,35 @@ def test_the_invitation_gives_the_deadline_in_the_coalitions_time_zone(
     body = OutboundEmail.objects.get().body
     assert "2099年1月31日9:00（Europe/London）" in body, body  # Life Funds reads Japanese
     assert "Asia/Tokyo" not in body
+
+
+def test_a_new_contact_address_retires_the_old_link_and_mails_a_new_one(
+    drive, orgs, django_capture_on_commit_callbacks
+):
+    member = orgs[0]
+    old_token = token_for(invitation(drive, member))
+    member.contact_email = "new-contact@example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        member.save()
+    # The person who held the old address (perhaps no longer with the organization) cannot
+    # open or answer the draft any more; the new contact got a working link, in Korean.
+    assert invitation_for(old_token) is None
+    mail = OutboundEmail.objects.get(to="new-contact@example.org")
+    token = re.search(r"/ko/sign/(\S+)/", mail.body).group(1)
+    assert invitation_for(token) == invitation(drive, member)
+    # Saving the same address again, in other capitals, mails nothing more.
+    member.contact_email = "New-Contact@example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        member.save()
+    assert OutboundEmail.objects.filter(to__iexact="new-contact@example.org").count() == 1
+
+
+def test_a_persons_new_address_gets_their_link_and_the_old_one_stops(
+    drive, person, django_capture_on_commit_callbacks
+):
+    old_token = token_for(invitation(drive, person=person))
+    person.email = "jane.new@example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        person.save()
+    assert invitation_for(old_token) is None
+    assert OutboundEmail.objects.filter(to="jane.new@example.org").count() == 1
