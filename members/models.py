@@ -822,3 +822,46 @@ class JoinRequest(models.Model):
 
 
 VERIFIED_REQUEST = Q(verified_at__isnull=False) | ~Q(status=JoinRequest.Status.UNVERIFIED)
+
+
+# ---------------------------------------------------------------------------------------------
+# The members' area: sign-in links (members/area.py)
+# ---------------------------------------------------------------------------------------------
+
+
+class MemberSignInLink(models.Model):
+    """One emailed sign-in link to the members' area: single-use and short-lived.
+
+    Only a hash of the token is stored, so a copy of the database signs no one in. The link is
+    also bound to the address it was sent to (as a digest): once the contact address changes,
+    links sent to the old one stop working.
+    """
+
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    supporter = models.ForeignKey(
+        Supporter, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    email_digest = models.CharField(_("address digest"), max_length=64)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=True) ^ Q(supporter__isnull=True),
+                name="signin_link_one_member",
+            ),
+        ]
+
+    def __str__(self):
+        return f"sign-in link {self.pk}"
+
+    @property
+    def member(self):
+        return self.organization or self.supporter
