@@ -22,22 +22,33 @@ import functools
 import hashlib
 import logging
 import secrets
+from types import SimpleNamespace
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from icnk.mail import queue_mail
 from icnk.models import SiteSettings
 from icnk.net import client_ip
-from members import renewal
-from members.join_forms import ResendForm
-from members.models import MemberSignInLink, MemberStatus, Organization, Supporter
+from members import renewal, self_service
+from members.join_forms import ConsentForm, ResendForm, consent_wording
+from members.models import (
+    JoinRequest,
+    MemberSignInLink,
+    MemberStatus,
+    Organization,
+    Supporter,
+    VisibilityRequest,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -371,18 +382,223 @@ def sign_out_view(request):
 @member_area_required
 @require_http_methods(["GET", "HEAD"])
 def home(request):
-    member = request.member
-    return render(request, "members/area/home.html", home_context(member))
+    return render(request, "members/area/home.html", home_context(request.member))
 
 
 def home_context(member):
     is_organization = isinstance(member, Organization)
-    state = renewal.membership_state(member)
-    end = renewal.period_end(member)
-    return {
+    site = SiteSettings.load()
+    state = renewal.membership_state(member, site=site)
+    end = renewal.period_end(member, site=site)
+    due = state in (renewal.State.GRACE, renewal.State.LAPSED) or (
+        state in (renewal.State.NEW, renewal.State.CURRENT)
+        and end - timezone.localdate() <= datetime.timedelta(days=renewal.REMINDER_DAYS)
+    )
+    context = {
         "member": member,
         "is_organization": is_organization,
         "state": state,
         "state_label": renewal.State.labels.get(state, ""),
         "end": end,
+        "grace_end": end + datetime.timedelta(days=site.grace_days),
+        "renew_url": reverse("members:renew", kwargs={"token": renewal.make_token(member, end=end)})
+        if due
+        else "",
+        "signatures": signatures_of(member),
+        "drives": open_drives(member),
     }
+    if not is_organization:
+        context["pending_request"] = (
+            VisibilityRequest.objects.pending().filter(supporter=member).first()
+        )
+    return context
+
+
+def signatures_of(member):
+    """Everything the member signed, newest first, withdrawn ones too (marked as such)."""
+    from statements.models import Signature, Statement
+
+    field = "organization" if isinstance(member, Organization) else "supporter"
+    now = timezone.now()
+    rows = []
+    for signature in (
+        Signature.objects.filter(**{field: member})
+        .select_related("statement")
+        .order_by("-signed_on", "-pk")
+    ):
+        statement = signature.statement
+        published = (
+            statement.status == Statement.Status.PUBLISHED
+            and statement.published_at is not None
+            and statement.published_at <= now
+        )
+        rows.append(
+            {
+                "title": statement.title,
+                "language": statement.language,
+                "url": statement.get_absolute_url() if published else "",
+                "signed_on": signature.signed_on,
+                "withdrawn_on": signature.withdrawn_on,
+            }
+        )
+    return rows
+
+
+def open_drives(member):
+    """Sign-on drives the member is invited to that still take answers, each with its own
+    signing link (the invitation's link, rebuilt as drives/tokens.py makes it)."""
+    from drives.models import Drive, Invitation
+    from drives.services import latest_answer
+    from drives.tokens import token_for
+
+    field = "organization" if isinstance(member, Organization) else "supporter"
+    invitations = (
+        Invitation.objects.filter(**{field: member}, drive__in=Drive.objects.in_progress())
+        .select_related("drive", "drive__statement", "organization", "supporter")
+        .order_by("drive__deadline", "pk")
+    )
+    rows = []
+    for invitation in invitations:
+        if not invitation.member_may_sign:
+            continue
+        answer = latest_answer(invitation)
+        rows.append(
+            {
+                "title": invitation.drive.statement.title,
+                "deadline": invitation.drive.deadline,
+                "answer": answer.get_choice_display() if answer else "",
+                "url": reverse("drives:sign", kwargs={"token": token_for(invitation)}),
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# An individual supporter's visibility
+# ---------------------------------------------------------------------------------------------
+
+
+class VisibilityForm(ConsentForm):
+    """The join form's five levels, explained and previewed (members/join_forms.py), for a
+    supporter already a member, with the consent a less private level needs."""
+
+    consent = forms.BooleanField(
+        label=_("I agree to be shown this way, as explained above."),
+        required=False,
+    )
+
+    def __init__(self, *args, supporter, **kwargs):
+        stand_in = SimpleNamespace(
+            name=supporter.full_name,
+            display_name=supporter.display_name,
+            kind=JoinRequest.Kind.INDIVIDUAL,
+        )
+        super().__init__(*args, join_request=stand_in, **kwargs)
+        self.supporter = supporter
+        self.fields["visibility"].label = _("How you are shown")
+        self.initial["visibility"] = supporter.visibility
+
+    @property
+    def less_private(self):
+        level = self.cleaned_data.get("visibility")
+        return bool(level) and not self_service.is_more_private(level, self.supporter.visibility)
+
+    def clean(self):
+        cleaned = super().clean()
+        level = cleaned.get("visibility")
+        if level == self.supporter.visibility:
+            raise forms.ValidationError(_("This is how you are shown already."), code="same")
+        if level and self.less_private and not cleaned.get("consent"):
+            self.add_error(
+                "consent",
+                _("To be shown less privately, tick the box to give your consent."),
+            )
+        return cleaned
+
+    def wording(self):
+        return consent_wording(self.join_request, self.cleaned_data["visibility"])
+
+
+@member_area_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def visibility(request):
+    member = request.member
+    if isinstance(member, Organization):
+        return redirect("members:area-home")
+    form = VisibilityForm(request.POST or None, supporter=member)
+    if request.method == "POST" and form.is_valid():
+        level = form.cleaned_data["visibility"]
+        if form.less_private:
+            admin_url = request.build_absolute_uri(
+                reverse("admin:members_visibilityrequest_changelist") + "?status__exact=pending"
+            )
+            self_service.visibility_request(
+                supporter=member, level=level, wording=form.wording(), admin_url=admin_url
+            )
+            messages.success(
+                request,
+                _(
+                    "Thank you. The secretariat will review your request; until then you are "
+                    "shown as before."
+                ),
+            )
+        else:
+            self_service.visibility_tighten(supporter=member, level=level, wording=form.wording())
+            messages.success(request, _("Done: you are now shown this way everywhere."))
+        return redirect("members:area-home")
+    return render(
+        request,
+        "members/area/visibility.html",
+        {
+            "member": member,
+            "form": form,
+            "pending_request": VisibilityRequest.objects.pending().filter(supporter=member).first(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Leaving
+# ---------------------------------------------------------------------------------------------
+
+
+class LeaveForm(forms.Form):
+    listed_as_former = forms.BooleanField(
+        label=_("List me under “Former members” in the directory, with the years I was a member."),
+        required=False,
+    )
+
+
+@member_area_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def leave(request):
+    member = request.member
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        admin_url = request.build_absolute_uri(
+            reverse(
+                f"admin:members_{member._meta.model_name}_change",
+                args=[member.pk],
+            )
+        )
+        self_service.member_leave(
+            member=member,
+            listed_as_former=form.cleaned_data["listed_as_former"],
+            admin_url=admin_url,
+        )
+        sign_out(request)
+        return render(
+            request,
+            "members/area/left.html",
+            {"is_organization": isinstance(member, Organization)},
+        )
+    return render(
+        request,
+        "members/area/leave.html",
+        {
+            "member": member,
+            "is_organization": isinstance(member, Organization),
+            "form": form,
+        },
+    )

@@ -865,3 +865,68 @@ class MemberSignInLink(models.Model):
     @property
     def member(self):
         return self.organization or self.supporter
+
+
+class VisibilityRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=VisibilityRequest.Status.PENDING)
+
+
+class VisibilityRequest(models.Model):
+    """A supporter's request, from the members' area, to be shown less privately.
+
+    More privacy applies at once and needs no request; less needs the person's recorded consent
+    (the wording they read, kept as shown) and the secretariat's approval
+    (members/self_service.py). Nothing public changes until then.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    supporter = models.ForeignKey(
+        Supporter,
+        verbose_name=_("individual supporter"),
+        on_delete=models.CASCADE,
+        related_name="visibility_requests",
+    )
+    visibility_before = models.CharField(
+        _("visibility when asked"), max_length=15, choices=Visibility.choices
+    )
+    visibility = models.CharField(
+        _("visibility asked for"), max_length=15, choices=Visibility.choices
+    )
+    consent_text = models.TextField(_("wording agreed to"))
+    consented_at = models.DateTimeField(_("consent given at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+
+    objects = VisibilityRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visibility change request")
+        verbose_name_plural = _("visibility change requests")
+        ordering = ["-consented_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supporter"],
+                condition=Q(status="pending"),
+                name="visibility_request_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.supporter} → {self.get_visibility_display()}"

@@ -12,5 +12,7 @@ urlpatterns = [
     path("area/link/<str:token>/", area.link_view, name="area-link"),
     path("area/sign-out/", area.sign_out_view, name="area-sign-out"),
     path("area/home/", area.home, name="area-home"),
+    path("area/visibility/", area.visibility, name="area-visibility"),
+    path("area/leave/", area.leave, name="area-leave"),
     path("<slug:slug>/", views.organization_detail, name="organization-detail"),
 ]
