@@ -525,7 +525,7 @@ def visibility(request):
     member = request.member
     if isinstance(member, Organization):
         return redirect("members:area-home")
-    form = VisibilityForm(request.POST or None, supporter=member)
+    form = VisibilityForm(request.POST if request.method == "POST" else None, supporter=member)
     if request.method == "POST" and form.is_valid():
         level = form.cleaned_data["visibility"]
         if form.less_private:
@@ -574,7 +574,7 @@ class LeaveForm(forms.Form):
 @require_http_methods(["GET", "HEAD", "POST"])
 def leave(request):
     member = request.member
-    form = LeaveForm(request.POST or None)
+    form = LeaveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         admin_url = request.build_absolute_uri(
             reverse(
