@@ -269,14 +269,18 @@ def test_home_offers_no_renewal_when_none_is_due(client, member):
     assert "/members/renew/" not in client.get(HOME).content.decode()
 
 
-@pytest.mark.parametrize("language", ["en", "ko", "ja"])
-def test_the_area_reads_in_each_language(client, person, language):
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "Members' area"), ("ko", "회원 전용 페이지"), ("ja", "メンバー専用ページ")],
+)
+def test_the_area_reads_in_each_language(client, person, language, words):
     sign_in(client, "minji@example.org")
-    for path in ("home/", "visibility/", "leave/"):
-        response = client.get(f"/{language}/members/area/{path}")
+    for path in ("", "home/", "visibility/", "leave/"):
+        response = client.get(f"/{language}/members/area/{path}", follow=True)
         assert response.status_code == 200
         assert response["Content-Language"] == language
         assert "noindex" in response["X-Robots-Tag"]
+        assert words in response.content.decode().replace("&#x27;", "'"), path
 
 
 # -- a supporter's visibility ----------------------------------------------------------------------
