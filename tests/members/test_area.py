@@ -151,6 +151,7 @@ def test_the_link_expires_after_thirty_minutes(client, member):
     with time_machine.travel(start + datetime.timedelta(minutes=29), tick=False):
         assert client.get(path).status_code == 200
     with time_machine.travel(start + datetime.timedelta(minutes=31), tick=False):
+        assert client.get(path).status_code == 410
         assert client.post(path).status_code == 410
         assert client.get(HOME).status_code == 302
 
