@@ -506,3 +506,10 @@ def test_leaving_is_a_post_a_get_changes_nothing(client, person):
     client.get("/en/members/area/leave/")
     person.refresh_from_db()
     assert person.status == MemberStatus.ACTIVE
+
+
+def test_the_area_is_kept_from_crawlers_and_linked_from_every_page(client, site_settings):
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /en/members/area/" in robots and "Disallow: /ko/members/area/" in robots
+    assert "Disallow: /en/members/\n" not in robots  # the directory stays findable
+    assert 'href="/ko/members/area/"' in client.get("/ko/").content.decode()
