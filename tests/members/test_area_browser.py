@@ -88,7 +88,8 @@ def test_a_supporter_signs_in_by_mail_and_hides_their_full_name_at_once(
         for width in (375, 1280):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(f"{live_server.url}/{language}/members/area/home/")
-            page.screenshot(path=artifacts_dir / f"area-home-{language}-{width}.png", full_page=True)
+            shot = artifacts_dir / f"area-home-{language}-{width}.png"
+            page.screenshot(path=shot, full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(f"{live_server.url}/en/members/area/")  # signed in: straight to the home page
