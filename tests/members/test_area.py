@@ -513,3 +513,19 @@ def test_the_area_is_kept_from_crawlers_and_linked_from_every_page(client, site_
     assert "Disallow: /en/members/area/" in robots and "Disallow: /ko/members/area/" in robots
     assert "Disallow: /en/members/\n" not in robots  # the directory stays findable
     assert 'href="/ko/members/area/"' in client.get("/ko/").content.decode()
+
+
+def test_a_persons_export_holds_their_visibility_requests(named):
+    from django.contrib.auth.models import User
+
+    from members import self_service
+    from members.personal_data import personal_data_export
+
+    person, _statement = named
+    person.visibility = V.INITIALS
+    person.save()
+    self_service.visibility_request(supporter=person, level=V.FULL_NAME, wording="[the wording]")
+    staff = User.objects.create_user("chief", password="pw", is_staff=True)
+    data = personal_data_export(subject=person, user=staff)
+    (exported,) = data["supporters"][0]["visibility_requests"]
+    assert exported["visibility"] == V.FULL_NAME and exported["consent_text"] == "[the wording]"
