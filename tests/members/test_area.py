@@ -529,3 +529,29 @@ def test_a_persons_export_holds_their_visibility_requests(named):
     data = personal_data_export(subject=person, user=staff)
     (exported,) = data["supporters"][0]["visibility_requests"]
     assert exported["visibility"] == V.FULL_NAME and exported["consent_text"] == "[the wording]"
+
+
+def test_one_address_for_two_members_gets_one_mail_with_a_link_for_each(client, member):
+    other = Organization.objects.create(
+        name="Second Group", slug="second", contact_email="office@onk.example.org"
+    )
+    ask(client, "office@onk.example.org")
+    (mail,) = OutboundEmail.objects.filter(to="office@onk.example.org")
+    links = re.findall(r"https?://\S+/members/area/link/\S+/", mail.body)
+    assert len(links) == 2 and "Second Group" in mail.body
+    client.post(path_of(links[1]))
+    assert "Second Group" in client.get(HOME).content.decode()
+    assert MemberSignInLink.objects.get(organization=other).used_at is not None
+
+
+def test_erasing_a_person_removes_their_sign_in_links(client, person):
+    from django.contrib.auth.models import User
+
+    from members.personal_data import personal_data_erase
+
+    ask(client, "minji@example.org")
+    path = path_of(link_in_mail("minji@example.org")[0])
+    staff = User.objects.create_user("chief", password="pw", is_staff=True)
+    personal_data_erase(subject=person, user=staff)
+    assert not MemberSignInLink.objects.exists()
+    assert client.post(path).status_code == 410
