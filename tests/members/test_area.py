@@ -501,6 +501,26 @@ def test_an_organization_that_leaves_with_agreement_is_listed_as_former(client, 
     assert "Former members" in mail.body or "이전 회원" in mail.body
 
 
+def test_a_member_that_left_shows_on_the_desk(client, member):
+    from django.contrib.auth.models import Group, User
+
+    from icnk.roles import EDITORS
+    from tests.factories import login_with_two_factor
+
+    sign_in(client, "office@onk.example.org")
+    client.post("/en/members/area/leave/", {})
+    editor = User.objects.create_user("editor", password="pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    staff = client.__class__()
+    login_with_two_factor(staff, editor)
+    panels = staff.get("/admin/").context["panels"]
+    left = next(p for p in panels if p["key"] == "recently-left")
+    assert [row.label for row in left["rows"]] == ["Open North Korea"]
+    assert OutboundEmail.objects.filter(
+        subject="A member left through the members' area: Open North Korea"
+    ).exists()
+
+
 def test_leaving_is_a_post_a_get_changes_nothing(client, person):
     sign_in(client, "minji@example.org")
     client.get("/en/members/area/leave/")
