@@ -1,4 +1,7 @@
-from members import join_admin  # noqa: F401  (registers the join-request review queue)
+from members import (
+    area_admin,  # noqa: F401  (registers visibility requests)
+    join_admin,  # noqa: F401  (registers the join-request review queue)
+)
 
 # isort: split
 import logging

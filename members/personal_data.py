@@ -62,6 +62,7 @@ from members.models import (
     ORGANIZATION_CONTACT_FIELDS,
     VERIFIED_REQUEST,
     JoinRequest,
+    MemberSignInLink,
     Organization,
     Supporter,
     Visibility,
@@ -336,6 +337,11 @@ def personal_data_export(*, subject, user):
                     for signature in signatures
                 ],
                 "sign_on_answers": _sign_on_answers(supporter),
+                # Asked for in the members' area, with the consent given (members/area.py).
+                "visibility_requests": [
+                    _fields(visibility_request)
+                    for visibility_request in supporter.visibility_requests.order_by("pk")
+                ],
             }
         )
     data = {
@@ -448,6 +454,11 @@ def _erase(person, *, user, reason):
         supporter.signatures.model.history.model.objects.filter(supporter_id=supporter.pk).update(
             name_at_signing=""
         )
+
+    # Sign-in links to the members' area: keyed by a digest of the address, gone with it.
+    MemberSignInLink.objects.filter(
+        Q(supporter__in=person.supporters) | Q(organization__in=person.organizations)
+    ).delete()
 
     for organization in person.organizations:
         names.add(organization.contact_name)

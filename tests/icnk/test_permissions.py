@@ -48,7 +48,7 @@ def one_of(model):
     from icnk.audit import record_change
     from icnk.mail import deliver_email
     from icnk.models import OutboundEmail, SiteSettings, StaffInvitation
-    from members.models import JoinRequest
+    from members.models import JoinRequest, Supporter, VisibilityRequest
     from statements.models import Topic
 
     existing = model._default_manager.order_by("pk").first()
@@ -78,6 +78,12 @@ def one_of(model):
         ),
         "members.joinrequest": lambda: JoinRequest.objects.create(
             kind=JoinRequest.Kind.INDIVIDUAL, name="Aiko Tanaka", email="aiko@example.jp"
+        ),
+        "members.visibilityrequest": lambda: VisibilityRequest.objects.create(
+            supporter=Supporter.objects.create(full_name="Aiko Tanaka"),
+            visibility_before="hidden",
+            visibility="full_name",
+            consent_text="[wording]",
         ),
         "statements.topic": lambda: Topic.objects.create(
             **{f.name: f"Topic {f.name}" for f in Topic._meta.fields if f.name.startswith("name")}
