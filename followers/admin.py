@@ -283,13 +283,16 @@ class JournalistAdmin(PersonalDataAdminMixin, HistoryAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=_("Approve: add to the press list and tell them"))
+    @admin.action(
+        description=_("Approve: add to the press list and tell them"),
+        permissions=["change"],
+    )
     def approve(self, request, queryset):
         from followers.press import journalist_approve
 
         self._decide(request, queryset, journalist_approve, "Approved")
 
-    @admin.action(description=_("Decline and tell them"))
+    @admin.action(description=_("Decline and tell them"), permissions=["change"])
     def decline(self, request, queryset):
         from followers.press import journalist_decline
 
