@@ -64,7 +64,8 @@ def make_journalist(email="reporter@example.org", status=Journalist.Status.ACTIV
 
 
 def act(client, action, journalists):
-    changelist = reverse("admin:followers_journalist_changelist")
+    """An admin action on the list of every status, as staff select from it."""
+    changelist = reverse("admin:followers_journalist_changelist") + "?status=all"
     return client.post(
         changelist,
         {"action": action, "_selected_action": [j.pk for j in journalists]},
@@ -96,7 +97,8 @@ def test_a_journalist_asks_confirms_and_the_secretariat_approves(
     assert client.post(link).status_code == 200
     journalist.refresh_from_db()
     assert journalist.status == Journalist.Status.CONFIRMED
-    assert journalist.consent_at is not None and "embargo" in journalist.consent_text
+    # The wording as the journalist read it, in the language of the form.
+    assert journalist.consent_at is not None and "엠바고" in journalist.consent_text
     assert list(journalist.beats.all()) == [campaign]
 
     # The desk shows the request; approving it puts the journalist on the list.
@@ -154,7 +156,7 @@ def test_the_secretariat_declines_and_the_journalist_hears_in_their_language(
     waiting = make_journalist("unconfirmed@example.org", status=Journalist.Status.REQUESTED)
     login_with_two_factor(client, editor)
     page = act(client, "decline", [journalist, waiting])
-    assert "1 left alone" in page.text
+    assert "1 left alone" in page.text, re.findall(r"messagelist.{0,400}", page.text, re.S)
     journalist.refresh_from_db()
     waiting.refresh_from_db()
     assert journalist.status == Journalist.Status.DECLINED and journalist.declined_at
