@@ -175,6 +175,8 @@ def test_staff_add_only_a_journalist_who_agreed_and_the_desk_records_who_and_how
         "name": "Mina Staffadded", "outlet": "Example Wire", "email": "Mina@Example.org",
         "language_choices": ["ja"], "beats": [campaign.pk], "note": "",
     }  # fmt: skip
+    form = client.get(add)
+    assert form.status_code == 200 and "agreed to be on the press list" in form.text
     refused = client.post(add, entry)
     assert refused.status_code == 200 and not Journalist.objects.exists()
     assert "Add only a journalist who agreed" in refused.text
@@ -185,6 +187,10 @@ def test_staff_add_only_a_journalist_who_agreed_and_the_desk_records_who_and_how
     assert journalist.consent_means == "phone call of 3 May 2026" and journalist.consent_text
     assert journalist.email == "mina@example.org" and journalist.preferred_language() == "ja"
     assert journalist.history.first().history_user == editor
+    change = reverse("admin:followers_journalist_change", args=[journalist.pk])
+    assert "phone call of 3 May 2026" in client.get(change).text
+    history = reverse("admin:followers_journalist_history", args=[journalist.pk])
+    assert "Mina Staffadded" in client.get(history).text
     [mail] = OutboundEmail.objects.all()
     assert mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert journalist.token in mail.headers["List-Unsubscribe"]
@@ -341,7 +347,7 @@ def test_no_public_page_feed_api_or_sitemap_names_a_journalist(client, site_sett
         "/en/", "/ko/", "/ja/", "/en/statements/", "/ja/statements/", "/en/press/join/",
         "/en/press/join/sent/", "/en/statements/feed/", "/en/members/", "/en/about/",
         "/en/campaigns/coi/", "/api/v1/statements/", "/api/v1/members/", "/sitemap.xml",
-        "/en/follow/",
+        "/en/follow/", "/en/privacy/",
     ]  # fmt: skip
     for path in paths:
         response = client.get(path, follow=True)
