@@ -78,6 +78,9 @@ def act(client, action, journalists):
 # ---------------------------------------------------------------------------------------------
 
 
+# The real worker closes its connection, as deployed: on PostgreSQL the test runs in its own
+# transactions rather than inside one.
+@pytest.mark.django_db(transaction=True)
 def test_a_journalist_asks_confirms_and_the_secretariat_approves(
     client, site_settings, campaign, editor, smtp, run_worker
 ):
