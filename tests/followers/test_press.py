@@ -374,3 +374,28 @@ def test_the_statements_page_links_to_the_press_list_in_each_language(client, si
         assert f'href="/{language}/press/join/"' in page.text
         join = client.get(f"/{language}/press/join/")
         assert join.status_code == 200 and 'name="consent"' in join.text
+
+
+def test_administrators_export_and_erase_from_the_list_and_editors_cannot(
+    client, site_settings, administrator, editor
+):
+    journalist = make_journalist("listed@example.org", name="Listed Person")
+    changelist = reverse("admin:followers_journalist_changelist")
+    selection = {"action": "export_personal_data", "_selected_action": [journalist.pk]}
+
+    login_with_two_factor(client, editor)
+    page = client.get(changelist)
+    assert "Listed Person" in page.text and "erase_personal_data" not in page.text
+    client.post(changelist, {**selection, "action": "erase_personal_data", "apply": "1"})
+    assert Journalist.objects.filter(pk=journalist.pk).exists()
+
+    client.logout()
+    login_with_two_factor(client, administrator)
+    response = client.post(changelist, {**selection, "apply": "1"})
+    [exported] = json.loads(response.content)["people"]
+    assert exported["press_list"][0]["email"] == "listed@example.org"
+    selection["action"] = "erase_personal_data"
+    assert "Listed Person" in client.post(changelist, selection).text  # what will go
+    client.post(changelist, {**selection, "apply": "1"}, follow=True)
+    assert not Journalist.objects.exists()
+    assert "Listed Person" not in client.get(reverse("admin:index")).text
