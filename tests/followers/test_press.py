@@ -399,3 +399,20 @@ def test_administrators_export_and_erase_from_the_list_and_editors_cannot(
     client.post(changelist, {**selection, "apply": "1"}, follow=True)
     assert not Journalist.objects.exists()
     assert "Listed Person" not in client.get(reverse("admin:index")).text
+
+
+def test_who_covers_a_campaign_and_who_reads_a_language(site_settings, campaign):
+    other = Campaign.objects.create(
+        slug="other", title_en="Other", goal_en="A goal.", started_on=datetime.date(2012, 1, 1)
+    )
+    everything = make_journalist("all@example.org", languages="ko,en")
+    this_one = make_journalist("coi@example.org", languages="ja")
+    this_one.beats.set([campaign, other])
+    elsewhere = make_journalist("other@example.org")
+    elsewhere.beats.set([other])
+    covering = Journalist.objects.on_list().covering(campaign)
+    assert sorted(j.email for j in covering) == ["all@example.org", "coi@example.org"]
+    assert Journalist.objects.covering(None).count() == 3
+    assert list(Journalist.objects.reading("ko")) == [everything]
+    assert everything.preferred_language() == "ko" and everything.reads("en")
+    assert not this_one.reads("en")
