@@ -10,9 +10,11 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from icnk.bulk import BulkDelivery
 from statements.models import Campaign
@@ -144,3 +146,142 @@ class Delivery(BulkDelivery):
         from followers.services import subscriber_refused
 
         subscriber_refused(subscriber_id=self.subscriber_id, permanent=permanent, error=error)
+
+
+# ---------------------------------------------------------------------------------------------
+# The press list: journalists, who get embargoed releases before publication
+# ---------------------------------------------------------------------------------------------
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+class JournalistQuerySet(models.QuerySet):
+    def on_list(self):
+        """On the press list and reachable: active, and not stopped by refused mail."""
+        return self.filter(status=Journalist.Status.ACTIVE, bounces__lt=settings.MAIL_BOUNCE_LIMIT)
+
+    def reading(self, code):
+        """Those who read `code` (one of settings.LANGUAGES)."""
+        return self.filter(languages__contains=code)
+
+    def covering(self, campaign):
+        """Those whose beats include `campaign`, or who have no beat (every campaign)."""
+        if campaign is None:
+            return self.all()
+        return self.filter(Q(beats=None) | Q(beats=campaign)).distinct()
+
+
+class Journalist(models.Model):
+    """A journalist on the press list: a follower with press privileges.
+
+    Languages are stored comma-joined, in the journalist's order of preference ("ko,en").
+    Beats are campaigns; none means every campaign.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Asked, email not confirmed")
+        CONFIRMED = "confirmed", _("Email confirmed, awaiting approval")
+        ACTIVE = "active", _("On the press list")
+        DECLINED = "declined", _("Declined")
+        LEFT = "left", _("Left the list")
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Public form")
+        STAFF = "staff", _("Added by staff")
+
+    name = models.CharField(_("name"), max_length=200)
+    outlet = models.CharField(_("outlet"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254)
+    languages = models.CharField(
+        _("languages"),
+        max_length=20,
+        default="en",
+        help_text=_("The languages they read, in order of preference."),
+    )
+    beats = models.ManyToManyField(
+        Campaign,
+        verbose_name=_("beats"),
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: every campaign."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED
+    )
+    source = models.CharField(
+        _("added through"), max_length=10, choices=Source.choices, default=Source.FORM
+    )
+    # The leave link's secret: random, so that it names nobody and can be replaced.
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    consent_text = models.TextField(
+        _("wording agreed to"),
+        blank=True,
+        help_text=_("What the journalist read when they agreed, as it was shown."),
+    )
+    consent_means = models.CharField(
+        _("consent given by"),
+        max_length=200,
+        blank=True,
+        help_text=_("How the journalist agreed, for example “email of 10 January 2026”."),
+    )
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    created_at = models.DateTimeField(_("asked or added"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("last asked"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    bounces = models.PositiveSmallIntegerField(_("refusals"), default=0)
+    last_refusal = models.CharField(_("last refusal"), max_length=500, blank=True)
+    note = models.TextField(_("private note"), blank=True, help_text=_("Staff only."))
+
+    objects = JournalistQuerySet.as_manager()
+    # Who changed what, as for members; erased with the journalist (followers/personal_data.py).
+    history = HistoricalRecords(excluded_fields=["token", "bounces", "last_refusal"])
+
+    class Meta:
+        verbose_name = _("journalist")
+        verbose_name_plural = _("journalists")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="journalist_email_unique_ci"),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="journalist_status_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.outlet})" if self.outlet else self.name
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    def language_list(self):
+        codes = [c for c in (self.languages or "").split(",") if c in LANGUAGE_CODES]
+        return codes or ["en"]
+
+    def set_languages(self, codes):
+        """Store `codes` in the given order, known languages only, each once."""
+        seen = []
+        for code in codes:
+            if code in LANGUAGE_CODES and code not in seen:
+                seen.append(code)
+        self.languages = ",".join(seen or ["en"])
+
+    def preferred_language(self):
+        return self.language_list()[0]
+
+    def reads(self, code):
+        return code in self.language_list()
+
+    def leave_url(self):
+        """The path of the page that takes them off the list in one click (relative)."""
+        with translation.override(self.preferred_language()):
+            return reverse("press:leave", kwargs={"token": self.token})

@@ -29,7 +29,9 @@ EDITOR_MODELS = {
         "presscontact",
     ],
     "drives": ["drive", "invitation", "answer"],
-    "followers": ["announcement"],
+    # The press list is the secretariat's daily work, like supporters; exporting or erasing
+    # a journalist's data stays with administrators (ADMIN_ONLY_CODENAMES).
+    "followers": ["announcement", "journalist"],
 }
 ADMIN_ONLY = {
     "auth": ["user", "group"],

@@ -57,6 +57,7 @@ urlpatterns += i18n_patterns(
     path("campaigns/", include("statements.campaign_urls")),
     path("sign/", include("drives.urls")),
     path("follow/", include("followers.urls")),
+    path("press/", include("followers.press_urls")),
     prefix_default_language=True,
 )
 

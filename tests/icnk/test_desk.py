@@ -77,7 +77,11 @@ def test_an_editor_sees_the_secretariats_sections_and_no_system(editor, demo):
     # Announcements to followers beside the statements; subscribers' addresses are the
     # administrators' only.
     members = response.context["available_apps"][1]
-    assert [model["object_name"] for model in members["models"]] == ["Organization", "Supporter"]
+    assert [model["object_name"] for model in members["models"]] == [
+        "Organization",
+        "Supporter",
+        "Journalist",
+    ]
     statements = response.context["available_apps"][0]
     assert "Announcement" in [model["object_name"] for model in statements["models"]]
 
@@ -100,6 +104,7 @@ def test_an_administrator_also_sees_staff_and_the_system_tables_last(administrat
         "Organization",
         "Supporter",
         "Subscriber",
+        "Journalist",
     ]
     staff = response.context["available_apps"][3]
     assert [m["object_name"] for m in staff["models"]] == [
@@ -213,11 +218,11 @@ def test_the_desk_costs_a_fixed_number_of_queries(editor, demo, django_assert_nu
     from statements.models import Statement
 
     editor.get(reverse("admin:index"))
-    # Session, user, two-factor device, the permissions (2), one query a panel (12: the
-    # statements' 4, join requests, visibility requests, members expiring soon, recently
-    # lapsed, recently left, drives in progress, the outbox and the action log) and one to know
-    # whether the site settings may be added: 18, whatever waits on the desk.
-    with django_assert_num_queries(18):
+    # Session, user, two-factor device, the permissions (2), one query a panel (13: the
+    # statements' 4, join requests, visibility requests, press list requests, members expiring
+    # soon, recently lapsed, recently left, drives in progress, the outbox and the action log)
+    # and one to know whether the site settings may be added: 19, whatever waits on the desk.
+    with django_assert_num_queries(19):
         editor.get(reverse("admin:index"))
     Statement.objects.bulk_create(
         Statement(title=f"Draft {i}", slug=f"more-{i}", language="en", body="x") for i in range(40)
@@ -233,7 +238,7 @@ def test_the_desk_costs_a_fixed_number_of_queries(editor, demo, django_assert_nu
         )
         for i in range(20)
     )
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         editor.get(reverse("admin:index"))
 
 
