@@ -18,7 +18,7 @@ EDITOR_MODELS = {
     # change); editors read them, and retry mail that failed.
     "admin": ["logentry"],
     "icnk": ["sitesettings", "outboundemail"],
-    "members": ["organization", "supporter", "joinrequest"],
+    "members": ["organization", "supporter", "joinrequest", "profilechange", "contacthandover"],
     "statements": [
         "statement",
         "signature",

@@ -1,4 +1,7 @@
-from members import join_admin  # noqa: F401  (registers the join-request review queue)
+from members import (
+    join_admin,  # noqa: F401  (registers the join-request review queue)
+    profile_admin,  # noqa: F401  (registers the review of profile changes)
+)
 
 # isort: split
 import logging
