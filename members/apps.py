@@ -33,9 +33,14 @@ class MembersConfig(AppConfig):
         admin_site.place("members.organization", admin_site.MEMBERS)
         admin_site.place("members.supporter", admin_site.MEMBERS)
         admin_site.place("members.joinrequest", admin_site.REQUESTS, first=True)
+        admin_site.place("members.visibilityrequest", admin_site.REQUESTS)
         admin_site.place("members.profilechange", admin_site.REQUESTS)
         admin_site.place("members.contacthandover", admin_site.REQUESTS)
         dashboard.register_panel(JoinRequestsPanel())
         dashboard.register_panel(ProfileChangesPanel())
         dashboard.register_panel(ExpiringSoonPanel())
         dashboard.register_panel(RecentlyLapsedPanel())
+
+        from members.area_dashboard import VisibilityRequestsPanel
+
+        dashboard.register_panel(VisibilityRequestsPanel())

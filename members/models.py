@@ -825,6 +825,114 @@ VERIFIED_REQUEST = Q(verified_at__isnull=False) | ~Q(status=JoinRequest.Status.U
 
 
 # ---------------------------------------------------------------------------------------------
+# The members' area: sign-in links (members/area.py)
+# ---------------------------------------------------------------------------------------------
+
+
+class MemberSignInLink(models.Model):
+    """One emailed sign-in link to the members' area: single-use and short-lived.
+
+    Only a hash of the token is stored, so a copy of the database signs no one in. The link is
+    also bound to the address it was sent to (as a digest): once the contact address changes,
+    links sent to the old one stop working.
+    """
+
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    supporter = models.ForeignKey(
+        Supporter, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    email_digest = models.CharField(_("address digest"), max_length=64)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=True) ^ Q(supporter__isnull=True),
+                name="signin_link_one_member",
+            ),
+        ]
+
+    def __str__(self):
+        return f"sign-in link {self.pk}"
+
+    @property
+    def member(self):
+        return self.organization or self.supporter
+
+
+class VisibilityRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=VisibilityRequest.Status.PENDING)
+
+
+class VisibilityRequest(models.Model):
+    """A supporter's request, from the members' area, to be shown less privately.
+
+    More privacy applies at once and needs no request; less needs the person's recorded consent
+    (the wording they read, kept as shown) and the secretariat's approval
+    (members/self_service.py). Nothing public changes until then.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    supporter = models.ForeignKey(
+        Supporter,
+        verbose_name=_("individual supporter"),
+        on_delete=models.CASCADE,
+        related_name="visibility_requests",
+    )
+    visibility_before = models.CharField(
+        _("visibility when asked"), max_length=15, choices=Visibility.choices
+    )
+    visibility = models.CharField(
+        _("visibility asked for"), max_length=15, choices=Visibility.choices
+    )
+    consent_text = models.TextField(_("wording agreed to"))
+    consented_at = models.DateTimeField(_("consent given at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+
+    objects = VisibilityRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visibility change request")
+        verbose_name_plural = _("visibility change requests")
+        ordering = ["-consented_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supporter"],
+                condition=Q(status="pending"),
+                name="visibility_request_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.supporter} → {self.get_visibility_display()}"
+
+
+# ---------------------------------------------------------------------------------------------
 # Members editing their own record (members/profile.py)
 # ---------------------------------------------------------------------------------------------
 

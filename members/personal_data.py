@@ -62,6 +62,7 @@ from members.models import (
     ORGANIZATION_CONTACT_FIELDS,
     VERIFIED_REQUEST,
     JoinRequest,
+    MemberSignInLink,
     Organization,
     Supporter,
     Visibility,
@@ -448,6 +449,11 @@ def _erase(person, *, user, reason):
         supporter.signatures.model.history.model.objects.filter(supporter_id=supporter.pk).update(
             name_at_signing=""
         )
+
+    # Sign-in links to the members' area: keyed by a digest of the address, gone with it.
+    MemberSignInLink.objects.filter(
+        Q(supporter__in=person.supporters) | Q(organization__in=person.organizations)
+    ).delete()
 
     for organization in person.organizations:
         names.add(organization.contact_name)
