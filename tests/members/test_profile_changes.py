@@ -278,3 +278,143 @@ def test_the_proposed_logo_is_not_in_the_public_media_store(contact, settings):
     stored = [f for _root, _dirs, files in os.walk(settings.MEDIA_ROOT) for f in files]
     assert stored == []
     assert Organization.objects.get(pk=contact.pk).logo.name == ""
+
+
+# -- through the members' area, signed in by the emailed link -----------------------------------
+
+EDIT = "/ko/members/area/profile/"
+HANDOVER = "/ko/members/area/contact/"
+
+
+def sign_in(client, email):
+    client.post("/en/members/area/", {"email": email})
+    mail = OutboundEmail.objects.filter(to=email).latest("pk")
+    link = re.search(r"https?://\S+/members/area/link/\S+/", mail.body).group(0)
+    client.post(link.split("testserver", 1)[-1])
+
+
+@pytest.fixture
+def other(site_settings):
+    return Organization.objects.create(
+        name="Seoul Rights Watch",
+        slug="seoul-rights-watch",
+        country="KR",
+        contact_name="Park Ji-won",
+        contact_email="jiwon@srw.example.org",
+        description_ko="서울의 인권 감시 단체.",
+    )
+
+
+def form_data(organization, **changes):
+    return {**profile.current_values(organization), **changes}
+
+
+def test_the_contact_edits_through_the_area_and_the_public_page_waits(
+    client, contact, site_settings
+):
+    assert client.get(EDIT).status_code == 302  # not signed in: to the sign-in page
+    public = client.get(PUBLIC_KO).content.decode()  # cached
+    sign_in(client, "minji@onk.example.org")
+
+    page = client.get(EDIT)
+    assert page.status_code == 200 and "noindex" in page["X-Robots-Tag"]
+    assert "no-store" in page["Cache-Control"]
+    response = client.post(
+        EDIT,
+        {
+            **form_data(contact, description_ko="새 소개입니다."),
+            "logo": logo_upload(size=(300, 300)),
+        },
+    )
+    assert response.status_code == 302
+    change = ProfileChange.objects.get(organization=contact, status="pending")
+    assert change.proposed == {"description_ko": "새 소개입니다."} and change.has_logo
+    assert change.requested_by == "minji@onk.example.org"
+    # The page says a change waits and that sending again replaces it.
+    assert "검토를 기다리고" in client.get(EDIT).content.decode()
+    client.logout()
+    client.cookies.clear()
+    assert client.get(PUBLIC_KO).content.decode() == public
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"logo": SimpleUploadedFile("logo.png", b"MZ\x90\x00 not an image")},
+        {"website": "javascript:alert(document.cookie)"},
+        {"description_en": "x" * 2001},
+        {"description_ko": "<img src=x onerror=alert(1)>"},
+        {"local_name": '=HYPERLINK("http://evil")'},
+        {"description_ja": "nul\x00byte"},
+    ],
+)
+def test_bad_input_gets_a_form_error_and_changes_nothing(client, contact, site_settings, changes):
+    sign_in(client, "minji@onk.example.org")
+    response = client.post(EDIT, {**form_data(contact), **changes})
+    assert response.status_code == 200
+    assert 'class="field__errors"' in response.content.decode()
+    assert not ProfileChange.objects.exists()
+
+
+def test_another_organizations_contact_cannot_touch_this_one(client, contact, other):
+    sign_in(client, "jiwon@srw.example.org")
+    page = client.get(EDIT).content.decode()
+    assert "Seoul Rights Watch" in page and "Open North Korea" not in page
+    # Naming the other organization in the post changes nothing about it.
+    client.post(
+        EDIT,
+        {**form_data(other, description_ko="가로채기"), "organization": contact.pk, "slug": "x"},
+    )
+    client.post(
+        HANDOVER, {"name": "Intruder", "email": "intruder@example.org", "organization": contact.pk}
+    )
+    assert not ProfileChange.objects.filter(organization=contact).exists()
+    assert not ContactHandover.objects.filter(organization=contact).exists()
+    assert ProfileChange.objects.get(organization=other).proposed == {"description_ko": "가로채기"}
+    # And the desk's review and its logo are staff-only.
+    change = ProfileChange.objects.get(organization=other)
+    for url in (
+        f"{ADMIN}members/profilechange/{change.pk}/change/",
+        f"{ADMIN}members/profilechange/{change.pk}/logo/",
+    ):
+        assert client.get(url).status_code == 302
+
+
+def test_a_supporter_has_no_organization_profile_to_edit(client, site_settings):
+    from members.models import Visibility
+    from tests.factories import make_supporter
+
+    make_supporter("Kim Min-ji", Visibility.HIDDEN, email="kim@example.org")
+    sign_in(client, "kim@example.org")
+    assert client.get(EDIT).status_code == 404
+
+
+def test_the_handover_from_the_area_mails_the_new_person_and_changes_nothing_yet(
+    client, contact, site_settings
+):
+    sign_in(client, "minji@onk.example.org")
+    same = client.post(HANDOVER, {"name": "Me", "email": "minji@onk.example.org"})
+    assert same.status_code == 200 and not ContactHandover.objects.exists()
+    client.post(HANDOVER, {"name": "Lee Soo-jin", "email": "soojin@onk.example.org"})
+    mail = OutboundEmail.objects.get(to="soojin@onk.example.org")
+    assert "/ko/members/contact/" in mail.body
+    contact.refresh_from_db()
+    assert contact.contact_email == "minji@onk.example.org"
+    assert "Lee Soo-jin" in client.get(EDIT).content.decode()
+
+    token = re.search(r"/members/contact/([^/\s]+)/", mail.body).group(1)
+    client.post(f"/ko/members/contact/{token}/")
+    # The previous contact's session no longer opens the organization's area.
+    assert client.get(EDIT).status_code == 302
+
+
+def test_erasing_the_contact_erases_their_handovers_and_requests(contact, site_settings):
+    from members.personal_data import personal_data_erase
+
+    propose(contact, description_en="Proposed.")
+    profile.contact_handover_start(
+        organization=contact, name="Lee Soo-jin", email="soojin@onk.example.org"
+    )
+    personal_data_erase(subject=contact, user=make_staff("chief", EDITORS))
+    assert ProfileChange.objects.get().requested_by == ""
+    assert not ContactHandover.objects.exists()
