@@ -72,6 +72,9 @@ def test_an_editor_sees_the_secretariats_sections_and_no_system(editor, demo):
     assert [model["object_name"] for model in requests["models"]] == [
         "JoinRequest",
         "OutboundEmail",
+        "VisibilityRequest",
+        "ProfileChange",
+        "ContactHandover",
     ]
     # Announcements to followers beside the statements; subscribers' addresses are the
     # administrators' only.
@@ -212,11 +215,11 @@ def test_the_desk_costs_a_fixed_number_of_queries(editor, demo, django_assert_nu
     from statements.models import Statement
 
     editor.get(reverse("admin:index"))
-    # Session, user, two-factor device, the permissions (2), one query a panel (10: the
-    # statements' 4, join requests, members expiring soon, recently lapsed, drives in progress,
-    # the outbox and the action log) and one to know whether the site settings may be added:
-    # 16, whatever waits on the desk.
-    with django_assert_num_queries(16):
+    # Session, user, two-factor device, the permissions (2), one query a panel (12: the
+    # statements' 4, join requests, profile changes, visibility requests, members expiring
+    # soon, recently lapsed, drives in progress, the outbox and the action log) and one to know
+    # whether the site settings may be added: 18, whatever waits on the desk.
+    with django_assert_num_queries(18):
         editor.get(reverse("admin:index"))
     Statement.objects.bulk_create(
         Statement(title=f"Draft {i}", slug=f"more-{i}", language="en", body="x") for i in range(40)
@@ -232,7 +235,7 @@ def test_the_desk_costs_a_fixed_number_of_queries(editor, demo, django_assert_nu
         )
         for i in range(20)
     )
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         editor.get(reverse("admin:index"))
 
 
