@@ -113,7 +113,8 @@ def test_a_contact_edits_the_korean_description_and_logo_and_the_desk_approves(
 
     # The public page changes at once, cache and all.
     reader.goto(public)
-    assert "북한 주민에게 바깥 세상의 정보를 전하는 단체입니다." in reader.locator("main").inner_text()
+    described = reader.locator("main").inner_text()
+    assert "북한 주민에게 바깥 세상의 정보를 전하는 단체입니다." in described
     organization.refresh_from_db()
     assert organization.logo
     src = reader.locator("img.organization-header__logo").get_attribute("src")
