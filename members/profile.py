@@ -93,7 +93,7 @@ def profile_change_submit(*, organization, values, logo=None, requested_by=""):
     proposed = {
         name: (values.get(name) or "").strip()
         for name in PROFILE_FIELDS
-        if name in values and (values.get(name) or "").strip() != now[name].strip()
+        if name in values and not _same(name, values.get(name) or "", now[name])
     }
     change = pending_change(organization)
     if logo is not None:
@@ -126,6 +126,10 @@ def profile_change_submit(*, organization, values, logo=None, requested_by=""):
         other.save()
         change = other
     return change
+
+
+def _same(name, proposed, current):
+    return proposed.strip() == current.strip()
 
 
 def version(change):

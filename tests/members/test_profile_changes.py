@@ -203,6 +203,17 @@ def test_the_logo_goes_through_the_join_forms_checks(upload, message):
     assert message in " ".join(form.errors["logo"])
 
 
+def test_sending_the_form_unchanged_proposes_nothing(contact):
+    contact.website = "https://onk.example.org"  # no path: the form must not add one
+    contact.description_ja = ""
+    contact.save()
+    form = ProfileForm(data=profile.current_values(contact))
+    assert form.is_valid(), form.errors
+    values = {k: v for k, v in form.cleaned_data.items() if k != "logo"}
+    assert profile.profile_change_submit(organization=contact, values=values) is None
+    assert not ProfileChange.objects.exists()
+
+
 def test_markup_and_odd_addresses_are_refused_with_a_message():
     form = ProfileForm(
         data={"description_en": "<script>x</script>", "website": "javascript:alert(1)"}
