@@ -34,6 +34,9 @@ from members.models import PROFILE_FIELDS, ContactHandover, Organization, Profil
 from statements.diffs import diff_table
 
 HANDOVER_DAYS = 7
+# Handover links one organization may have mailed in a day: a signed-in contact cannot use us
+# to flood someone's inbox.
+HANDOVERS_PER_DAY = 5
 LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
 
@@ -43,6 +46,10 @@ class DecisionError(Exception):
 
 class HandoverError(Exception):
     """A handover link that is unknown, used, replaced or expired."""
+
+
+class TooManyHandovers(Exception):
+    """The organization has asked for HANDOVERS_PER_DAY handovers in the last day."""
 
 
 def _language(organization):
@@ -240,11 +247,16 @@ def contact_handover_start(*, organization, name, email, requested_by=""):
     """Mail the named successor a link to confirm; replaces a handover still waiting.
     Returns (handover, token); only the token's hash is stored."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    now = timezone.now()
+    recent = organization.contact_handovers.filter(
+        requested_at__gt=now - datetime.timedelta(days=1)
+    ).count()
+    if recent >= HANDOVERS_PER_DAY:
+        raise TooManyHandovers
     organization.contact_handovers.filter(status=ContactHandover.Status.PENDING).update(
         status=ContactHandover.Status.REPLACED
     )
     token = secrets.token_urlsafe(32)
-    now = timezone.now()
     handover = ContactHandover.objects.create(
         organization=organization,
         new_name=name.strip(),

@@ -74,12 +74,23 @@ def contact_handover(request):
     organization = _organization(request)
     form = HandoverForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        profile.contact_handover_start(
-            organization=organization,
-            name=form.cleaned_data["name"],
-            email=form.cleaned_data["email"],
-            requested_by=organization.contact_email,
-        )
+        try:
+            profile.contact_handover_start(
+                organization=organization,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                requested_by=organization.contact_email,
+            )
+        except profile.TooManyHandovers:
+            form.add_error(
+                None,
+                gettext(
+                    "You have asked for several handovers today. Please try again tomorrow, or "
+                    "write to the secretariat."
+                ),
+            )
+            context = {"organization": organization, "form": form}
+            return _private(render(request, "members/profile/handover.html", context, status=429))
         messages.success(
             request,
             gettext(

@@ -419,6 +419,16 @@ def test_the_handover_from_the_area_mails_the_new_person_and_changes_nothing_yet
     assert client.get(EDIT).status_code == 302
 
 
+def test_a_contact_cannot_flood_an_inbox_with_handover_links(client, contact, site_settings):
+    sign_in(client, "minji@onk.example.org")
+    for n in range(profile.HANDOVERS_PER_DAY):
+        client.post(HANDOVER, {"name": "Lee", "email": f"lee{n}@example.org"})
+    refused = client.post(HANDOVER, {"name": "Lee", "email": "victim@example.org"})
+    assert refused.status_code == 429
+    assert "try again tomorrow" in refused.content.decode() or "내일" in refused.content.decode()
+    assert not OutboundEmail.objects.filter(to="victim@example.org").exists()
+
+
 def test_erasing_the_contact_erases_their_handovers_and_requests(contact, site_settings):
     from members.personal_data import personal_data_erase
 
