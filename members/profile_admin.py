@@ -57,8 +57,16 @@ class ProfileChangeAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # asked for by members, from the members' area
 
+    def has_change_permission(self, request, obj=None):
+        return False  # nothing here is edited by hand: the change is approved or rejected
+
     def has_delete_permission(self, request, obj=None):
         return False  # a record of what was asked and decided
+
+    def may_decide(self, request):
+        """Approve and Reject: those who may change profile changes (editors and up)."""
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("logo_data")
@@ -93,11 +101,7 @@ class ProfileChangeAdmin(admin.ModelAdmin):
         )
         if change is None:
             raise Http404
-        allowed = (
-            self.has_change_permission(request, change)
-            if decide
-            else self.has_view_permission(request, change)
-        )
+        allowed = self.may_decide(request) if decide else self.has_view_permission(request, change)
         if not allowed:
             raise PermissionDenied
         return change
@@ -126,7 +130,7 @@ class ProfileChangeAdmin(admin.ModelAdmin):
                 else ""
             ),
             "can_decide": change.status == ProfileChange.Status.PENDING
-            and self.has_change_permission(request, change),
+            and self.may_decide(request),
             "version": profile.version(change),
             "reject_form": ProfileRejectForm(initial={"version": profile.version(change)}),
             "member_language": _language_name(organization.language or "en"),
