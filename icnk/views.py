@@ -100,6 +100,8 @@ def robots_txt(request):
         # never fetched by a crawler. The pages after sending say noindex (base.html).
         *(f"Disallow: /{code}/join/confirm/" for code, _name in settings.LANGUAGES),
         *(f"Disallow: /{code}/sign/" for code, _name in settings.LANGUAGES),
+        # The members' area: its sign-in page and the links mailed from it (members/area.py).
+        *(f"Disallow: /{code}/members/area/" for code, _name in settings.LANGUAGES),
         "Allow: /",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

@@ -41,6 +41,7 @@ class MembersConfig(AppConfig):
         dashboard.register_panel(ExpiringSoonPanel())
         dashboard.register_panel(RecentlyLapsedPanel())
 
-        from members.area_dashboard import VisibilityRequestsPanel
+        from members.area_dashboard import RecentlyLeftPanel, VisibilityRequestsPanel
 
         dashboard.register_panel(VisibilityRequestsPanel())
+        dashboard.register_panel(RecentlyLeftPanel())

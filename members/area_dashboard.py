@@ -1,10 +1,15 @@
 """The members' area's panel on the secretariat's desk (icnk/dashboard.py), registered in
 apps.py."""
 
+import datetime
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from icnk.dashboard import Panel, Row, waiting
-from members.models import VisibilityRequest
+from members.dashboard import _MembershipPanel
+from members.models import MemberStatus, VisibilityRequest
 
 
 class VisibilityRequestsPanel(Panel):
@@ -32,4 +37,32 @@ class VisibilityRequestsPanel(Panel):
             f"{visibility_request.get_visibility_display()}",
             when=visibility_request.consented_at,
             age=waiting(visibility_request.consented_at),
+        )
+
+
+class RecentlyLeftPanel(_MembershipPanel):
+    """Members that left in the last 90 days (most through the members' area), latest first."""
+
+    key = "recently-left"
+    title = _("Recently left")
+    order = 15
+    empty = _("No member left in the last 90 days.")
+    see_all_query = f"status={MemberStatus.LEFT}"
+    date_field = "left_on"
+    descending = True
+    days = 90
+
+    def window(self, today):
+        return {
+            "status": MemberStatus.LEFT,
+            "left_on__gte": today - datetime.timedelta(days=self.days),
+        }
+
+    def row(self, row, today):
+        return Row(
+            label=row["member_name"],
+            url=self.member_url(row),
+            detail=self.kind(row),
+            age=gettext("left on %(date)s")
+            % {"date": date_format(row["member_date"], "DATE_FORMAT")},
         )

@@ -339,6 +339,11 @@ def personal_data_export(*, subject, user):
                     for signature in signatures
                 ],
                 "sign_on_answers": _sign_on_answers(supporter),
+                # Asked for in the members' area, with the consent given (members/area.py).
+                "visibility_requests": [
+                    _fields(visibility_request)
+                    for visibility_request in supporter.visibility_requests.order_by("pk")
+                ],
             }
         )
     data = {

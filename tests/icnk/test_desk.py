@@ -215,11 +215,11 @@ def test_the_desk_costs_a_fixed_number_of_queries(editor, demo, django_assert_nu
     from statements.models import Statement
 
     editor.get(reverse("admin:index"))
-    # Session, user, two-factor device, the permissions (2), one query a panel (12: the
+    # Session, user, two-factor device, the permissions (2), one query a panel (13: the
     # statements' 4, join requests, profile changes, visibility requests, members expiring
-    # soon, recently lapsed, drives in progress, the outbox and the action log) and one to know
-    # whether the site settings may be added: 18, whatever waits on the desk.
-    with django_assert_num_queries(18):
+    # soon, recently lapsed, recently left, drives in progress, the outbox and the action log)
+    # and one to know whether the site settings may be added: 19, whatever waits on the desk.
+    with django_assert_num_queries(19):
         editor.get(reverse("admin:index"))
     Statement.objects.bulk_create(
         Statement(title=f"Draft {i}", slug=f"more-{i}", language="en", body="x") for i in range(40)
@@ -235,7 +235,7 @@ def test_the_desk_costs_a_fixed_number_of_queries(editor, demo, django_assert_nu
         )
         for i in range(20)
     )
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         editor.get(reverse("admin:index"))
 
 

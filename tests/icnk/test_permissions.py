@@ -48,7 +48,14 @@ def one_of(model):
     from icnk.audit import record_change
     from icnk.mail import deliver_email
     from icnk.models import OutboundEmail, SiteSettings, StaffInvitation
-    from members.models import ContactHandover, JoinRequest, Organization, ProfileChange
+    from members.models import (
+        ContactHandover,
+        JoinRequest,
+        Organization,
+        ProfileChange,
+        Supporter,
+        VisibilityRequest,
+    )
     from statements.models import Topic
 
     existing = model._default_manager.order_by("pk").first()
@@ -90,6 +97,12 @@ def one_of(model):
             new_email="soojin@example.org",
             token_hash="1" * 64,
             expires_at=timezone.now() + datetime.timedelta(days=7),
+        ),
+        "members.visibilityrequest": lambda: VisibilityRequest.objects.create(
+            supporter=Supporter.objects.create(full_name="Aiko Tanaka"),
+            visibility_before="hidden",
+            visibility="full_name",
+            consent_text="[wording]",
         ),
         "statements.topic": lambda: Topic.objects.create(
             **{f.name: f"Topic {f.name}" for f in Topic._meta.fields if f.name.startswith("name")}

@@ -151,6 +151,7 @@ def test_the_link_expires_after_thirty_minutes(client, member):
     with time_machine.travel(start + datetime.timedelta(minutes=29), tick=False):
         assert client.get(path).status_code == 200
     with time_machine.travel(start + datetime.timedelta(minutes=31), tick=False):
+        assert client.get(path).status_code == 410
         assert client.post(path).status_code == 410
         assert client.get(HOME).status_code == 302
 
@@ -269,14 +270,18 @@ def test_home_offers_no_renewal_when_none_is_due(client, member):
     assert "/members/renew/" not in client.get(HOME).content.decode()
 
 
-@pytest.mark.parametrize("language", ["en", "ko", "ja"])
-def test_the_area_reads_in_each_language(client, person, language):
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "Members' area"), ("ko", "회원 전용 페이지"), ("ja", "メンバー専用ページ")],
+)
+def test_the_area_reads_in_each_language(client, person, language, words):
     sign_in(client, "minji@example.org")
-    for path in ("home/", "visibility/", "leave/"):
-        response = client.get(f"/{language}/members/area/{path}")
+    for path in ("", "home/", "visibility/", "leave/"):
+        response = client.get(f"/{language}/members/area/{path}", follow=True)
         assert response.status_code == 200
         assert response["Content-Language"] == language
         assert "noindex" in response["X-Robots-Tag"]
+        assert words.lower() in response.content.decode().replace("&#x27;", "'").lower(), path
 
 
 # -- a supporter's visibility ----------------------------------------------------------------------
@@ -496,8 +501,77 @@ def test_an_organization_that_leaves_with_agreement_is_listed_as_former(client, 
     assert "Former members" in mail.body or "이전 회원" in mail.body
 
 
+def test_a_member_that_left_shows_on_the_desk(client, member):
+    from django.contrib.auth.models import Group, User
+
+    from icnk.roles import EDITORS
+    from tests.factories import login_with_two_factor
+
+    sign_in(client, "office@onk.example.org")
+    client.post("/en/members/area/leave/", {})
+    editor = User.objects.create_user("editor", password="pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    staff = client.__class__()
+    login_with_two_factor(staff, editor)
+    panels = staff.get("/admin/").context["panels"]
+    left = next(p for p in panels if p["key"] == "recently-left")
+    assert [row.label for row in left["rows"]] == ["Open North Korea"]
+    assert OutboundEmail.objects.filter(
+        subject="A member left through the members' area: Open North Korea"
+    ).exists()
+
+
 def test_leaving_is_a_post_a_get_changes_nothing(client, person):
     sign_in(client, "minji@example.org")
     client.get("/en/members/area/leave/")
     person.refresh_from_db()
     assert person.status == MemberStatus.ACTIVE
+
+
+def test_the_area_is_kept_from_crawlers_and_linked_from_every_page(client, site_settings):
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /en/members/area/" in robots and "Disallow: /ko/members/area/" in robots
+    assert "Disallow: /en/members/\n" not in robots  # the directory stays findable
+    assert 'href="/ko/members/area/"' in client.get("/ko/").content.decode()
+
+
+def test_a_persons_export_holds_their_visibility_requests(named):
+    from django.contrib.auth.models import User
+
+    from members import self_service
+    from members.personal_data import personal_data_export
+
+    person, _statement = named
+    person.visibility = V.INITIALS
+    person.save()
+    self_service.visibility_request(supporter=person, level=V.FULL_NAME, wording="[the wording]")
+    staff = User.objects.create_user("chief", password="pw", is_staff=True)
+    data = personal_data_export(subject=person, user=staff)
+    (exported,) = data["supporters"][0]["visibility_requests"]
+    assert exported["visibility"] == V.FULL_NAME and exported["consent_text"] == "[the wording]"
+
+
+def test_one_address_for_two_members_gets_one_mail_with_a_link_for_each(client, member):
+    other = Organization.objects.create(
+        name="Second Group", slug="second", contact_email="office@onk.example.org"
+    )
+    ask(client, "office@onk.example.org")
+    (mail,) = OutboundEmail.objects.filter(to="office@onk.example.org")
+    links = re.findall(r"https?://\S+/members/area/link/\S+/", mail.body)
+    assert len(links) == 2 and "Second Group" in mail.body
+    client.post(path_of(links[1]))
+    assert "Second Group" in client.get(HOME).content.decode()
+    assert MemberSignInLink.objects.get(organization=other).used_at is not None
+
+
+def test_erasing_a_person_removes_their_sign_in_links(client, person):
+    from django.contrib.auth.models import User
+
+    from members.personal_data import personal_data_erase
+
+    ask(client, "minji@example.org")
+    path = path_of(link_in_mail("minji@example.org")[0])
+    staff = User.objects.create_user("chief", password="pw", is_staff=True)
+    personal_data_erase(subject=person, user=staff)
+    assert not MemberSignInLink.objects.exists()
+    assert client.post(path).status_code == 410
