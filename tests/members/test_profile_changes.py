@@ -439,3 +439,23 @@ def test_erasing_the_contact_erases_their_handovers_and_requests(contact, site_s
     personal_data_erase(subject=contact, user=make_staff("chief", EDITORS))
     assert ProfileChange.objects.get().requested_by == ""
     assert not ContactHandover.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "language, heading, mail_words",
+    [
+        ("en", "Edit your organization's profile", "has approved the changes"),
+        ("ko", "단체 프로필 수정", "승인했습니다"),
+        ("ja", "団体プロフィールの編集", "承認しました"),
+    ],
+)
+def test_pages_and_mail_in_the_members_language(
+    client, contact, site_settings, language, heading, mail_words
+):
+    contact.language = language
+    contact.save()
+    sign_in(client, "minji@onk.example.org")
+    assert heading in client.get(f"/{language}/members/area/profile/").content.decode()
+    change = propose(contact, description_en="New words.")
+    profile.profile_change_approve(change=change, reviewer=make_staff("eve", EDITORS))
+    assert mail_words in OutboundEmail.objects.filter(to="minji@onk.example.org").latest("pk").body
