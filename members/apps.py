@@ -37,6 +37,11 @@ class MembersConfig(AppConfig):
         admin_site.place("members.profilechange", admin_site.REQUESTS)
         admin_site.place("members.contacthandover", admin_site.REQUESTS)
         dashboard.register_panel(JoinRequestsPanel())
+        # A person's contact handovers go with their data's export and erasure.
+        from members.personal_data import register_source
+        from members.profile import HandoverRecords
+
+        register_source(HandoverRecords())
         dashboard.register_panel(ProfileChangesPanel())
         dashboard.register_panel(ExpiringSoonPanel())
         dashboard.register_panel(RecentlyLapsedPanel())

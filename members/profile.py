@@ -22,9 +22,10 @@ import secrets
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from icnk.audit import record_change
 from icnk.mail import queue_mail
@@ -314,3 +315,41 @@ def contact_handover_confirm(*, token):
     if previous and previous.lower() != handover.new_email:
         _mail(organization, previous, "contact_handover_done", {"handover": handover})
     return organization
+
+
+class HandoverRecords:
+    """A person's contact handovers (as the one named, or the one who asked), for the export
+    and erasure of their data (members/personal_data.py `register_source`)."""
+
+    key = "contact_handovers"
+    model = ContactHandover
+    label = gettext_lazy("contact handovers")
+
+    def email_of(self, handover):
+        return handover.new_email
+
+    def is_verified(self, handover):
+        return handover.status == ContactHandover.Status.CONFIRMED
+
+    def records(self, emails):
+        q = Q(pk__in=[])
+        for email in emails:
+            q |= Q(new_email__iexact=email) | Q(requested_by__iexact=email)
+        return list(ContactHandover.objects.filter(q).select_related("organization").order_by("pk"))
+
+    def export(self, records):
+        return [
+            {
+                "organization": h.organization.name,
+                "new_contact_name": h.new_name,
+                "new_contact_email": h.new_email,
+                "requested_by": h.requested_by,
+                "requested_at": h.requested_at,
+                "status": h.status,
+                "confirmed_at": h.confirmed_at,
+            }
+            for h in records
+        ]
+
+    def erase(self, records, *, user, reason):
+        ContactHandover.objects.filter(pk__in=[h.pk for h in records]).delete()

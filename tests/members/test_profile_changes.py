@@ -429,6 +429,19 @@ def test_a_contact_cannot_flood_an_inbox_with_handover_links(client, contact, si
     assert not OutboundEmail.objects.filter(to="victim@example.org").exists()
 
 
+def test_a_persons_data_export_holds_the_handovers_naming_them(contact, site_settings):
+    from members.personal_data import personal_data_export
+
+    profile.contact_handover_start(
+        organization=contact,
+        name="Lee Soo-jin",
+        email="soojin@onk.example.org",
+        requested_by=contact.contact_email,
+    )
+    data = personal_data_export(subject=contact, user=make_staff("chief", EDITORS))
+    assert data["contact_handovers"][0]["new_contact_email"] == "soojin@onk.example.org"
+
+
 def test_erasing_the_contact_erases_their_handovers_and_requests(contact, site_settings):
     from members.personal_data import personal_data_erase
 
