@@ -472,3 +472,13 @@ def test_pages_and_mail_in_the_members_language(
     change = propose(contact, description_en="New words.")
     profile.profile_change_approve(change=change, reviewer=make_staff("eve", EDITORS))
     assert mail_words in OutboundEmail.objects.filter(to="minji@onk.example.org").latest("pk").body
+
+
+def test_a_decided_change_reads_as_a_record_without_buttons(client, contact, editor):
+    change = propose(contact, logo=checked_logo())
+    profile.profile_change_reject(change=change, reviewer=editor, reason="Blurry logo.")
+    page = client.get(f"{ADMIN}members/profilechange/{change.pk}/change/").content.decode()
+    assert "Rejected" in page and "Blurry logo." in page
+    assert "/approve/" not in page and "/reject/" not in page
+    assert client.get(f"{ADMIN}members/profilechange/").status_code == 200
+    assert client.get(f"{ADMIN}members/profilechange/?status=all").status_code == 200
