@@ -18,7 +18,14 @@ EDITOR_MODELS = {
     # change); editors read them, and retry mail that failed.
     "admin": ["logentry"],
     "icnk": ["sitesettings", "outboundemail"],
-    "members": ["organization", "supporter", "joinrequest", "visibilityrequest"],
+    "members": [
+        "organization",
+        "supporter",
+        "joinrequest",
+        "visibilityrequest",
+        "profilechange",
+        "contacthandover",
+    ],
     "statements": [
         "statement",
         "signature",

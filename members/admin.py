@@ -1,6 +1,7 @@
 from members import (
     area_admin,  # noqa: F401  (registers visibility requests)
     join_admin,  # noqa: F401  (registers the join-request review queue)
+    profile_admin,  # noqa: F401  (registers the review of profile changes)
 )
 
 # isort: split

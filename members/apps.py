@@ -23,13 +23,26 @@ class MembersConfig(AppConfig):
 
         # The desk: where these models sit in the admin, and the panel of requests waiting.
         from icnk import admin_site, dashboard
-        from members.dashboard import ExpiringSoonPanel, JoinRequestsPanel, RecentlyLapsedPanel
+        from members.dashboard import (
+            ExpiringSoonPanel,
+            JoinRequestsPanel,
+            ProfileChangesPanel,
+            RecentlyLapsedPanel,
+        )
 
         admin_site.place("members.organization", admin_site.MEMBERS)
         admin_site.place("members.supporter", admin_site.MEMBERS)
         admin_site.place("members.joinrequest", admin_site.REQUESTS, first=True)
         admin_site.place("members.visibilityrequest", admin_site.REQUESTS)
+        admin_site.place("members.profilechange", admin_site.REQUESTS)
+        admin_site.place("members.contacthandover", admin_site.REQUESTS)
         dashboard.register_panel(JoinRequestsPanel())
+        # A person's contact handovers go with their data's export and erasure.
+        from members.personal_data import register_source
+        from members.profile import HandoverRecords
+
+        register_source(HandoverRecords())
+        dashboard.register_panel(ProfileChangesPanel())
         dashboard.register_panel(ExpiringSoonPanel())
         dashboard.register_panel(RecentlyLapsedPanel())
 

@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from icnk.dashboard import Panel, Row, waiting
 from icnk.models import SiteSettings
-from members.models import JoinRequest, MemberStatus, Organization, Supporter
+from members.models import (
+    PROFILE_FIELDS,
+    JoinRequest,
+    MemberStatus,
+    Organization,
+    ProfileChange,
+    Supporter,
+)
 
 
 class JoinRequestsPanel(Panel):
@@ -49,6 +56,42 @@ def _days_since(moment):
     from django.utils import timezone
 
     return (timezone.now() - moment).days
+
+
+class ProfileChangesPanel(Panel):
+    """Changes members asked for on their public profile, the longest-waiting first."""
+
+    key = "profile-changes"
+    title = _("Profile changes to review")
+    model = ProfileChange
+    order = 11
+    empty = _("No profile change is waiting.")
+    see_all_query = "status=pending"
+
+    def queryset(self, request):
+        return (
+            ProfileChange.objects.filter(status=ProfileChange.Status.PENDING)
+            .select_related("organization")
+            .defer("logo_data")
+            .order_by("requested_at", "pk")
+        )
+
+    def row(self, change, request):
+        fields = [
+            str(Organization._meta.get_field(name).verbose_name)
+            for name in PROFILE_FIELDS
+            if name in change.proposed
+        ]
+        if change.logo_type:
+            fields.append(gettext("logo"))
+        return Row(
+            label=change.organization.name,
+            url=self.change_url(change),
+            detail=", ".join(fields),
+            when=change.requested_at,
+            age=waiting(change.requested_at),
+            tone="warning" if _days_since(change.requested_at) >= 7 else "",
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -29,6 +29,30 @@ ORGANIZATION_PUBLIC_FIELDS = [
 ]
 
 
+def check_plain_text(form, cleaned):
+    """Add an error to each text field that holds markup, or that starts as a spreadsheet
+    formula would (but the fields in FORMULA_ALLOWED). Shared by every form a member fills in."""
+    for name, value in list(cleaned.items()):
+        if isinstance(value, str) and MARKUP.search(value):
+            form.add_error(
+                name,
+                forms.ValidationError(
+                    _("Please write plain text: HTML tags such as <script> are not allowed."),
+                    code="markup",
+                ),
+            )
+        elif name not in FORMULA_ALLOWED and looks_like_formula(value):
+            # No name or description starts this way, and in the secretariat's
+            # spreadsheet it would run as a formula.
+            form.add_error(
+                name,
+                forms.ValidationError(
+                    _("Please start with a letter or a digit, not with =, +, - or @."),
+                    code="formula",
+                ),
+            )
+
+
 class JoinFormBase(forms.ModelForm):
     """Shared by both paths: the objectives, plain text only, and the honeypot.
 
@@ -55,25 +79,7 @@ class JoinFormBase(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str) and MARKUP.search(value):
-                self.add_error(
-                    name,
-                    forms.ValidationError(
-                        _("Please write plain text: HTML tags such as <script> are not allowed."),
-                        code="markup",
-                    ),
-                )
-            elif name not in FORMULA_ALLOWED and looks_like_formula(value):
-                # No name or description starts this way, and in the secretariat's
-                # spreadsheet it would run as a formula.
-                self.add_error(
-                    name,
-                    forms.ValidationError(
-                        _("Please start with a letter or a digit, not with =, +, - or @."),
-                        code="formula",
-                    ),
-                )
+        check_plain_text(self, cleaned)
         if self.data.get(HONEYPOT_FIELD):
             raise forms.ValidationError(
                 _(
@@ -151,10 +157,15 @@ class OrganizationJoinForm(JoinFormBase):
         sort_countries(self.fields["country"])
 
     def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if not logo:
-            return logo
-        return clean_image(logo, max_side=LOGO_MAX_SIDE, longest_side=600)
+        return check_logo(self.cleaned_data.get("logo"))
+
+
+def check_logo(logo):
+    """A logo as members upload it (joining, or editing their profile): checked by content,
+    re-encoded and resized; ValidationError with a reader's message otherwise."""
+    if not logo:
+        return logo
+    return clean_image(logo, max_side=LOGO_MAX_SIDE, longest_side=600)
 
 
 class IndividualJoinForm(JoinFormBase):

@@ -930,3 +930,110 @@ class VisibilityRequest(models.Model):
 
     def __str__(self):
         return f"{self.supporter} → {self.get_visibility_display()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Members editing their own record (members/profile.py)
+# ---------------------------------------------------------------------------------------------
+
+# What an organization's registered contact may change from the members' area. Each is public,
+# so a change waits for the secretariat's review (ProfileChange); the logo too.
+PROFILE_FIELDS = ["description_en", "description_ko", "description_ja", "website", "local_name"]
+
+
+class ProfileChange(models.Model):
+    """A change to an organization's public fields asked for by its contact, awaiting review.
+
+    The proposed values wait here, not on the organization, so the public page is unchanged
+    until the secretariat approves. A proposed logo is kept in the database (already checked
+    and re-encoded), not in the media store that is served publicly: only staff see it, from
+    the admin, until it is approved and becomes the organization's logo.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the member")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="profile_changes",
+    )
+    proposed = models.JSONField(_("proposed values"), default=dict, blank=True)
+    logo_data = models.BinaryField(_("proposed logo"), blank=True, default=b"", editable=False)
+    logo_type = models.CharField(_("proposed logo's type"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    requested_by = models.EmailField(_("requested by"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("profile change")
+        verbose_name_plural = _("profile changes")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(status="pending"),
+                name="one_pending_profile_change",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "requested_at"], name="profile_change_status_idx")
+        ]
+
+    def __str__(self):
+        return str(self.organization)
+
+    @property
+    def has_logo(self):
+        return bool(self.logo_data)
+
+
+class ContactHandover(models.Model):
+    """The registered contact names a successor; the role moves only when the successor opens
+    the link mailed to them and confirms. Only a hash of the link's token is kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the new contact to confirm")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REPLACED = "replaced", _("Replaced by a later request")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="contact_handovers",
+    )
+    new_name = models.CharField(_("new contact person"), max_length=200)
+    new_email = models.EmailField(_("new contact email"))
+    requested_by = models.EmailField(_("requested by"), blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("link expires"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact handover")
+        verbose_name_plural = _("contact handovers")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return str(self.organization)

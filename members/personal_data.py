@@ -61,9 +61,11 @@ from icnk.models import OutboundEmail
 from members.models import (
     ORGANIZATION_CONTACT_FIELDS,
     VERIFIED_REQUEST,
+    ContactHandover,
     JoinRequest,
     MemberSignInLink,
     Organization,
+    ProfileChange,
     Supporter,
     Visibility,
 )
@@ -459,6 +461,17 @@ def _erase(person, *, user, reason):
     MemberSignInLink.objects.filter(
         Q(supporter__in=person.supporters) | Q(organization__in=person.organizations)
     ).delete()
+
+    # An organization's own edits (members/profile.py): who asked, and a contact handover,
+    # which names a person and their address (as the successor or as the one who asked).
+    ProfileChange.objects.filter(organization__in=person.organizations).update(requested_by="")
+    handovers = ContactHandover.objects.filter(organization__in=person.organizations)
+    for email in person.emails:
+        handovers |= ContactHandover.objects.filter(
+            Q(new_email__iexact=email) | Q(requested_by__iexact=email)
+        )
+    names.update(handovers.values_list("new_name", flat=True))
+    handovers.delete()
 
     for organization in person.organizations:
         names.add(organization.contact_name)

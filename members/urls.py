@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import area, views
+from members import area, profile_views, views
 
 app_name = "members"
 
@@ -14,5 +14,8 @@ urlpatterns = [
     path("area/home/", area.home, name="area-home"),
     path("area/visibility/", area.visibility, name="area-visibility"),
     path("area/leave/", area.leave, name="area-leave"),
+    path("area/profile/", profile_views.profile_edit, name="area-profile"),
+    path("area/contact/", profile_views.contact_handover, name="area-contact"),
+    path("contact/<str:token>/", profile_views.contact_handover_confirm, name="contact-handover"),
     path("<slug:slug>/", views.organization_detail, name="organization-detail"),
 ]

@@ -48,7 +48,14 @@ def one_of(model):
     from icnk.audit import record_change
     from icnk.mail import deliver_email
     from icnk.models import OutboundEmail, SiteSettings, StaffInvitation
-    from members.models import JoinRequest, Supporter, VisibilityRequest
+    from members.models import (
+        ContactHandover,
+        JoinRequest,
+        Organization,
+        ProfileChange,
+        Supporter,
+        VisibilityRequest,
+    )
     from statements.models import Topic
 
     existing = model._default_manager.order_by("pk").first()
@@ -78,6 +85,18 @@ def one_of(model):
         ),
         "members.joinrequest": lambda: JoinRequest.objects.create(
             kind=JoinRequest.Kind.INDIVIDUAL, name="Aiko Tanaka", email="aiko@example.jp"
+        ),
+        "members.profilechange": lambda: ProfileChange.objects.create(
+            organization=Organization.objects.order_by("pk").first(),
+            proposed={"description_en": "A proposed description."},
+            requested_by="contact@example.org",
+        ),
+        "members.contacthandover": lambda: ContactHandover.objects.create(
+            organization=Organization.objects.order_by("pk").first(),
+            new_name="Lee Soo-jin",
+            new_email="soojin@example.org",
+            token_hash="1" * 64,
+            expires_at=timezone.now() + datetime.timedelta(days=7),
         ),
         "members.visibilityrequest": lambda: VisibilityRequest.objects.create(
             supporter=Supporter.objects.create(full_name="Aiko Tanaka"),
