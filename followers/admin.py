@@ -105,3 +105,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Embargoed releases: their own module, registered with the admin on import.
+from followers import embargo_admin  # noqa: E402, F401

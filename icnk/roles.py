@@ -29,7 +29,7 @@ EDITOR_MODELS = {
         "presscontact",
     ],
     "drives": ["drive", "invitation", "answer"],
-    "followers": ["announcement"],
+    "followers": ["announcement", "pressrelease", "pressdelivery"],
 }
 ADMIN_ONLY = {
     "auth": ["user", "group"],
