@@ -9,7 +9,6 @@ import re
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
-from django.test import Client
 from django.utils import timezone
 
 from followers import embargo
@@ -103,6 +102,11 @@ def release(statement, editor, journalists):
     return embargo.press_release(statement=statement, user=editor, journalists=journalists)
 
 
+def subject(message):
+    # Folding a long subject can double a space where an encoded word meets a plain one.
+    return " ".join(str(message["Subject"]).split())
+
+
 def plain(message):
     return text_of(message).replace("\r\n", "\n")
 
@@ -123,7 +127,7 @@ def test_each_journalist_gets_the_release_once_in_their_language_before_the_emba
     mails = by_recipient(smtp)
     assert sorted(mails) == ["en@example.org", "ja@example.jp", "ko@example.kr"]
     english = mails["en@example.org"]
-    assert english["Subject"] == (
+    assert subject(english) == (
         "EMBARGOED UNTIL 09:00 on 1 December 2026, Asia/Seoul time: "
         "Coalition welcomes the inquiry's report"
     )
@@ -149,15 +153,15 @@ def test_each_journalist_gets_the_release_once_in_their_language_before_the_emba
     assert leave in text
 
     korean = mails["ko@example.kr"]
-    assert korean["Subject"].startswith("[엠바고] 2026년 12월 1일 09:00(Asia/Seoul 시간) 이후 보도")
-    assert "국제연대, 조사위원회 보고서 환영" in korean["Subject"]
+    assert subject(korean).startswith("[엠바고] 2026년 12월 1일 09:00(Asia/Seoul 시간) 이후 보도")
+    assert "국제연대, 조사위원회 보고서 환영" in subject(korean)
     ko_text = plain(korean)
     assert "(서울=2026년 12월 1일)" in ko_text and "보고서는 범죄를 기록합니다." in ko_text
     assert "http://testserver/ko/press/embargoed/document/" in ko_text
 
     japanese = mails["ja@example.jp"]
-    assert japanese["Subject"].startswith("【解禁日時：2026年12月1日 09:00（Asia/Seoul時間）】")
-    assert "Coalition welcomes" in japanese["Subject"]  # the English version, said so in Japanese
+    assert subject(japanese).startswith("【解禁日時：2026年12月1日 09:00（Asia/Seoul時間）】")
+    assert "Coalition welcomes" in subject(japanese)  # the English version, said so in Japanese
     assert "英語版" in plain(japanese)
 
     # Released again, by another click or another editor: nobody gets it twice.
