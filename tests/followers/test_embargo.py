@@ -9,6 +9,7 @@ import re
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.utils import timezone
 
 from followers import embargo
@@ -285,3 +286,67 @@ def test_mail_waiting_when_the_embargo_lifts_is_not_sent_late_and_says_why(
     delivery.refresh_from_db()
     assert delivery.status == "skipped"
     assert delivery.last_error == "The embargo had lifted before the release could be sent."
+
+
+def document_link(sink, email):
+    text = plain(by_recipient(sink)[email])
+    return re.search(r"http://testserver(/\w\w/press/embargoed/document/\S+/)", text).group(1)
+
+
+def test_document_links_serve_the_file_before_the_embargo_and_lead_to_the_page_after(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    release(embargoed, editor, [journalist("en@example.org")])
+    run_worker()
+    link = document_link(smtp, "en@example.org")
+    stranger = Client()  # whoever holds the link: no login, no cookie
+
+    response = stranger.get(link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    assert "noindex" in response["X-Robots-Tag"]
+    # The public page still says no, to the same person.
+    assert stranger.get("/en/statements/report/").status_code == 404
+
+    # A changed link: a page that says so, not the file and not a 500.
+    changed = link[:-2] + ("A" if link[-2] != "A" else "B") + "/"
+    for bad in [link[:-3] + "xx/", link.replace("document/", "document/a"), changed]:
+        refused = stranger.get(bad)
+        assert refused.status_code == 404
+        assert "This link does not work" in refused.text
+        assert refused["Cache-Control"] == "private, no-store"
+    assert stranger.get("/en/press/embargoed/document/%00/").status_code == 400
+
+    # From the embargo time: the public page of the statement.
+    clock.advance(days=10)
+    assert embargoed.published_at <= timezone.now()
+    after = stranger.get(link)
+    assert after.status_code == 302 and after["Location"] == "/en/statements/report/"
+
+
+def test_an_expired_or_withdrawn_link_says_why(seoul, smtp, run_worker, clock, embargoed, editor):
+    from statements.services import statement_schedule, statement_unpublish
+
+    release(embargoed, editor, [journalist("ko@example.kr", "ko")])
+    run_worker()
+    link = document_link(smtp, "ko@example.kr")
+    assert link.startswith("/ko/")
+    # Rescheduled a month later (both versions): the link still ends a week after the embargo
+    # it was sent under.
+    later = embargoed.published_at + datetime.timedelta(days=30)
+    for version in Statement.objects.versions_of(embargoed):
+        statement_schedule(statement=version, user=editor, at=later)
+    assert Client().get(link).status_code == 200
+    clock.advance(days=10 + 8)
+    expired = Client().get(link)
+    assert expired.status_code == 410
+    assert "만료" in expired.text
+
+    clock.advance(days=-17)
+    for version in Statement.objects.versions_of(embargoed):
+        statement_unpublish(statement=version, user=editor)  # back to draft: withdrawn
+    withdrawn = Client().get(link)
+    assert withdrawn.status_code == 410
+    assert "철회" in withdrawn.text
