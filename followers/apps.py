@@ -19,6 +19,7 @@ class FollowersConfig(AppConfig):
         bulk.register(Delivery)
         bulk.register(PressDelivery)
         register_source(personal_data.SubscriptionRecords())
+        register_source(personal_data.PressListRecords())
         # A statement saved as published (the admin's form) is announced at its time; so is
         # one published or scheduled with statements/services.py, which writes without a
         # signal but calls its publication hooks. Anything else (an UPDATE by hand), the sweep
@@ -34,6 +35,13 @@ class FollowersConfig(AppConfig):
         from icnk import admin_site
 
         admin_site.place("followers.subscriber", admin_site.MEMBERS)
+        # Journalists beside subscribers: people on the coalition's lists, whose requests the
+        # desk's panel shows.
+        admin_site.place("followers.journalist", admin_site.MEMBERS)
+        from followers.dashboard import PressListRequestsPanel
+        from icnk import dashboard
+
+        dashboard.register_panel(PressListRequestsPanel())
         admin_site.place("followers.announcement", admin_site.STATEMENTS)
         admin_site.place("followers.pressrelease", admin_site.STATEMENTS)
 

@@ -36,6 +36,19 @@ def _site(memo):
     return memo["site"]
 
 
+def one_click_headers(url, *, list_name):
+    """The headers of a list's mail that let the reader leave it in one click (RFC 2369 and
+    RFC 8058): a POST to `url` (absolute, with its secret token) with the body
+    "List-Unsubscribe=One-Click" takes them off, with no login and no second step. The same
+    for subscribers and journalists: `list_name` tells the lists apart ("statements", "press")."""
+    domain = (site_domain() or "localhost").split(":")[0]
+    return {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"<{list_name}.{domain}>",
+    }
+
+
 def announcement_message(delivery, memo):
     subscriber = delivery.subscriber
     if subscriber.status != Subscriber.Status.ACTIVE:
@@ -71,9 +84,7 @@ def announcement_message(delivery, memo):
         headers={
             # The same on every attempt: a copy that arrives twice is recognisably the same.
             "Message-ID": f"<statement-{delivery.translation_key}.{subscriber.pk}@{domain}>",
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"<statements.{domain.split(':')[0]}>",
+            **one_click_headers(unsubscribe, list_name="statements"),
             "Auto-Submitted": "auto-generated",
             "Content-Language": statement.language,
         },

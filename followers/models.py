@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from icnk.bulk import BulkDelivery
 from statements.models import Campaign
@@ -243,6 +244,8 @@ class Journalist(models.Model):
     note = models.TextField(_("private note"), blank=True, help_text=_("Staff only."))
 
     objects = JournalistQuerySet.as_manager()
+    # Who changed what, as for members; erased with the journalist (followers/personal_data.py).
+    history = HistoricalRecords(excluded_fields=["token", "bounces", "last_refusal"])
 
     class Meta:
         verbose_name = _("journalist")

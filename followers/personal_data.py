@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from followers.models import Subscriber
+from followers.models import Journalist, Subscriber
 from members.personal_data import ERASED_NAME
 
 
@@ -54,3 +54,67 @@ class SubscriptionRecords:
         Subscriber.objects.filter(pk__in=[s.pk for s in records]).delete()
         for subscriber in records:  # what the action log will name
             subscriber.email = ERASED_NAME
+
+
+class PressListRecords:
+    """A journalist's entry on the press list (and its history)."""
+
+    key = "press_list"
+    model = Journalist
+    label = _("entries on the press list")
+
+    def email_of(self, journalist):
+        return journalist.email
+
+    def is_verified(self, journalist):
+        # A request whose address was never confirmed may carry anyone's address; staff add
+        # only journalists who agreed, with their address.
+        return journalist.confirmed_at is not None or journalist.source == Journalist.Source.STAFF
+
+    def records(self, emails):
+        q = Q(pk__in=[])
+        for email in emails:
+            q |= Q(email__iexact=email)
+        return list(Journalist.objects.filter(q).prefetch_related("beats").order_by("pk"))
+
+    def export(self, records):
+        return [
+            {
+                "name": j.name,
+                "outlet": j.outlet,
+                "email": j.email,
+                "languages": j.language_list(),
+                "beats": [c.slug for c in j.beats.all()],
+                "status": j.status,
+                "added_through": j.source,
+                "consent_text": j.consent_text,
+                "consent_given_by": j.consent_means,
+                "consent_at": j.consent_at,
+                "created_at": j.created_at,
+                "confirmed_at": j.confirmed_at,
+                "approved_at": j.approved_at,
+                "declined_at": j.declined_at,
+                "left_at": j.left_at,
+                "refusals": j.bounces,
+                "note": j.note,
+                "history": [
+                    {
+                        "date": h.history_date,
+                        "type": h.get_history_type_display(),
+                        "status": h.status,
+                        "reason": h.history_change_reason or "",
+                    }
+                    for h in j.history.order_by("history_date", "history_id")
+                ],
+            }
+            for j in records
+        ]
+
+    def erase(self, records, *, user, reason):
+        from followers.press import erase_journalists
+
+        erase_journalists(records)
+        for journalist in records:  # what the action log will name
+            journalist.name = ERASED_NAME
+            journalist.outlet = ""
+            journalist.email = ERASED_NAME

@@ -58,7 +58,9 @@ def statement_published(*, statement, user):
 
 @task
 def purge_subscribers():
-    erased = subscribers_purge()
+    from followers.press import journalists_purge
+
+    erased = subscribers_purge() + journalists_purge()
     schedule_purge(after=PURGE_EVERY)
     return erased
 

@@ -24,22 +24,23 @@ logger = logging.getLogger(__name__)
 # ---------------------------------------------------------------------------------------------
 
 
-def _rate_key(request):
-    return f"follow-rate:{client_ip(request)}"
+def _rate_key(request, scope="follow"):
+    return f"{scope}-rate:{client_ip(request)}"
 
 
-def rate_limited(request):
-    """True when this client address used up its requests; an unreachable cache leaves the
-    form open (the per-recipient mail limit still holds)."""
+def rate_limited(request, scope="follow"):
+    """True when this client address used up its requests (`scope`: the form's own count,
+    "follow" or "press"); an unreachable cache leaves the form open (the per-recipient mail
+    limit still holds)."""
     try:
-        return (cache.get(_rate_key(request)) or 0) >= settings.FOLLOW_RATE_LIMIT
+        return (cache.get(_rate_key(request, scope)) or 0) >= settings.FOLLOW_RATE_LIMIT
     except Exception:
         logger.warning("follow rate limit: cache unreachable, not enforced")
         return False
 
 
-def count_request(request):
-    key = _rate_key(request)
+def count_request(request, scope="follow"):
+    key = _rate_key(request, scope)
     window = settings.FOLLOW_RATE_WINDOW_SECONDS
     try:
         cache.add(key, 0, window)

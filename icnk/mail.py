@@ -38,11 +38,14 @@ def render_mail(template_prefix, context, language):
     return " ".join(subject.split()), body.strip() + "\n"
 
 
-def queue_mail(*, to, template_prefix, context, language=settings.LANGUAGE_CODE):
-    """Record the message and enqueue its delivery; returns the OutboundEmail."""
+def queue_mail(*, to, template_prefix, context, language=settings.LANGUAGE_CODE, headers=None):
+    """Record the message and enqueue its delivery; returns the OutboundEmail. `headers`:
+    extra headers, such as a list's one-click unsubscribe."""
     subject, body = render_mail(template_prefix, context, language)
     with transaction.atomic():
-        email = OutboundEmail.objects.create(to=to, subject=subject[:300], body=body)
+        email = OutboundEmail.objects.create(
+            to=to, subject=subject[:300], body=body, headers=headers or {}
+        )
         deliver_email.enqueue(email.pk)
     return email
 
@@ -71,6 +74,7 @@ def deliver_email(email_id):
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
+        headers=email.headers or None,
     )
     try:
         message.send()

@@ -219,6 +219,8 @@ class OutboundEmail(models.Model):
     to = models.EmailField(_("to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
+    # Extra headers for this message, such as a list's one-click unsubscribe (RFC 8058).
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('followers', '0002_journalists'),
+        ('followers', '0003_journalist_history'),
         ('statements', '0009_statement_unpublished_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
