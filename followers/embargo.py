@@ -20,12 +20,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext
 
+from followers import press
 from followers.models import Journalist, PressDelivery, PressRelease
 from icnk import bulk
 from icnk.audit import record_change
@@ -192,16 +193,6 @@ def press_release(*, statement, user, journalists):
     return release, len(new)
 
 
-def journalist_refused(*, journalist_id, permanent, error):
-    """A 5xx counts against the address: after MAIL_BOUNCE_LIMIT the journalist is off the
-    list (JournalistQuerySet.on_list) until staff look at it."""
-    if not permanent:
-        return
-    Journalist.objects.filter(pk=journalist_id).update(
-        bounces=F("bounces") + 1, last_refusal=error[:500]
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Signed links to the documents
 # ---------------------------------------------------------------------------------------------
@@ -295,7 +286,7 @@ def press_message(delivery, memo):
     source = statement.source
     attachments = _memo(memo, ("attachments", source.pk), lambda: list(source.attachments.all()))
     contacts = _memo(memo, ("contacts", statement.pk), lambda: press_contacts(statement))
-    leave = absolute_url(journalist.leave_url())
+    leave = press.leave_url(journalist)
     with translation.override(language), timezone.override(coalition_timezone()):
         context = {
             "statement": statement,
@@ -335,9 +326,7 @@ def press_message(delivery, memo):
             # The same on every attempt: a copy that arrives twice is recognisably the same.
             "Message-ID": f"<press-{release.translation_key}.{release.pk}.{journalist.pk}@"
             f"{domain.split(':')[0]}>",
-            "List-Unsubscribe": f"<{leave}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"<press.{domain.split(':')[0]}>",
+            **press.list_unsubscribe_headers(journalist),
             "Auto-Submitted": "auto-generated",
             "Content-Language": statement.language,
         },

@@ -374,6 +374,6 @@ class PressDelivery(BulkDelivery):
         return press_message(self, memo)
 
     def refused(self, *, permanent, error):
-        from followers.embargo import journalist_refused
+        from followers.press import journalist_refused
 
         journalist_refused(journalist_id=self.journalist_id, permanent=permanent, error=error)
