@@ -323,8 +323,8 @@ class PressRelease(models.Model):
     )
 
     class Meta:
-        verbose_name = _("embargoed release")
-        verbose_name_plural = _("embargoed releases")
+        verbose_name = _("press release under embargo")
+        verbose_name_plural = _("press releases under embargo")
         ordering = ["-released_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -340,7 +340,7 @@ class PressDelivery(BulkDelivery):
     """One embargoed release to one journalist: the unique pair is what makes it go once."""
 
     release = models.ForeignKey(
-        PressRelease, verbose_name=_("embargoed release"), on_delete=models.CASCADE,
+        PressRelease, verbose_name=_("press release under embargo"), on_delete=models.CASCADE,
         related_name="deliveries",
     )  # fmt: skip
     journalist = models.ForeignKey(
