@@ -117,6 +117,17 @@ def release_problem(statement, *, now=None):
             "The %(language)s version is already public: an embargo on the others would mean "
             "nothing. Unpublish it, or send the statement without an embargo."
         ) % {"language": public.get_language_display()}
+    earlier = (
+        Statement.objects.versions_of(statement)
+        .filter(status=Statement.Status.PUBLISHED, published_at__lt=statement.published_at)
+        .order_by("published_at")
+        .first()
+    )
+    if earlier is not None:
+        return gettext(
+            "The %(language)s version is scheduled for an earlier time: it would be public "
+            "before the embargo lifts. Schedule every version for the same time."
+        ) % {"language": earlier.get_language_display()}
     return None
 
 

@@ -220,6 +220,14 @@ def test_only_a_scheduled_statement_can_be_released(seoul, make_statement, edito
     make_statement(language="ko", translation_of=original)
     with pytest.raises(embargo.ReleaseError, match="Korean version is already public"):
         release(original, editor, press)
+    # A translation scheduled earlier than the embargo would give it away.
+    later = make_statement(published_at=timezone.now() + datetime.timedelta(hours=5))
+    make_statement(
+        language="ja", translation_of=later,
+        published_at=timezone.now() + datetime.timedelta(hours=4),
+    )  # fmt: skip
+    with pytest.raises(embargo.ReleaseError, match="Japanese version is scheduled for an earlier"):
+        release(later, editor, press)
     assert not PressRelease.objects.exists() and not PressDelivery.objects.exists()
 
 
