@@ -20,6 +20,7 @@ class FollowersConfig(AppConfig):
         bulk.register(PressDelivery)
         register_source(personal_data.SubscriptionRecords())
         register_source(personal_data.PressListRecords())
+        register_source(personal_data.PressReleasesReceived())
         # A statement saved as published (the admin's form) is announced at its time; so is
         # one published or scheduled with statements/services.py, which writes without a
         # signal but calls its publication hooks. Anything else (an UPDATE by hand), the sweep

@@ -148,3 +148,25 @@ def test_someone_without_the_right_to_publish_cannot_release(client, site_settin
     viewer = User.objects.create_user("viewer", password="x", is_staff=True)
     login_with_two_factor(client, viewer)
     assert client.get(release_url(scheduled)).status_code == 403
+
+
+def test_releases_received_are_in_the_journalists_export_and_go_with_their_erasure(
+    editor_client, scheduled
+):
+    from followers import embargo
+    from icnk.roles import ADMINISTRATORS
+    from members.personal_data import personal_data_erase, personal_data_export
+
+    person = journalist("Reporter")
+    other = journalist("Other")
+    administrator = make_staff("admin", ADMINISTRATORS)
+    embargo.press_release(statement=scheduled, user=administrator, journalists=[person, other])
+
+    data = personal_data_export(subject=person, user=administrator)
+    [entry] = data["press_releases_received"]
+    assert entry["statement"] == "Coalition welcomes the report"
+    assert entry["embargoed_until"].startswith("2026-12-01T00:00:00")
+    assert entry["status"] == "queued"
+
+    personal_data_erase(subject=person, user=administrator)
+    assert list(PressDelivery.objects.values_list("journalist__name", flat=True)) == ["Other"]
