@@ -171,6 +171,12 @@ def test_each_journalist_gets_the_release_once_in_their_language_before_the_emba
     clock.advance(minutes=10)
     run_worker()
     assert len(smtp.messages) == 3
+    # One click in the mail client (RFC 8058): off the list, no login, no second step.
+    left = Client().post(leave.removeprefix("http://testserver"), {"List-Unsubscribe": "One-Click"})
+    assert left.status_code == 200
+    en.refresh_from_db()
+    assert en.status == Journalist.Status.LEFT
+    assert en not in embargo.beat_journalists(embargoed)
     deliveries = PressDelivery.objects.order_by("journalist__email")
     assert [(d.journalist.email, d.language, d.status) for d in deliveries] == [
         ("en@example.org", "en", "sent"),
