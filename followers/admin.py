@@ -126,6 +126,11 @@ class JournalistAdminForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Releases go in the first of these that they exist in."),
     )
+    preferred = forms.ChoiceField(
+        label=_("first language"),
+        choices=[(code, LANGUAGE_NAMES.get(code, name)) for code, name in settings.LANGUAGES],
+        help_text=_("Mail goes in this language when the release exists in it."),
+    )
     agreed = forms.BooleanField(
         label=_("The journalist agreed to be on the press list"),
         required=False,
@@ -139,9 +144,9 @@ class JournalistAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from followers.press import CONSENT_WORDING
 
-        self.fields["language_choices"].initial = (
-            self.instance.language_list() if self.instance.pk else ["en"]
-        )
+        languages = self.instance.language_list() if self.instance.pk else ["en"]
+        self.fields["language_choices"].initial = languages
+        self.fields["preferred"].initial = languages[0]
         self.fields["agreed"].help_text = _("To this wording: “%(wording)s”") % {
             "wording": CONSENT_WORDING
         }
@@ -172,7 +177,8 @@ class JournalistAdminForm(forms.ModelForm):
         return data
 
     def save(self, commit=True):
-        self.instance.set_languages(self.cleaned_data.get("language_choices") or [])
+        preferred = self.cleaned_data.get("preferred")
+        self.instance.set_languages([preferred, *(self.cleaned_data.get("language_choices") or [])])
         return super().save(commit)
 
 
@@ -227,7 +233,7 @@ class JournalistAdmin(PersonalDataAdminMixin, HistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         journalist = [
-            "name", "outlet", "email", "language_choices", "beats", "note",
+            "name", "outlet", "email", "preferred", "language_choices", "beats", "note",
         ]  # fmt: skip
         if obj is None:
             return [

@@ -31,7 +31,9 @@ def join(request):
                 name=data["name"],
                 outlet=data["outlet"],
                 email=data["email"],
-                languages=data["languages"],
+                # A form sends ticked boxes in the page's order; the page's own language, when
+                # ticked, is the one they read first.
+                languages=sorted(data["languages"], key=lambda code: code != current_language()),
                 beats=data["beats"],
                 # The wording as shown on this page, in this language.
                 consent_text=str(press.CONSENT_WORDING),

@@ -76,7 +76,11 @@ def test_an_editor_sees_the_secretariats_sections_and_no_system(editor, demo):
     # Announcements to followers beside the statements; subscribers' addresses are the
     # administrators' only.
     members = response.context["available_apps"][1]
-    assert [model["object_name"] for model in members["models"]] == ["Organization", "Supporter"]
+    assert [model["object_name"] for model in members["models"]] == [
+        "Organization",
+        "Supporter",
+        "Journalist",
+    ]
     statements = response.context["available_apps"][0]
     assert "Announcement" in [model["object_name"] for model in statements["models"]]
     # Releases to the press under embargo too: editors release them and see who got them.
@@ -101,6 +105,7 @@ def test_an_administrator_also_sees_staff_and_the_system_tables_last(administrat
         "Organization",
         "Supporter",
         "Subscriber",
+        "Journalist",
     ]
     staff = response.context["available_apps"][3]
     assert [m["object_name"] for m in staff["models"]] == [
@@ -214,11 +219,11 @@ def test_the_desk_costs_a_fixed_number_of_queries(editor, demo, django_assert_nu
     from statements.models import Statement
 
     editor.get(reverse("admin:index"))
-    # Session, user, two-factor device, the permissions (2), one query a panel (10: the
-    # statements' 4, join requests, members expiring soon, recently lapsed, drives in progress,
-    # the outbox and the action log) and one to know whether the site settings may be added:
-    # 16, whatever waits on the desk.
-    with django_assert_num_queries(16):
+    # Session, user, two-factor device, the permissions (2), one query a panel (11: the
+    # statements' 4, join requests, press list requests, members expiring soon, recently
+    # lapsed, drives in progress, the outbox and the action log) and one to know whether the
+    # site settings may be added: 17, whatever waits on the desk.
+    with django_assert_num_queries(17):
         editor.get(reverse("admin:index"))
     Statement.objects.bulk_create(
         Statement(title=f"Draft {i}", slug=f"more-{i}", language="en", body="x") for i in range(40)
@@ -234,7 +239,7 @@ def test_the_desk_costs_a_fixed_number_of_queries(editor, demo, django_assert_nu
         )
         for i in range(20)
     )
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         editor.get(reverse("admin:index"))
 
 
