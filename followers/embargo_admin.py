@@ -129,7 +129,10 @@ class PressReleaseAdmin(admin.ModelAdmin):
         the list, to tick by hand; those who already have it, said so)."""
         if not can_release(request.user):
             raise PermissionDenied
-        statement = Statement.objects.filter(pk=unquote(statement_id)).first()
+        statement_id = unquote(statement_id)
+        statement = (
+            Statement.objects.filter(pk=statement_id).first() if statement_id.isdigit() else None
+        )
         if statement is None:
             raise Http404
         change_url = reverse("admin:statements_statement_change", args=[statement.pk])

@@ -135,6 +135,11 @@ def test_a_draft_or_a_public_statement_cannot_be_released(editor_client, schedul
     assert "already public, so there is nothing to embargo" in page.text
 
 
+def test_a_release_page_for_no_statement_is_not_found(editor_client, scheduled):
+    for bad in ["999999", "abc", "1%2F2", "-1"]:
+        assert editor_client.get(f"{ADMIN}followers/pressrelease/release/{bad}/").status_code == 404
+
+
 def test_the_release_page_reads_in_korean(editor_client, scheduled):
     journalist("Reporter")
     page = editor_client.get(release_url(scheduled), HTTP_ACCEPT_LANGUAGE="ko")
