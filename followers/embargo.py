@@ -41,6 +41,7 @@ from statements.queries import press_contacts
 logger = logging.getLogger(__name__)
 
 LINK_SALT = "followers.press-document"
+PREVIEW_SALT = "followers.press-preview"
 
 
 class ReleaseError(ValueError):
@@ -250,6 +251,27 @@ def read_document_token(token):
     return attachment, delivery, data["u"] < timezone.now().timestamp()
 
 
+def preview_url(*, delivery, language):
+    """The statement's page as it will be public, for the journalist before the embargo."""
+    until = int(link_expiry(delivery.release).timestamp())
+    token = signing.dumps({"d": delivery.pk, "u": until}, salt=PREVIEW_SALT)
+    with translation.override(language):
+        return absolute_url(reverse("embargo:preview", kwargs={"token": token}))
+
+
+def read_preview_token(token):
+    """(delivery, expired); raises signing.BadSignature as read_document_token does."""
+    data = signing.loads(
+        token, salt=PREVIEW_SALT, max_age=datetime.timedelta(days=settings.PRESS_LINK_MAX_DAYS)
+    )
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise signing.BadSignature("not a preview token")
+    delivery = PressDelivery.objects.select_related("release").filter(pk=data.get("d")).first()
+    if delivery is None:
+        raise signing.BadSignature("gone")
+    return delivery, data["u"] < timezone.now().timestamp()
+
+
 # ---------------------------------------------------------------------------------------------
 # The mail
 # ---------------------------------------------------------------------------------------------
@@ -305,6 +327,7 @@ def press_message(delivery, memo):
             "dateline": dateline(statement),
             "body": plain_text(statement.body_html),
             "link": absolute_url(statement.get_absolute_url()),
+            "preview": preview_url(delivery=delivery, language=language),
             "documents": [
                 {
                     "title": attachment.title,

@@ -7,4 +7,5 @@ app_name = "embargo"
 urlpatterns = [
     # A signed, expiring token (followers/embargo.py): never an address.
     path("document/<str:token>/", embargo_views.document, name="document"),
+    path("preview/<str:token>/", embargo_views.preview, name="preview"),
 ]

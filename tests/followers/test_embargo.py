@@ -324,6 +324,18 @@ def test_document_links_serve_the_file_before_the_embargo_and_lead_to_the_page_a
     # The public page still says no, to the same person.
     assert stranger.get("/en/statements/report/").status_code == 404
 
+    # The statement's page as it will be public, for the journalist only, its documents
+    # behind their signed links (not the upload's own address).
+    text = plain(by_recipient(smtp)["en@example.org"])
+    preview = re.search(r"http://testserver(/en/press/embargoed/preview/\S+/)", text).group(1)
+    page = stranger.get(preview)
+    assert page.status_code == 200 and "Coalition welcomes the inquiry&#x27;s report" in page.text
+    assert "Under embargo: for journalists on the press list." in page.text
+    assert "/en/press/embargoed/document/" in page.text and "/media/attachments/" not in page.text
+    assert page["Cache-Control"] == "private, no-store"
+    assert "noindex" in page["X-Robots-Tag"]
+    assert stranger.get(preview[:-3] + "xx/").status_code == 404
+
     # A changed link: a page that says so, not the file and not a 500.
     changed = link[:-2] + ("A" if link[-2] != "A" else "B") + "/"
     for bad in [link[:-3] + "xx/", link.replace("document/", "document/a"), changed]:
@@ -337,6 +349,8 @@ def test_document_links_serve_the_file_before_the_embargo_and_lead_to_the_page_a
     clock.advance(days=10)
     assert embargoed.published_at <= timezone.now()
     after = stranger.get(link)
+    assert after.status_code == 302 and after["Location"] == "/en/statements/report/"
+    after = stranger.get(preview)
     assert after.status_code == 302 and after["Location"] == "/en/statements/report/"
 
 
