@@ -2,8 +2,9 @@
 
 django-simple-history keeps a history table beside each audited model (organizations,
 supporters, join requests, statements, signatures, attachments, press contacts, campaigns,
-milestones, site settings) and `HistoryRequestMiddleware` stamps each row with the staff member
-who made the change. Rows stay when the object is deleted: its history page still answers at
+milestones, site settings, journalists on the press list) and `HistoryRequestMiddleware` stamps
+each row with the staff member who made the change. Rows stay when the object is deleted (a
+personal-data erasure excepted): its history page still answers at
 `<object id>/history/`. A statement's history page is its own (statements/admin_history.py):
 one timeline with its signatures, attachments and press contacts, compare and restore.
 """

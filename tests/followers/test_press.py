@@ -374,3 +374,45 @@ def test_the_statements_page_links_to_the_press_list_in_each_language(client, si
         assert f'href="/{language}/press/join/"' in page.text
         join = client.get(f"/{language}/press/join/")
         assert join.status_code == 200 and 'name="consent"' in join.text
+
+
+def test_administrators_export_and_erase_from_the_list_and_editors_cannot(
+    client, site_settings, administrator, editor
+):
+    journalist = make_journalist("listed@example.org", name="Listed Person")
+    changelist = reverse("admin:followers_journalist_changelist")
+    selection = {"action": "export_personal_data", "_selected_action": [journalist.pk]}
+
+    login_with_two_factor(client, editor)
+    page = client.get(changelist)
+    assert "Listed Person" in page.text and "erase_personal_data" not in page.text
+    client.post(changelist, {**selection, "action": "erase_personal_data", "apply": "1"})
+    assert Journalist.objects.filter(pk=journalist.pk).exists()
+
+    client.logout()
+    login_with_two_factor(client, administrator)
+    response = client.post(changelist, {**selection, "apply": "1"})
+    [exported] = json.loads(response.content)["people"]
+    assert exported["press_list"][0]["email"] == "listed@example.org"
+    selection["action"] = "erase_personal_data"
+    assert "Listed Person" in client.post(changelist, selection).text  # what will go
+    client.post(changelist, {**selection, "apply": "1"}, follow=True)
+    assert not Journalist.objects.exists()
+    assert "Listed Person" not in client.get(reverse("admin:index")).text
+
+
+def test_who_covers_a_campaign_and_who_reads_a_language(site_settings, campaign):
+    other = Campaign.objects.create(
+        slug="other", title_en="Other", goal_en="A goal.", started_on=datetime.date(2012, 1, 1)
+    )
+    everything = make_journalist("all@example.org", languages="ko,en")
+    this_one = make_journalist("coi@example.org", languages="ja")
+    this_one.beats.set([campaign, other])
+    elsewhere = make_journalist("other@example.org")
+    elsewhere.beats.set([other])
+    covering = Journalist.objects.on_list().covering(campaign)
+    assert sorted(j.email for j in covering) == ["all@example.org", "coi@example.org"]
+    assert Journalist.objects.covering(None).count() == 3
+    assert list(Journalist.objects.reading("ko")) == [everything]
+    assert everything.preferred_language() == "ko" and everything.reads("en")
+    assert not this_one.reads("en")
