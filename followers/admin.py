@@ -310,3 +310,7 @@ class JournalistAdmin(PersonalDataAdminMixin, HistoryAdmin):
             waiting=Count("pk", filter=Q(status=Journalist.Status.CONFIRMED)),
         )
         return super().changelist_view(request, {**(extra_context or {}), "counts": counts})
+
+
+# Embargoed releases: their own module, registered with the admin on import.
+from followers import embargo_admin  # noqa: E402, F401

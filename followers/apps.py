@@ -10,15 +10,17 @@ class FollowersConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from followers import personal_data, tasks
-        from followers.models import Delivery
+        from followers.models import Delivery, PressDelivery
         from icnk import bulk
         from members.personal_data import register_source
         from statements.models import Statement
         from statements.services import on_publication
 
         bulk.register(Delivery)
+        bulk.register(PressDelivery)
         register_source(personal_data.SubscriptionRecords())
         register_source(personal_data.PressListRecords())
+        register_source(personal_data.PressReleasesReceived())
         # A statement saved as published (the admin's form) is announced at its time; so is
         # one published or scheduled with statements/services.py, which writes without a
         # signal but calls its publication hooks. Anything else (an UPDATE by hand), the sweep
@@ -42,3 +44,12 @@ class FollowersConfig(AppConfig):
 
         dashboard.register_panel(PressListRequestsPanel())
         admin_site.place("followers.announcement", admin_site.STATEMENTS)
+        admin_site.place("followers.pressrelease", admin_site.STATEMENTS)
+
+        # A statement's page shows its embargoed releases and the button to release it; its
+        # publication buttons warn when they would break an embargo given to journalists.
+        from followers import embargo_admin
+        from statements.admin import publication_warning, statement_note
+
+        statement_note(embargo_admin.statement_note)
+        publication_warning(embargo_admin.publication_warning)

@@ -285,3 +285,95 @@ class Journalist(models.Model):
         """The path of the page that takes them off the list in one click (relative)."""
         with translation.override(self.preferred_language()):
             return reverse("press:leave", kwargs={"token": self.token})
+
+
+# ---------------------------------------------------------------------------------------------
+# Embargoed releases: a scheduled statement sent to journalists before it is public
+# ---------------------------------------------------------------------------------------------
+
+
+class PressRelease(models.Model):
+    """A statement released to the press under embargo.
+
+    The embargo time is the statement's publication time (it is public exactly then, by the
+    scheduled-publication rules every public page already follows); this record says that it
+    was released, by whom, and under which time. One per statement and embargo time: releasing
+    again under the same time adds only journalists who did not have it; after the statement
+    was rescheduled, a release under the new time is a new message to each.
+    """
+
+    statement = models.ForeignKey(
+        "statements.Statement",
+        verbose_name=_("statement"),
+        on_delete=models.CASCADE,
+        related_name="press_releases",
+        help_text=_("The language version it was released from."),
+    )
+    translation_key = models.UUIDField(_("translation key"), db_index=True)
+    title = models.CharField(_("title"), max_length=300)
+    embargo_until = models.DateTimeField(_("embargoed until"))
+    released_at = models.DateTimeField(_("released"), default=timezone.now)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("press release under embargo")
+        verbose_name_plural = _("press releases under embargo")
+        ordering = ["-released_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_key", "embargo_until"], name="press_release_once_per_time"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class PressDelivery(BulkDelivery):
+    """One embargoed release to one journalist: the unique pair is what makes it go once."""
+
+    release = models.ForeignKey(
+        PressRelease, verbose_name=_("press release under embargo"), on_delete=models.CASCADE,
+        related_name="deliveries",
+    )  # fmt: skip
+    journalist = models.ForeignKey(
+        Journalist, verbose_name=_("journalist"), on_delete=models.CASCADE,
+        related_name="press_deliveries",
+    )  # fmt: skip
+    language = models.CharField(_("language sent"), max_length=2, blank=True)
+
+    BULK_RELATED = ("journalist", "release")
+
+    class Meta:
+        verbose_name = _("press delivery")
+        verbose_name_plural = _("press deliveries")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "journalist"], name="press_delivery_once_per_journalist"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="press_delivery_due_idx"),
+            models.Index(fields=["sent_at"], name="press_delivery_sent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.release_id} → {self.journalist_id}"
+
+    def build_message(self, memo):
+        from followers.embargo import press_message
+
+        return press_message(self, memo)
+
+    def refused(self, *, permanent, error):
+        from followers.press import journalist_refused
+
+        journalist_refused(journalist_id=self.journalist_id, permanent=permanent, error=error)

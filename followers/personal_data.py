@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from followers.models import Journalist, Subscriber
+from followers.models import Journalist, PressDelivery, Subscriber
 from members.personal_data import ERASED_NAME
 
 
@@ -118,3 +118,43 @@ class PressListRecords:
             journalist.name = ERASED_NAME
             journalist.outlet = ""
             journalist.email = ERASED_NAME
+
+
+class PressReleasesReceived:
+    """The embargoed releases a journalist was sent: which statement, under which embargo, in
+    which language, and when it was handed to the mail server."""
+
+    key = "press_releases_received"
+    model = PressDelivery
+    label = _("press releases received under embargo")
+
+    def email_of(self, delivery):
+        return delivery.journalist.email
+
+    def is_verified(self, delivery):
+        return PressListRecords().is_verified(delivery.journalist)
+
+    def records(self, emails):
+        q = Q(pk__in=[])
+        for email in emails:
+            q |= Q(journalist__email__iexact=email)
+        return list(
+            PressDelivery.objects.filter(q).select_related("journalist", "release").order_by("pk")
+        )
+
+    def export(self, records):
+        return [
+            {
+                "statement": d.release.title,
+                "embargoed_until": d.release.embargo_until,
+                "language": d.language,
+                "status": d.status,
+                "queued_at": d.created_at,
+                "sent_at": d.sent_at,
+            }
+            for d in records
+        ]
+
+    def erase(self, records, *, user, reason):
+        # They go with the journalist's entry too (CASCADE); nothing in them but the pair.
+        PressDelivery.objects.filter(pk__in=[d.pk for d in records]).delete()

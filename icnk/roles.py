@@ -37,8 +37,9 @@ EDITOR_MODELS = {
     ],
     "drives": ["drive", "invitation", "answer"],
     # The press list is the secretariat's daily work, like supporters; exporting or erasing
-    # a journalist's data stays with administrators (ADMIN_ONLY_CODENAMES).
-    "followers": ["announcement", "journalist"],
+    # a journalist's data stays with administrators (ADMIN_ONLY_CODENAMES). Editors release
+    # statements to it under embargo and see who received them.
+    "followers": ["announcement", "journalist", "pressrelease", "pressdelivery"],
 }
 ADMIN_ONLY = {
     "auth": ["user", "group"],

@@ -244,6 +244,11 @@ FOLLOW_MAILS_PER_RECIPIENT = env.int("FOLLOW_MAILS_PER_RECIPIENT", default=3)  #
 # a statement may be and still be announced after the worker was down.
 FOLLOW_SWEEP_SECONDS = env.int("FOLLOW_SWEEP_SECONDS", default=60)
 FOLLOW_CATCH_UP_HOURS = env.int("FOLLOW_CATCH_UP_HOURS", default=48)
+# An embargoed release's document links work until the embargo plus this many days (after the
+# embargo they only lead to the public page), and never longer than PRESS_LINK_MAX_DAYS after
+# they were sent, whatever the link says.
+PRESS_LINK_DAYS = env.int("PRESS_LINK_DAYS", default=7)
+PRESS_LINK_MAX_DAYS = env.int("PRESS_LINK_MAX_DAYS", default=90)
 
 # ---------------------------------------------------------------------------------------------
 # Background tasks

@@ -57,6 +57,8 @@ urlpatterns += i18n_patterns(
     path("campaigns/", include("statements.campaign_urls")),
     path("sign/", include("drives.urls")),
     path("follow/", include("followers.urls")),
+    # The document links of embargoed releases: signed and expiring (followers/embargo.py).
+    path("press/embargoed/", include("followers.embargo_urls")),
     path("press/", include("followers.press_urls")),
     prefix_default_language=True,
 )

@@ -47,6 +47,27 @@ from statements.publication import publication_sentence, when_public
 from statements.signatory_admin import SignatoryDeskMixin, sign_on_summary, withdrawal_cell
 from statements.views import statement_context
 
+# What other apps add to a statement's admin page, registered in their AppConfig.ready() (this
+# module names no other app): `notes` are functions (statement) -> HTML or "", shown
+# under "Publication" (the followers app: the statement's embargoed releases to the press and
+# the button to release it); `warnings` are functions (statement, step) -> text or "", shown on
+# the confirmation page of "Publish now", "Schedule…" and "Unpublish" (an embargo given to
+# journalists that the step would break).
+STATEMENT_NOTES = []
+PUBLICATION_WARNINGS = []
+
+
+def statement_note(provider):
+    if provider not in STATEMENT_NOTES:
+        STATEMENT_NOTES.append(provider)
+    return provider
+
+
+def publication_warning(provider):
+    if provider not in PUBLICATION_WARNINGS:
+        PUBLICATION_WARNINGS.append(provider)
+    return provider
+
 
 class SignatureInlineForm(forms.ModelForm):
     class Meta:
@@ -229,6 +250,7 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
     filter_horizontal = ["topics"]
     readonly_fields = [
         "publication",
+        "notes",
         "language_versions",
         "preview_link",
         "author",
@@ -243,7 +265,16 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
         (None, {"fields": ["title", "slug", "language", "kind", "summary", "body"]}),
         (
             _("Publication"),
-            {"fields": ["publication", "schedule_at", "dateline", "campaign", "preview_link"]},
+            {
+                "fields": [
+                    "publication",
+                    "notes",
+                    "schedule_at",
+                    "dateline",
+                    "campaign",
+                    "preview_link",
+                ]
+            },
         ),
         (_("Language versions"), {"fields": ["translation_of", "language_versions"]}),
         (
@@ -264,11 +295,15 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if self.has_publish_permission(request):
+        hidden = set()
+        if not self.has_publish_permission(request):
+            hidden.add("schedule_at")  # without the permission there is nothing to schedule
+        if not STATEMENT_NOTES or obj is None:
+            hidden.add("notes")
+        if not hidden:
             return fieldsets
-        # Without the permission there is nothing to schedule.
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "schedule_at"]})
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in fieldsets
         ]
 
@@ -295,6 +330,13 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
         if not obj or not obj.pk:
             return gettext("Draft (not saved yet)")
         return publication_sentence(obj)
+
+    @admin.display(description=_("press"))
+    def notes(self, obj):
+        """What other apps say of this statement (STATEMENT_NOTES)."""
+        return format_html_join(
+            "", "<div>{}</div>", ((note,) for p in STATEMENT_NOTES if (note := p(obj)))
+        )
 
     @admin.display(description=_("translation"))
     def translation_state(self, obj):
@@ -603,6 +645,7 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
             "button": button,
             "change_url": change_url,
             "state": publication_sentence(obj),
+            "warnings": [w for provider in PUBLICATION_WARNINGS if (w := provider(obj, step))],
         }
         status = 400 if error and request.method == "POST" else 200
         return TemplateResponse(

@@ -8,6 +8,7 @@ tags and attributes; scripts, event handlers, styles, iframes, forms and `javasc
 """
 
 import re
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import markdown
@@ -72,3 +73,90 @@ def _headings_below_the_title(html):
         lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}>",
         html,
     )
+
+
+LIST_ITEM = re.compile(r"^\s*(- |\d+\. )")
+
+
+class _PlainText(HTMLParser):
+    """Sanitized statement HTML as plain text for mail: paragraphs apart, list items with a
+    dash or their number, a link as its text followed by its address, table cells split by
+    " | ". The HTML is our own (render_markdown's), so only its few tags need a rule."""
+
+    BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out = []
+        self.lists = []  # a counter per open <ol>, None per <ul>
+        self.links = []
+        self.quote = 0
+        self.pre = 0
+
+    def _break(self, blank=True):
+        self.out.append("\n\n" if blank else "\n")
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self._break()
+        if tag == "blockquote":
+            self.quote += 1
+        elif tag == "pre":
+            self.pre += 1
+            self._break()
+        elif tag == "ul":
+            self.lists.append(None)
+        elif tag == "ol":
+            self.lists.append(0)
+        elif tag == "li":
+            self._break(blank=False)
+            indent = "  " * max(len(self.lists) - 1, 0)
+            if self.lists and self.lists[-1] is not None:
+                self.lists[-1] += 1
+                self.out.append(f"{indent}{self.lists[-1]}. ")
+            else:
+                self.out.append(f"{indent}- ")
+        elif tag == "br" or tag == "tr":
+            self._break(blank=False)
+        elif tag in ("td", "th") and "".join(self.out).rsplit("\n", 1)[-1].strip():
+            self.out.append(" | ")
+        elif tag == "a":
+            self.links.append((dict(attrs).get("href") or "", len(self.out)))
+        elif tag == "hr":
+            self.out.append("* * *")
+        if self.quote and tag in {"p", "br"}:
+            self.out.append("> " * self.quote)
+
+    def handle_endtag(self, tag):
+        if tag == "blockquote":
+            self.quote = max(self.quote - 1, 0)
+        elif tag == "pre":
+            self.pre = max(self.pre - 1, 0)
+            self._break()
+        elif tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            text = "".join(self.out[start:]).strip()
+            if href and href != text and not href.startswith("#"):
+                self.out.append(f" <{href}>")
+        if tag in self.BLOCKS:
+            self._break()
+
+    def handle_data(self, data):
+        self.out.append(data if self.pre else re.sub(r"\s+", " ", data))
+
+    def text(self):
+        lines = []
+        for line in "".join(self.out).split("\n"):
+            # Collapsed spaces at a line's start are the HTML's; a list item keeps its indent.
+            lines.append(line.rstrip() if LIST_ITEM.match(line) else line.strip())
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def plain_text(html):
+    """A statement's sanitized HTML (body_html) as plain text, for the text part of mail."""
+    parser = _PlainText()
+    parser.feed(html or "")
+    parser.close()
+    return parser.text()

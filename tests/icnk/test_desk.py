@@ -86,6 +86,8 @@ def test_an_editor_sees_the_secretariats_sections_and_no_system(editor, demo):
     ]
     statements = response.context["available_apps"][0]
     assert "Announcement" in [model["object_name"] for model in statements["models"]]
+    # Releases to the press under embargo too: editors release them and see who got them.
+    assert "PressRelease" in [model["object_name"] for model in statements["models"]]
 
 
 def test_an_administrator_also_sees_staff_and_the_system_tables_last(administrator, demo):

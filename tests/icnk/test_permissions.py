@@ -44,7 +44,7 @@ def one_of(model):
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from followers.models import Announcement, Subscriber
+    from followers.models import Announcement, PressRelease, Subscriber
     from icnk.audit import record_change
     from icnk.mail import deliver_email
     from icnk.models import OutboundEmail, SiteSettings, StaffInvitation
@@ -56,7 +56,7 @@ def one_of(model):
         Supporter,
         VisibilityRequest,
     )
-    from statements.models import Topic
+    from statements.models import Statement, Topic
 
     existing = model._default_manager.order_by("pk").first()
     if existing is not None:
@@ -120,6 +120,12 @@ def one_of(model):
         ),
         "followers.announcement": lambda: Announcement.objects.create(
             translation_key=uuid.uuid4(), title="A statement"
+        ),
+        "followers.pressrelease": lambda: PressRelease.objects.create(
+            statement=Statement.objects.order_by("pk").first(),
+            translation_key=uuid.uuid4(),
+            title="A statement",
+            embargo_until=timezone.now(),
         ),
         "django_tasks_database.dbtaskresult": lambda: (
             deliver_email.enqueue(0) and model._default_manager.order_by("pk").first()

@@ -77,6 +77,7 @@ ADMIN_CHANGELISTS = {
     "drives/drive/": 12,
     "drives/invitation/": 13,
     "followers/announcement/": 12,
+    "followers/pressrelease/": 11,
     "followers/subscriber/": 14,
     "icnk/outboundemail/": 11,
     "icnk/sitesettings/": 13,

@@ -1,0 +1,367 @@
+"""Embargoed releases: a scheduled statement sent to journalists before it is public.
+
+The embargo time *is* the statement's publication time. A statement scheduled for 09:00 is
+public at 09:00 on every page, list, feed, sitemap, API and cached copy, by the rules those
+already follow for scheduled statements (`Statement.objects.published()` and the page cache's
+`expire_at`); releasing it to the press adds a record (PressRelease) and one mail per
+journalist (PressDelivery, sent by icnk/bulk.py exactly once), and changes nothing of when the
+public sees it. So there is one time to set, one rule for "public", and no second clock that
+could disagree with the first.
+
+The mail's attachment links are signed (django.core.signing) and expire a few days after the
+embargo: before publication they serve the file to whoever holds the link; afterwards they lead
+to the public statement page.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext
+
+from followers import press
+from followers.models import Journalist, PressDelivery, PressRelease
+from icnk import bulk
+from icnk.audit import record_change
+from icnk.models import SiteSettings
+from icnk.site_url import absolute_url, site_domain
+from icnk.timezones import coalition_timezone, utc_offset
+from statements.formatting import LONG_DATE, dateline
+from statements.markdown import plain_text
+from statements.models import Statement
+from statements.queries import press_contacts
+
+logger = logging.getLogger(__name__)
+
+LINK_SALT = "followers.press-document"
+PREVIEW_SALT = "followers.press-preview"
+
+
+class ReleaseError(ValueError):
+    """A statement that cannot be released under embargo (said in the admin's words)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The embargo time, in words
+# ---------------------------------------------------------------------------------------------
+
+
+def embargo_moment(at, language=None):
+    """The parts of "09:00 on 1 December 2026, Asia/Seoul time (UTC+09:00)" in `language`, in
+    the coalition's zone (named as its setting names it), whatever zone is active."""
+    zone = coalition_timezone()
+    local = timezone.localtime(at, zone)
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        date = dateformat.format(local, LONG_DATE.get(language, LONG_DATE["en"]))
+    utc = timezone.localtime(at, datetime.UTC)
+    with translation.override(language):
+        utc_date = dateformat.format(utc, LONG_DATE.get(language, LONG_DATE["en"]))
+    return {
+        "date": date,
+        "time": local.strftime("%H:%M"),
+        "zone": zone.key,
+        "offset": utc_offset(local),
+        "utc_date": utc_date,
+        "utc_time": utc.strftime("%H:%M"),
+    }
+
+
+def embargo_sentence(at, language=None):
+    """ "Embargoed until 09:00 on 1 December 2026, Asia/Seoul time (UTC+09:00)", for staff."""
+    language = language or translation.get_language()
+    with translation.override(language):
+        return gettext(
+            "Embargoed until %(time)s on %(date)s, %(zone)s time (UTC%(offset)s)"
+        ) % embargo_moment(at, language)
+
+
+# ---------------------------------------------------------------------------------------------
+# What is released, and to whom
+# ---------------------------------------------------------------------------------------------
+
+
+def release_versions(statement):
+    """The language versions released with `statement`: those scheduled for the same moment
+    (a draft translation is not ready; one scheduled for another time has another embargo)."""
+    return list(
+        Statement.objects.versions_of(statement)
+        .filter(status=Statement.Status.PUBLISHED, published_at=statement.published_at)
+        .select_related("translation_of")
+        .order_by("pk")
+    )
+
+
+def release_problem(statement, *, now=None):
+    """Why this statement cannot be released under embargo, or None."""
+    now = now or timezone.now()
+    if statement.status != Statement.Status.PUBLISHED or statement.published_at is None:
+        return gettext(
+            "Only a scheduled statement can be released under embargo: this one is a draft. "
+            "Schedule it first; its publication time is the embargo time."
+        )
+    if statement.published_at <= now:
+        return gettext(
+            "Only a scheduled statement can be released under embargo: this one is already "
+            "public, so there is nothing to embargo."
+        )
+    public = Statement.objects.versions_of(statement).published().first()
+    if public is not None:
+        return gettext(
+            "The %(language)s version is already public: an embargo on the others would mean "
+            "nothing. Unpublish it, or send the statement without an embargo."
+        ) % {"language": public.get_language_display()}
+    earlier = (
+        Statement.objects.versions_of(statement)
+        .filter(status=Statement.Status.PUBLISHED, published_at__lt=statement.published_at)
+        .order_by("published_at")
+        .first()
+    )
+    if earlier is not None:
+        return gettext(
+            "The %(language)s version is scheduled for an earlier time: it would be public "
+            "before the embargo lifts. Schedule every version for the same time."
+        ) % {"language": earlier.get_language_display()}
+    return None
+
+
+def beat_journalists(statement):
+    """Active journalists on the list whose beats cover the statement's campaign (any of its
+    versions'), or who have no beat (every campaign)."""
+    campaign_ids = set(
+        Statement.objects.versions_of(statement)
+        .exclude(campaign=None)
+        .values_list("campaign_id", flat=True)
+    )
+    covering = Q(beats=None) | Q(beats__in=campaign_ids) if campaign_ids else Q()
+    matching = Journalist.objects.on_list().filter(covering).values("pk")
+    return Journalist.objects.filter(pk__in=matching).order_by("name", "pk")
+
+
+def pick_version(versions, journalist):
+    """The version in the first language the journalist reads, else English, else the
+    original, else any."""
+    by_language = {v.language: v for v in versions}
+    for code in journalist.language_list():
+        if code in by_language:
+            return by_language[code]
+    if "en" in by_language:
+        return by_language["en"]
+    originals = [v for v in versions if not v.translation_of_id]
+    return originals[0] if originals else (versions[0] if versions else None)
+
+
+def press_release(*, statement, user, journalists):
+    """Release `statement` under embargo to `journalists` (active ones on the list).
+
+    Returns (release, how many were added). Each journalist gets a release once: releasing
+    again under the same embargo time adds only those who did not have it (the unique pair in
+    PressDelivery); the rows and the sending task are written in one transaction, and sent by
+    icnk/bulk.py, which survives a worker killed mid-batch without sending anything twice.
+    """
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement.pk)
+        if problem := release_problem(statement):
+            raise ReleaseError(problem)
+        release, _created = PressRelease.objects.get_or_create(
+            translation_key=statement.translation_key,
+            embargo_until=statement.published_at,
+            defaults={"statement": statement, "title": statement.title[:300], "released_by": user},
+        )
+        ids = list(
+            Journalist.objects.on_list()
+            .filter(pk__in=[j.pk for j in journalists])
+            .values_list("pk", flat=True)
+        )
+        already = set(release.deliveries.filter(journalist_id__in=ids).values_list(
+            "journalist_id", flat=True
+        ))  # fmt: skip
+        new = [pk for pk in ids if pk not in already]
+        PressDelivery.objects.bulk_create(
+            [PressDelivery(release=release, journalist_id=pk) for pk in new],
+            ignore_conflicts=True,
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            record_change(
+                user,
+                statement,
+                gettext("Released to the press under embargo until %(time)s (%(count)d new)")
+                % {
+                    "time": timezone.localtime(
+                        release.embargo_until, coalition_timezone()
+                    ).strftime("%Y-%m-%d %H:%M %Z"),
+                    "count": len(new),
+                },
+            )
+        if new:
+            transaction.on_commit(lambda: bulk.schedule_sending(PressDelivery._meta.label))
+    return release, len(new)
+
+
+# ---------------------------------------------------------------------------------------------
+# Signed links to the documents
+# ---------------------------------------------------------------------------------------------
+
+
+def link_expiry(release):
+    return release.embargo_until + datetime.timedelta(days=settings.PRESS_LINK_DAYS)
+
+
+def document_token(*, attachment, delivery):
+    """A signed, expiring token for one document of one journalist's release: it names the
+    delivery (so a link that leaks can be traced to the copy it came from, and dies with it),
+    never an address."""
+    until = int(link_expiry(delivery.release).timestamp())
+    return signing.dumps({"a": attachment.pk, "d": delivery.pk, "u": until}, salt=LINK_SALT)
+
+
+def document_url(*, attachment, delivery, language):
+    token = document_token(attachment=attachment, delivery=delivery)
+    with translation.override(language):
+        return absolute_url(reverse("embargo:document", kwargs={"token": token}))
+
+
+def read_document_token(token):
+    """(attachment, delivery, expired): the document and the copy of the release the link was
+    sent in, and whether the link is past its time. Raises signing.BadSignature when the link
+    was changed, is not ours, or what it names is gone."""
+    from statements.models import Attachment
+
+    # max_age: a hard limit whatever the payload says.
+    data = signing.loads(
+        token,
+        salt=LINK_SALT,
+        max_age=datetime.timedelta(days=settings.PRESS_LINK_MAX_DAYS),
+    )
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise signing.BadSignature("not a document token")
+    delivery = PressDelivery.objects.select_related("release").filter(pk=data.get("d")).first()
+    attachment = Attachment.objects.select_related("statement").filter(pk=data.get("a")).first()
+    if delivery is None or attachment is None:
+        raise signing.BadSignature("gone")
+    if attachment.statement.translation_key != delivery.release.translation_key:
+        raise signing.BadSignature("mismatch")
+    return attachment, delivery, data["u"] < timezone.now().timestamp()
+
+
+def preview_url(*, delivery, language):
+    """The statement's page as it will be public, for the journalist before the embargo."""
+    until = int(link_expiry(delivery.release).timestamp())
+    token = signing.dumps({"d": delivery.pk, "u": until}, salt=PREVIEW_SALT)
+    with translation.override(language):
+        return absolute_url(reverse("embargo:preview", kwargs={"token": token}))
+
+
+def read_preview_token(token):
+    """(delivery, expired); raises signing.BadSignature as read_document_token does."""
+    data = signing.loads(
+        token, salt=PREVIEW_SALT, max_age=datetime.timedelta(days=settings.PRESS_LINK_MAX_DAYS)
+    )
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise signing.BadSignature("not a preview token")
+    delivery = PressDelivery.objects.select_related("release").filter(pk=data.get("d")).first()
+    if delivery is None:
+        raise signing.BadSignature("gone")
+    return delivery, data["u"] < timezone.now().timestamp()
+
+
+# ---------------------------------------------------------------------------------------------
+# The mail
+# ---------------------------------------------------------------------------------------------
+
+
+def _memo(memo, key, make):
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def _skip(delivery, reason):
+    type(delivery).objects.filter(pk=delivery.pk).update(last_error=reason[:500])
+
+
+def press_message(delivery, memo):
+    """The embargoed release for one journalist, or None when it should not go any more."""
+    journalist = delivery.journalist
+    release = delivery.release
+    if journalist.status != Journalist.Status.ACTIVE:
+        _skip(delivery, "The journalist is no longer on the press list.")
+        return None
+    versions = _memo(
+        memo,
+        ("versions", release.pk),
+        lambda: list(
+            Statement.objects.filter(
+                translation_key=release.translation_key,
+                status=Statement.Status.PUBLISHED,
+                published_at=release.embargo_until,
+            ).select_related("translation_of")
+        ),
+    )
+    if not versions:
+        _skip(delivery, "The statement is no longer scheduled for this embargo time.")
+        return None
+    if release.embargo_until <= timezone.now():
+        # Mail still waiting when the embargo lifts (the server was down for hours): the
+        # statement is public, and an "EMBARGOED UNTIL" in the past would only confuse.
+        _skip(delivery, "The embargo had lifted before the release could be sent.")
+        return None
+    statement = pick_version(versions, journalist)
+    language = journalist.preferred_language()
+    site = _memo(memo, "site", SiteSettings.load)
+    source = statement.source
+    attachments = _memo(memo, ("attachments", source.pk), lambda: list(source.attachments.all()))
+    contacts = _memo(memo, ("contacts", statement.pk), lambda: press_contacts(statement))
+    leave = press.leave_url(journalist)
+    with translation.override(language), timezone.override(coalition_timezone()):
+        context = {
+            "statement": statement,
+            "moment": embargo_moment(release.embargo_until, language),
+            "dateline": dateline(statement),
+            "body": plain_text(statement.body_html),
+            "link": absolute_url(statement.get_absolute_url()),
+            "preview": preview_url(delivery=delivery, language=language),
+            "documents": [
+                {
+                    "title": attachment.title,
+                    "extension": attachment.extension,
+                    "language": attachment.get_language_display(),
+                    "url": document_url(
+                        attachment=attachment, delivery=delivery, language=language
+                    ),
+                }
+                for attachment in attachments
+            ],
+            "until": embargo_moment(link_expiry(release), language),
+            "contacts": contacts,
+            "site": site,
+            "journalist": journalist,
+            "fallback": statement.language not in journalist.language_list(),
+            "leave": leave,
+        }
+        subject = " ".join(render_to_string("followers/press/release_subject.txt", context).split())
+        body = render_to_string("followers/press/release_body.txt", context).strip() + "\n"
+    if delivery.language != statement.language:
+        type(delivery).objects.filter(pk=delivery.pk).update(language=statement.language)
+    domain = site_domain() or "localhost"
+    return EmailMessage(
+        subject=subject[:300],
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[journalist.email],
+        headers={
+            # The same on every attempt: a copy that arrives twice is recognisably the same.
+            "Message-ID": f"<press-{release.translation_key}.{release.pk}.{journalist.pk}@"
+            f"{domain.split(':')[0]}>",
+            **press.list_unsubscribe_headers(journalist),
+            "Auto-Submitted": "auto-generated",
+            "Content-Language": statement.language,
+        },
+    )

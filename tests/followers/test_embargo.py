@@ -1,0 +1,380 @@
+"""Embargoed releases: a scheduled statement reaches journalists before it is public, once each,
+in their language, through a real mail server on 127.0.0.1; its document links work before the
+embargo and lead to the public page after it."""
+
+import collections
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.utils import timezone
+
+from followers import embargo
+from followers.models import Journalist, PressDelivery, PressRelease
+from icnk import bulk
+from statements.models import Attachment, Campaign, PressContact, Statement
+from tests.followers.conftest import parse, text_of
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# The embargo of the statement below: 09:00 on 1 December 2026 in Seoul.
+EMBARGO = datetime.datetime(2026, 12, 1, 0, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _ten_days_before():
+    """Every test starts ten days before the embargo, whenever it runs (the clock ticks on,
+    and tests move it further with `clock`)."""
+    with time_machine.travel(EMBARGO - datetime.timedelta(days=10)):
+        yield
+
+
+@pytest.fixture
+def seoul(site_settings):
+    site_settings.time_zone = "Asia/Seoul"
+    site_settings.save()
+    return site_settings
+
+
+@pytest.fixture
+def campaign(db):
+    return Campaign.objects.create(
+        slug="coi", title_en="Commission of Inquiry", goal_en="An inquiry",
+        started_on=datetime.date(2011, 9, 8),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def embargoed(make_statement, campaign):
+    """An English original with a Korean translation, both scheduled for 09:00 Seoul time on
+    1 December 2026 (00:00 UTC), a PDF and a public press contact."""
+    at = EMBARGO
+    en = make_statement(
+        title="Coalition welcomes the inquiry's report",
+        slug="report",
+        summary="The coalition welcomes the report.",
+        body="The report **documents** crimes.\n\n- first finding\n- second finding\n\n"
+        "Read [the report](https://example.org/report).",
+        dateline="Seoul",
+        published_at=at,
+        campaign=campaign,
+    )
+    make_statement(
+        title="국제연대, 조사위원회 보고서 환영", slug="보고서", language="ko", dateline="서울",
+        summary="국제연대는 보고서를 환영합니다.", body="보고서는 범죄를 **기록합니다**.",
+        published_at=at, translation_of=en, campaign=campaign,
+    )  # fmt: skip
+    attachment = Attachment(statement=en, title="Full report", language="en")
+    attachment.file.save("report.pdf", ContentFile(PDF), save=False)
+    attachment.save()
+    PressContact.objects.create(
+        statement=en, name="Kim Min-ji", role="Secretariat", contact="+82 2 000 0000",
+        contact_is_public=True,
+    )  # fmt: skip
+    PressContact.objects.create(statement=en, name="Private Person", contact="secret@x.org")
+    return en
+
+
+def journalist(email, languages="en", *, beats=(), status=Journalist.Status.ACTIVE, name=None):
+    person = Journalist.objects.create(
+        name=name or email.split("@")[0].title(),
+        outlet="Daily",
+        email=email,
+        languages=languages,
+        status=status,
+        source=Journalist.Source.STAFF,
+    )
+    person.beats.set(beats)
+    return person
+
+
+@pytest.fixture
+def editor():
+    from django.contrib.auth.models import User
+
+    return User.objects.create(username="editor", is_staff=True)
+
+
+def release(statement, editor, journalists):
+    return embargo.press_release(statement=statement, user=editor, journalists=journalists)
+
+
+def subject(message):
+    # Folding a long subject can double a space where an encoded word meets a plain one.
+    return " ".join(str(message["Subject"]).split())
+
+
+def plain(message):
+    return text_of(message).replace("\r\n", "\n")
+
+
+def by_recipient(sink):
+    return {parse(raw)["To"]: parse(raw) for raw in sink.messages}
+
+
+def test_each_journalist_gets_the_release_once_in_their_language_before_the_embargo(
+    seoul, smtp, run_worker, clock, embargoed, editor, campaign
+):
+    ko = journalist("ko@example.kr", "ko,en", beats=[campaign])
+    ja = journalist("ja@example.jp", "ja")  # no Japanese version: English
+    en = journalist("en@example.org", "en")
+    release(embargoed, editor, [ko, ja, en])
+    run_worker()
+
+    mails = by_recipient(smtp)
+    assert sorted(mails) == ["en@example.org", "ja@example.jp", "ko@example.kr"]
+    english = mails["en@example.org"]
+    assert subject(english) == (
+        "EMBARGOED UNTIL 09:00 on 1 December 2026, Asia/Seoul time: "
+        "Coalition welcomes the inquiry's report"
+    )
+    text = plain(english)
+    assert text.startswith(
+        "EMBARGOED UNTIL 09:00 on 1 December 2026, Asia/Seoul time (UTC+09:00)\n"
+        "That is 00:00 on 1 December 2026, UTC."
+    )
+    assert "SEOUL, 1 December 2026 –" in text
+    assert "The coalition welcomes the report." in text
+    # The full text as plain text: no Markdown marks, links spelled out.
+    assert "The report documents crimes." in text and "**" not in text
+    assert "- first finding\n- second finding" in text
+    assert "Read the report <https://example.org/report>." in text
+    assert "- Kim Min-ji, Secretariat: +82 2 000 0000" in text
+    # A contact not marked public is named, but their address is not given out.
+    assert "Private Person" in text and "secret@x.org" not in text
+    document = re.search(r"http://testserver/en/press/embargoed/document/\S+/", text)
+    assert document, text
+    leave = f"http://testserver{en.leave_url()}"
+    assert english["List-Unsubscribe"].strip() == f"<{leave}>"
+    assert english["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert leave in text
+
+    korean = mails["ko@example.kr"]
+    assert subject(korean).startswith("[엠바고] 2026년 12월 1일 09:00(Asia/Seoul 시간) 이후 보도")
+    assert "국제연대, 조사위원회 보고서 환영" in subject(korean)
+    ko_text = plain(korean)
+    assert "(서울=2026년 12월 1일)" in ko_text and "보고서는 범죄를 기록합니다." in ko_text
+    assert "http://testserver/ko/press/embargoed/document/" in ko_text
+
+    japanese = mails["ja@example.jp"]
+    assert subject(japanese).startswith("【解禁日時：2026年12月1日 09:00（Asia/Seoul時間）】")
+    assert "Coalition welcomes" in subject(japanese)  # the English version, said so in Japanese
+    assert "英語版" in plain(japanese)
+
+    # Released again, by another click or another editor: nobody gets it twice.
+    _release, added = release(embargoed, editor, [ko, ja, en])
+    assert added == 0
+    clock.advance(minutes=10)
+    run_worker()
+    assert len(smtp.messages) == 3
+    # One click in the mail client (RFC 8058): off the list, no login, no second step.
+    left = Client().post(leave.removeprefix("http://testserver"), {"List-Unsubscribe": "One-Click"})
+    assert left.status_code == 200
+    en.refresh_from_db()
+    assert en.status == Journalist.Status.LEFT
+    assert en not in embargo.beat_journalists(embargoed)
+    deliveries = PressDelivery.objects.order_by("journalist__email")
+    assert [(d.journalist.email, d.language, d.status) for d in deliveries] == [
+        ("en@example.org", "en", "sent"),
+        ("ja@example.jp", "en", "sent"),
+        ("ko@example.kr", "ko", "sent"),
+    ]
+
+
+def test_journalists_off_the_beat_or_off_the_list_get_nothing_unless_ticked(
+    seoul, smtp, run_worker, embargoed, editor, campaign
+):
+    other = Campaign.objects.create(
+        slug="other", title_en="Other", goal_en="x", started_on=datetime.date(2020, 1, 1)
+    )
+    on_beat = journalist("beat@example.org", beats=[campaign])
+    every = journalist("every@example.org")  # no beat: every campaign
+    off_beat = journalist("off@example.org", beats=[other])
+    journalist("left@example.org", status=Journalist.Status.LEFT)
+    journalist("asked@example.org", status=Journalist.Status.CONFIRMED)
+    assert set(embargo.beat_journalists(embargoed)) == {on_beat, every}
+
+    release(embargoed, editor, embargo.beat_journalists(embargoed))
+    run_worker()
+    assert sorted(by_recipient(smtp)) == ["beat@example.org", "every@example.org"]
+    # Ticked by hand: the one off the beat gets it too; someone who left the list never does.
+    gone = Journalist.objects.get(email="left@example.org")
+    _release, added = release(embargoed, editor, [off_beat, gone, on_beat])
+    assert added == 1
+    run_worker()
+    assert sorted(by_recipient(smtp)) == [
+        "beat@example.org",
+        "every@example.org",
+        "off@example.org",
+    ]
+
+
+def test_only_a_scheduled_statement_can_be_released(seoul, make_statement, editor, campaign):
+    press = [journalist("a@example.org")]
+    draft = make_statement(status=Statement.Status.DRAFT, published_at=None)
+    with pytest.raises(embargo.ReleaseError, match="this one is a draft"):
+        release(draft, editor, press)
+    public = make_statement()
+    with pytest.raises(embargo.ReleaseError, match="already public"):
+        release(public, editor, press)
+    # A scheduled original whose translation is already public: an embargo means nothing.
+    original = make_statement(published_at=timezone.now() + datetime.timedelta(hours=3))
+    make_statement(language="ko", translation_of=original)
+    with pytest.raises(embargo.ReleaseError, match="Korean version is already public"):
+        release(original, editor, press)
+    # A translation scheduled earlier than the embargo would give it away.
+    later = make_statement(published_at=timezone.now() + datetime.timedelta(hours=5))
+    make_statement(
+        language="ja", translation_of=later,
+        published_at=timezone.now() + datetime.timedelta(hours=4),
+    )  # fmt: skip
+    with pytest.raises(embargo.ReleaseError, match="Japanese version is scheduled for an earlier"):
+        release(later, editor, press)
+    assert not PressRelease.objects.exists() and not PressDelivery.objects.exists()
+
+
+class Killed(BaseException):
+    """What SIGKILL does to a worker, in-process: it stops dead, no except clause runs."""
+
+
+def test_a_worker_killed_mid_batch_sends_no_release_twice_and_loses_none(
+    seoul, smtp, run_worker, clock, settings, embargoed, editor, monkeypatch
+):
+    settings.BULK_MAIL_BATCH = 10
+    settings.BULK_MAIL_BATCH_SECONDS = 600
+    press = [journalist(f"j{i:02d}@example.org") for i in range(25)]
+    release(embargoed, editor, press)
+
+    from django.core.mail.backends.smtp import EmailBackend
+
+    real_send = EmailBackend.send_messages
+    calls = {"n": 0}
+
+    def dying_send(self, messages):
+        calls["n"] += 1
+        if calls["n"] == 6:
+            raise Killed
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", dying_send)
+    with pytest.raises(Killed):
+        bulk.send_batch(PressDelivery)
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    assert len(smtp.messages) == 5
+    states = collections.Counter(PressDelivery.objects.values_list("status", flat=True))
+    assert states == {"sent": 5, "sending": 5, "queued": 15}
+
+    run_worker()
+    assert len(smtp.messages) == 20  # the dead worker's claimed rows wait ...
+    clock.advance(seconds=settings.MAIL_STALE_SECONDS + 1)
+    run_worker()  # ... until they are stale, then go once
+    counts = collections.Counter(parse(raw)["To"] for raw in smtp.messages)
+    assert len(counts) == 25 and set(counts.values()) == {1}
+    # The same Message-ID on any attempt: a copy that arrived twice is recognisably one.
+    ids = [parse(raw)["Message-ID"] for raw in smtp.messages]
+    assert len(set(ids)) == 25
+
+
+def test_mail_waiting_when_the_embargo_lifts_is_not_sent_late_and_says_why(
+    seoul, smtp, run_worker, clock, make_statement, editor, free_port, settings
+):
+    statement = make_statement(published_at=timezone.now() + datetime.timedelta(hours=1))
+    press = [journalist("late@example.org")]
+    smtp.stop()  # the mail server is down until after the embargo
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port, "timeout": 2},
+        }
+    }
+    release(statement, editor, press)
+    run_worker()
+    delivery = PressDelivery.objects.get()
+    assert delivery.status == "queued" and delivery.attempts == 1
+    clock.advance(hours=2)
+    run_worker()
+    delivery.refresh_from_db()
+    assert delivery.status == "skipped"
+    assert delivery.last_error == "The embargo had lifted before the release could be sent."
+
+
+def document_link(sink, email):
+    text = plain(by_recipient(sink)[email])
+    return re.search(r"http://testserver(/\w\w/press/embargoed/document/\S+/)", text).group(1)
+
+
+def test_document_links_serve_the_file_before_the_embargo_and_lead_to_the_page_after(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    release(embargoed, editor, [journalist("en@example.org")])
+    run_worker()
+    link = document_link(smtp, "en@example.org")
+    stranger = Client()  # whoever holds the link: no login, no cookie
+
+    response = stranger.get(link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    assert "noindex" in response["X-Robots-Tag"]
+    # The public page still says no, to the same person.
+    assert stranger.get("/en/statements/report/").status_code == 404
+
+    # The statement's page as it will be public, for the journalist only, its documents
+    # behind their signed links (not the upload's own address).
+    text = plain(by_recipient(smtp)["en@example.org"])
+    preview = re.search(r"http://testserver(/en/press/embargoed/preview/\S+/)", text).group(1)
+    page = stranger.get(preview)
+    assert page.status_code == 200 and "Coalition welcomes the inquiry&#x27;s report" in page.text
+    assert "Under embargo: for journalists on the press list." in page.text
+    assert "/en/press/embargoed/document/" in page.text and "/media/attachments/" not in page.text
+    assert page["Cache-Control"] == "private, no-store"
+    assert "noindex" in page["X-Robots-Tag"]
+    assert stranger.get(preview[:-3] + "xx/").status_code == 404
+
+    # A changed link: a page that says so, not the file and not a 500.
+    changed = link[:-2] + ("A" if link[-2] != "A" else "B") + "/"
+    for bad in [link[:-3] + "xx/", link.replace("document/", "document/a"), changed]:
+        refused = stranger.get(bad)
+        assert refused.status_code == 404
+        assert "This link does not work" in refused.text
+        assert refused["Cache-Control"] == "private, no-store"
+    assert stranger.get("/en/press/embargoed/document/%00/").status_code == 400
+
+    # From the embargo time: the public page of the statement.
+    clock.advance(days=10)
+    assert embargoed.published_at <= timezone.now()
+    after = stranger.get(link)
+    assert after.status_code == 302 and after["Location"] == "/en/statements/report/"
+    after = stranger.get(preview)
+    assert after.status_code == 302 and after["Location"] == "/en/statements/report/"
+
+
+def test_an_expired_or_withdrawn_link_says_why(seoul, smtp, run_worker, clock, embargoed, editor):
+    from statements.services import statement_schedule, statement_unpublish
+
+    release(embargoed, editor, [journalist("ko@example.kr", "ko")])
+    run_worker()
+    link = document_link(smtp, "ko@example.kr")
+    assert link.startswith("/ko/")
+    # Rescheduled a month later (both versions): the link still ends a week after the embargo
+    # it was sent under.
+    later = embargoed.published_at + datetime.timedelta(days=30)
+    for version in Statement.objects.versions_of(embargoed):
+        statement_schedule(statement=version, user=editor, at=later)
+    assert Client().get(link).status_code == 200
+    clock.advance(days=10 + 8)
+    expired = Client().get(link)
+    assert expired.status_code == 410
+    assert "만료" in expired.text
+
+    clock.advance(days=-17)
+    for version in Statement.objects.versions_of(embargoed):
+        statement_unpublish(statement=version, user=editor)  # back to draft: withdrawn
+    withdrawn = Client().get(link)
+    assert withdrawn.status_code == 410
+    assert "철회" in withdrawn.text

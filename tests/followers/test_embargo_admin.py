@@ -1,0 +1,177 @@
+"""The secretariat releases a scheduled statement to the press from its admin page: a
+confirmation page with the recipients, then a record of who received it and when."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from followers.models import Journalist, PressDelivery, PressRelease
+from icnk.roles import EDITORS
+from statements.models import Campaign, Statement
+from tests.factories import login_with_two_factor, make_staff
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = f"/{settings.ADMIN_URL}"
+EMBARGO = datetime.datetime(2026, 12, 1, 0, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _before_the_embargo():
+    with time_machine.travel(EMBARGO - datetime.timedelta(days=3)):
+        yield
+
+
+@pytest.fixture
+def editor_client(client, site_settings):
+    site_settings.time_zone = "Asia/Seoul"
+    site_settings.save()
+    login_with_two_factor(client, make_staff("editor", EDITORS))
+    return client
+
+
+@pytest.fixture
+def campaign(db):
+    return Campaign.objects.create(
+        slug="coi", title_en="Commission of Inquiry", goal_en="An inquiry",
+        started_on=datetime.date(2011, 9, 8),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def scheduled(campaign):
+    return Statement.objects.create(
+        title="Coalition welcomes the report", slug="report", language="en", body="Body.",
+        status=Statement.Status.PUBLISHED, published_at=EMBARGO, campaign=campaign,
+    )  # fmt: skip
+
+
+def journalist(name, *, beats=(), status=Journalist.Status.ACTIVE):
+    person = Journalist.objects.create(
+        name=name, outlet=f"{name} Times", email=f"{name.lower()}@example.org",
+        status=status, source=Journalist.Source.STAFF,
+    )  # fmt: skip
+    person.beats.set(beats)
+    return person
+
+
+def release_url(statement):
+    return f"{ADMIN}followers/pressrelease/release/{statement.pk}/"
+
+
+def test_the_secretariat_releases_to_the_journalists_it_ticks_and_sees_who_got_it(
+    editor_client, scheduled, campaign
+):
+    other = Campaign.objects.create(
+        slug="other", title_en="Other", goal_en="x", started_on=datetime.date(2020, 1, 1)
+    )
+    on_beat = journalist("Onbeat", beats=[campaign])
+    off_beat = journalist("Offbeat", beats=[other])
+    journalist("Gone", status=Journalist.Status.LEFT)
+
+    statement_page = editor_client.get(f"{ADMIN}statements/statement/{scheduled.pk}/change/")
+    assert "Release to the press under embargo…" in statement_page.text
+    assert release_url(scheduled) in statement_page.text
+
+    page = editor_client.get(release_url(scheduled))
+    assert page.status_code == 200
+    text = page.text
+    assert "Embargoed until 09:00 on 1 December 2026, Asia/Seoul time (UTC+09:00)" in text
+    assert f'value="{on_beat.pk}" id="journalist-{on_beat.pk}" checked' in text
+    assert f'value="{off_beat.pk}" id="journalist-{off_beat.pk}">' in text  # listed, not ticked
+    assert "Gone" not in text  # not on the list any more
+
+    # Nothing ticked: nothing sent, and it says so.
+    empty = editor_client.post(release_url(scheduled), {})
+    assert empty.status_code == 400 and "Tick at least one journalist." in empty.text
+    assert not PressRelease.objects.exists()
+
+    done = editor_client.post(
+        release_url(scheduled), {"journalists": [on_beat.pk, off_beat.pk]}, follow=True
+    )
+    assert done.status_code == 200
+    assert "Released under embargo to 2 journalists." in done.text
+    release = PressRelease.objects.get()
+    assert release.embargo_until == EMBARGO and release.released_by.username == "editor"
+    # The release's page: each journalist, their outlet, and the state of their mail.
+    assert "Onbeat" in done.text and "Offbeat Times" in done.text
+    assert done.text.count("Queued") >= 2
+    assert set(PressDelivery.objects.values_list("journalist__name", flat=True)) == {
+        "Onbeat",
+        "Offbeat",
+    }
+
+    # The statement's page now says it is under embargo, and links to the record.
+    statement_page = editor_client.get(f"{ADMIN}statements/statement/{scheduled.pk}/change/")
+    assert "Embargoed until 09:00 on 1 December 2026, Asia/Seoul time" in statement_page.text
+    assert f"{ADMIN}followers/pressrelease/{release.pk}/change/" in statement_page.text
+    assert "0 of 2 sent" in statement_page.text
+
+    # The page again: those who have it cannot be ticked twice.
+    again = editor_client.get(release_url(scheduled)).text
+    assert again.count("already has it") == 2
+
+    # "Publish now" warns that it would break the embargo given to journalists.
+    publish = editor_client.get(f"{ADMIN}statements/statement/{scheduled.pk}/publish/")
+    assert "Journalists were told: Embargoed until 09:00" in publish.text
+    assert "Publishing now breaks that embargo" in publish.text
+
+
+def test_a_draft_or_a_public_statement_cannot_be_released(editor_client, scheduled):
+    person = journalist("Reporter")
+    Statement.objects.filter(pk=scheduled.pk).update(status=Statement.Status.DRAFT)
+    page = editor_client.get(release_url(scheduled))
+    assert "Only a scheduled statement can be released under embargo" in page.text
+    assert "Schedule it first" in page.text
+    refused = editor_client.post(release_url(scheduled), {"journalists": [person.pk]})
+    assert refused.status_code == 400 and not PressDelivery.objects.exists()
+
+    Statement.objects.filter(pk=scheduled.pk).update(
+        status=Statement.Status.PUBLISHED, published_at=EMBARGO - datetime.timedelta(days=5)
+    )
+    page = editor_client.get(release_url(scheduled))
+    assert "already public, so there is nothing to embargo" in page.text
+
+
+def test_a_release_page_for_no_statement_is_not_found(editor_client, scheduled):
+    for bad in ["999999", "abc", "1%2F2", "-1"]:
+        assert editor_client.get(f"{ADMIN}followers/pressrelease/release/{bad}/").status_code == 404
+
+
+def test_the_release_page_reads_in_korean(editor_client, scheduled):
+    journalist("Reporter")
+    page = editor_client.get(release_url(scheduled), HTTP_ACCEPT_LANGUAGE="ko")
+    assert "엠바고: 2026년 12월 1일 09:00(Asia/Seoul 시간, UTC+09:00)까지 보도 유예" in page.text
+    assert "예, 엠바고 보도자료를 보냅니다" in page.text
+
+
+def test_someone_without_the_right_to_publish_cannot_release(client, site_settings, scheduled):
+    from django.contrib.auth.models import User
+
+    viewer = User.objects.create_user("viewer", password="x", is_staff=True)
+    login_with_two_factor(client, viewer)
+    assert client.get(release_url(scheduled)).status_code == 403
+
+
+def test_releases_received_are_in_the_journalists_export_and_go_with_their_erasure(
+    editor_client, scheduled
+):
+    from followers import embargo
+    from icnk.roles import ADMINISTRATORS
+    from members.personal_data import personal_data_erase, personal_data_export
+
+    person = journalist("Reporter")
+    other = journalist("Other")
+    administrator = make_staff("admin", ADMINISTRATORS)
+    embargo.press_release(statement=scheduled, user=administrator, journalists=[person, other])
+
+    data = personal_data_export(subject=person, user=administrator)
+    [entry] = data["press_releases_received"]
+    assert entry["statement"] == "Coalition welcomes the report"
+    assert entry["embargoed_until"].startswith("2026-12-01T00:00:00")
+    assert entry["status"] == "queued"
+
+    personal_data_erase(subject=person, user=administrator)
+    assert list(PressDelivery.objects.values_list("journalist__name", flat=True)) == ["Other"]
