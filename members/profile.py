@@ -31,7 +31,13 @@ from icnk.audit import record_change
 from icnk.mail import queue_mail
 from icnk.models import SiteSettings
 from icnk.site_url import absolute_url
-from members.models import PROFILE_FIELDS, ContactHandover, Organization, ProfileChange
+from members.models import (
+    PROFILE_FIELDS,
+    ContactHandover,
+    MemberStatus,
+    Organization,
+    ProfileChange,
+)
 from statements.diffs import diff_table
 
 HANDOVER_DAYS = 7
@@ -262,7 +268,8 @@ def contact_handover_start(*, organization, name, email, requested_by=""):
         organization=organization,
         new_name=name.strip(),
         new_email=email.strip().lower(),
-        requested_by=requested_by,
+        # Who the contact was when asked: the link dies if the contact changes meanwhile.
+        requested_by=requested_by or organization.contact_email,
         requested_at=now,
         token_hash=_hash(token),
         expires_at=now + datetime.timedelta(days=HANDOVER_DAYS),
@@ -279,7 +286,11 @@ def contact_handover_start(*, organization, name, email, requested_by=""):
 
 
 def contact_handover_read(token):
-    """The handover a link is for, still waiting and unexpired; else HandoverError."""
+    """The handover a link is for, still waiting and unexpired, asked by the organization's
+    contact as it still is, of an organization still a member; else HandoverError.
+
+    (A contact that the secretariat replaced must not get the role back with a link they
+    had mailed to themselves before; nor does a link revive an organization that left.)"""
     handover = (
         ContactHandover.objects.select_related("organization")
         .filter(token_hash=_hash(str(token)[:200]))
@@ -291,6 +302,12 @@ def contact_handover_read(token):
         or handover.expires_at <= timezone.now()
     ):
         raise HandoverError("unknown, used or expired")
+    organization = handover.organization
+    if organization.status not in (MemberStatus.ACTIVE, MemberStatus.LAPSED) or (
+        (handover.requested_by or "").strip().lower()
+        != (organization.contact_email or "").strip().lower()
+    ):
+        raise HandoverError("the contact changed, or the organization is no longer a member")
     return handover
 
 
@@ -299,10 +316,12 @@ def contact_handover_confirm(*, token):
     """The successor confirms: they become the registered contact, and the previous contact
     is told. The link works once."""
     handover = contact_handover_read(token)
+    organization = Organization.objects.select_for_update().get(pk=handover.organization_id)
     handover = ContactHandover.objects.select_for_update().get(pk=handover.pk)
     if handover.status != ContactHandover.Status.PENDING:
         raise HandoverError("used")
-    organization = Organization.objects.select_for_update().get(pk=handover.organization_id)
+    # Read again under the locks: the contact may have changed since.
+    contact_handover_read(token)
     previous = organization.contact_email
     organization.contact_name = handover.new_name
     organization.contact_email = handover.new_email
