@@ -1,10 +1,15 @@
 """Attacks on the members' area, profile editing and contact handover (red-team review): each
 test is one attack that once worked."""
 
+import datetime
+
 import pytest
 
-from members import profile
-from members.models import MemberStatus
+from icnk.roles import EDITORS
+from members import profile, self_service
+from members.models import MemberStatus, Supporter, VisibilityRequest
+from members.models import Visibility as V
+from tests.factories import make_staff, make_supporter
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +59,49 @@ def test_a_handover_of_an_organization_that_left_no_longer_confirms(client, cont
     assert client.post(f"/en/members/contact/{token}/").status_code == 404
     contact.refresh_from_db()
     assert contact.contact_email == "minji@onk.example.org"
+
+
+
+def test_a_request_for_less_privacy_cannot_be_approved_after_staff_made_the_person_more_private(
+    site_settings,
+):
+    """Attack (stale approval): a supporter shown by initials asks to be shown by full name.
+    Before anyone decides, the secretariat learns the person is at risk and hides them on the
+    desk (not a take-down). A second staff member, working through the queue, approves the old
+    request: the full name was published again."""
+    person = make_supporter(
+        "Zhu Quan",
+        V.INITIALS,
+        email="zq@example.org",
+        consent_date=datetime.date(2025, 1, 1),
+        consent_visibility=V.INITIALS,
+    )
+    request = self_service.visibility_request(
+        supporter=person, level=V.FULL_NAME, wording="Full name: shown everywhere."
+    )
+    person.visibility = V.HIDDEN
+    person._change_reason = "Hidden by the secretariat: at risk"
+    person.save()
+
+    with pytest.raises(self_service.DecisionError):
+        self_service.visibility_request_approve(request=request, user=make_staff("eve", EDITORS))
+    assert Supporter.objects.get(pk=person.pk).visibility == V.HIDDEN
+    request.refresh_from_db()
+    assert request.status == VisibilityRequest.Status.PENDING
+
+
+def test_the_desk_says_why_a_stale_request_was_not_approved(client, site_settings):
+    from tests.factories import login_with_two_factor
+
+    person = make_supporter("Zhu Quan", V.INITIALS, email="zq@example.org")
+    request = self_service.visibility_request(
+        supporter=person, level=V.FULL_NAME, wording="Full name: shown everywhere."
+    )
+    person.visibility = V.HIDDEN
+    person.save()
+    login_with_two_factor(client, make_staff("eve", EDITORS))
+
+    change = f"/admin/members/visibilityrequest/{request.pk}/change/"
+    page = client.post(change, {"reason": "", "_approve": "1"}, follow=True)
+    assert "visibility changed since they asked" in page.content.decode()
+    assert Supporter.objects.get(pk=person.pk).visibility == V.HIDDEN
