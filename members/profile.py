@@ -162,9 +162,18 @@ def _lock_pending(change, seen_version=None):
 
 @transaction.atomic
 def profile_change_approve(*, change, reviewer, seen_version=None):
-    """Apply the change to the organization's public profile at once, and tell its contact."""
+    """Apply the change to the organization's public profile at once, and tell its contact.
+
+    A change asked by a contact who is no longer the organization's contact (replaced on the
+    desk, or by a handover since) is withdrawn instead, and None returned: the person who was
+    removed must not change the public page through the queue."""
     change = _lock_pending(change, seen_version)
     organization = Organization.objects.select_for_update().get(pk=change.organization_id)
+    if asked_by_previous_contact(change, organization):
+        change.status = ProfileChange.Status.WITHDRAWN
+        change.decided_at = timezone.now()
+        change.save(update_fields=["status", "decided_at"])
+        return None
     fields = [name for name in PROFILE_FIELDS if name in change.proposed]
     for name in fields:
         setattr(organization, name, change.proposed[name])
@@ -195,6 +204,11 @@ def profile_change_approve(*, change, reviewer, seen_version=None):
         {"url": absolute_url(_public_url(organization))},
     )
     return organization
+
+
+def asked_by_previous_contact(change, organization):
+    asked_by = (change.requested_by or "").strip().lower()
+    return bool(asked_by) and asked_by != (organization.contact_email or "").strip().lower()
 
 
 def _public_url(organization):

@@ -61,7 +61,6 @@ def test_a_handover_of_an_organization_that_left_no_longer_confirms(client, cont
     assert contact.contact_email == "minji@onk.example.org"
 
 
-
 def test_a_request_for_less_privacy_cannot_be_approved_after_staff_made_the_person_more_private(
     site_settings,
 ):
@@ -105,3 +104,30 @@ def test_the_desk_says_why_a_stale_request_was_not_approved(client, site_setting
     page = client.post(change, {"reason": "", "_approve": "1"}, follow=True)
     assert "visibility changed since they asked" in page.content.decode()
     assert Supporter.objects.get(pk=person.pk).visibility == V.HIDDEN
+
+
+def test_a_profile_change_asked_by_a_replaced_contact_is_not_applied(client, contact):
+    """Attack: a contact about to be removed proposes a new website (a page of their own);
+    the secretariat then sets the real new contact. A reviewer approving the queue later
+    published the removed person's change, and told the new contact it was theirs."""
+    from tests.factories import login_with_two_factor
+
+    change = profile.profile_change_submit(
+        organization=contact,
+        values={"website": "https://impostor.example.net/"},
+        requested_by=contact.contact_email,
+    )
+    contact.contact_email = "soojin@onk.example.org"
+    contact.save()
+    login_with_two_factor(client, make_staff("eve", EDITORS))
+
+    page = client.post(
+        f"/admin/members/profilechange/{change.pk}/approve/",
+        {"version": profile.version(change)},
+        follow=True,
+    )
+    assert "asked by a previous contact" in page.content.decode()
+    contact.refresh_from_db()
+    assert contact.website != "https://impostor.example.net/"
+    change.refresh_from_db()
+    assert change.status == change.Status.WITHDRAWN
