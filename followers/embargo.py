@@ -251,6 +251,32 @@ def read_document_token(token):
     return attachment, delivery, data["u"] < timezone.now().timestamp()
 
 
+def release_pulled(release):
+    """Whether the release was pulled and the statement scheduled again for another time.
+
+    A statement sent back to draft after its release was withdrawn; scheduled again later
+    (perhaps rewritten, perhaps released to other journalists), it is another release: the
+    links of the first must not show it. (Moved to another time without going back to draft,
+    it is the same text under a later embargo: the links keep working until they expire.
+    Back to draft and scheduled again for the same time, it is the same release again.)
+    """
+    history = Statement.history.model.objects.filter(translation_key=release.translation_key)
+    released = history.filter(
+        status=Statement.Status.PUBLISHED, published_at=release.embargo_until
+    ).values("id")
+    same_time = Statement.objects.filter(
+        translation_key=release.translation_key,
+        status=Statement.Status.PUBLISHED,
+        published_at=release.embargo_until,
+    )
+    return (
+        not same_time.exists()
+        and history.filter(
+            id__in=released, status=Statement.Status.DRAFT, history_date__gt=release.released_at
+        ).exists()
+    )
+
+
 def preview_url(*, delivery, language):
     """The statement's page as it will be public, for the journalist before the embargo."""
     until = int(link_expiry(delivery.release).timestamp())

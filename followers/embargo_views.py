@@ -58,7 +58,9 @@ def document(request, token):
         return _private(redirect(redirect_to))
     if expired:
         return _refuse(request, "expired", 410)
-    if not versions.filter(status=Statement.Status.PUBLISHED).exists():
+    if not versions.filter(status=Statement.Status.PUBLISHED).exists() or embargo.release_pulled(
+        delivery.release
+    ):
         return _refuse(request, "withdrawn", 410)
     try:
         handle = attachment.file.open("rb")
@@ -88,7 +90,7 @@ def preview(request, token):
             "campaign", "translation_of"
         )
     )
-    if not scheduled:
+    if not scheduled or embargo.release_pulled(release):
         return _refuse(request, "withdrawn", 410)
     statement = next((s for s in scheduled if s.language == delivery.language), scheduled[0])
     language = statement.language

@@ -58,6 +58,18 @@ class VisibilityRequestAdmin(admin.ModelAdmin):
                         request=obj, user=request.user, reason=obj.reason
                     )
                     message = gettext("Rejected: the person is shown as before.")
+            except self_service.StaleRequest:
+                self.message_user(
+                    request,
+                    gettext(
+                        "The person's visibility changed since they asked (it is now "
+                        "“%(level)s”). Nothing was done: reject this request, or ask the person "
+                        "to ask again."
+                    )
+                    % {"level": obj.supporter.get_visibility_display()},
+                    messages.WARNING,
+                )
+                return redirect(reverse("admin:members_visibilityrequest_change", args=[obj.pk]))
             except self_service.DecisionError:
                 self.message_user(
                     request, gettext("This request was already decided."), messages.WARNING

@@ -31,7 +31,13 @@ from icnk.audit import record_change
 from icnk.mail import queue_mail
 from icnk.models import SiteSettings
 from icnk.site_url import absolute_url
-from members.models import PROFILE_FIELDS, ContactHandover, Organization, ProfileChange
+from members.models import (
+    PROFILE_FIELDS,
+    ContactHandover,
+    MemberStatus,
+    Organization,
+    ProfileChange,
+)
 from statements.diffs import diff_table
 
 HANDOVER_DAYS = 7
@@ -156,9 +162,18 @@ def _lock_pending(change, seen_version=None):
 
 @transaction.atomic
 def profile_change_approve(*, change, reviewer, seen_version=None):
-    """Apply the change to the organization's public profile at once, and tell its contact."""
+    """Apply the change to the organization's public profile at once, and tell its contact.
+
+    A change asked by a contact who is no longer the organization's contact (replaced on the
+    desk, or by a handover since) is withdrawn instead, and None returned: the person who was
+    removed must not change the public page through the queue."""
     change = _lock_pending(change, seen_version)
     organization = Organization.objects.select_for_update().get(pk=change.organization_id)
+    if asked_by_previous_contact(change, organization):
+        change.status = ProfileChange.Status.WITHDRAWN
+        change.decided_at = timezone.now()
+        change.save(update_fields=["status", "decided_at"])
+        return None
     fields = [name for name in PROFILE_FIELDS if name in change.proposed]
     for name in fields:
         setattr(organization, name, change.proposed[name])
@@ -189,6 +204,11 @@ def profile_change_approve(*, change, reviewer, seen_version=None):
         {"url": absolute_url(_public_url(organization))},
     )
     return organization
+
+
+def asked_by_previous_contact(change, organization):
+    asked_by = (change.requested_by or "").strip().lower()
+    return bool(asked_by) and asked_by != (organization.contact_email or "").strip().lower()
 
 
 def _public_url(organization):
@@ -262,7 +282,8 @@ def contact_handover_start(*, organization, name, email, requested_by=""):
         organization=organization,
         new_name=name.strip(),
         new_email=email.strip().lower(),
-        requested_by=requested_by,
+        # Who the contact was when asked: the link dies if the contact changes meanwhile.
+        requested_by=requested_by or organization.contact_email,
         requested_at=now,
         token_hash=_hash(token),
         expires_at=now + datetime.timedelta(days=HANDOVER_DAYS),
@@ -279,7 +300,11 @@ def contact_handover_start(*, organization, name, email, requested_by=""):
 
 
 def contact_handover_read(token):
-    """The handover a link is for, still waiting and unexpired; else HandoverError."""
+    """The handover a link is for, still waiting and unexpired, asked by the organization's
+    contact as it still is, of an organization still a member; else HandoverError.
+
+    (A contact that the secretariat replaced must not get the role back with a link they
+    had mailed to themselves before; nor does a link revive an organization that left.)"""
     handover = (
         ContactHandover.objects.select_related("organization")
         .filter(token_hash=_hash(str(token)[:200]))
@@ -291,6 +316,12 @@ def contact_handover_read(token):
         or handover.expires_at <= timezone.now()
     ):
         raise HandoverError("unknown, used or expired")
+    organization = handover.organization
+    if organization.status not in (MemberStatus.ACTIVE, MemberStatus.LAPSED) or (
+        (handover.requested_by or "").strip().lower()
+        != (organization.contact_email or "").strip().lower()
+    ):
+        raise HandoverError("the contact changed, or the organization is no longer a member")
     return handover
 
 
@@ -299,10 +330,12 @@ def contact_handover_confirm(*, token):
     """The successor confirms: they become the registered contact, and the previous contact
     is told. The link works once."""
     handover = contact_handover_read(token)
+    organization = Organization.objects.select_for_update().get(pk=handover.organization_id)
     handover = ContactHandover.objects.select_for_update().get(pk=handover.pk)
     if handover.status != ContactHandover.Status.PENDING:
         raise HandoverError("used")
-    organization = Organization.objects.select_for_update().get(pk=handover.organization_id)
+    # Read again under the locks: the contact may have changed since.
+    contact_handover_read(token)
     previous = organization.contact_email
     organization.contact_name = handover.new_name
     organization.contact_email = handover.new_email

@@ -173,6 +173,16 @@ class ProfileChangeAdmin(admin.ModelAdmin):
             )
         except profile.DecisionError:
             return self._not_pending(request, change)
+        if organization is None:
+            self.message_user(
+                request,
+                gettext(
+                    "This change was asked by a previous contact of the organization: it was "
+                    "withdrawn, and nothing changed on the public page."
+                ),
+                messages.WARNING,
+            )
+            return self._back(change)
         self.message_user(
             request,
             gettext("The changes are on the public page of %(name)s; its contact is told by email.")

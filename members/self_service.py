@@ -109,6 +109,11 @@ class DecisionError(ValueError):
     pass
 
 
+class StaleRequest(DecisionError):
+    """The person's visibility changed since they asked (staff made it more private, say):
+    approving the old request would undo that."""
+
+
 @transaction.atomic
 def visibility_request_approve(*, request, user):
     """Show the person as they asked, with the consent they gave; tell them."""
@@ -118,6 +123,8 @@ def visibility_request_approve(*, request, user):
     supporter = Supporter.objects.select_for_update().get(pk=request.supporter_id)
     if supporter.taken_down_at or supporter.personal_data_erased_at:
         raise DecisionError("taken down or erased")
+    if supporter.visibility != request.visibility_before:
+        raise StaleRequest("the visibility changed since the request")
     supporter.visibility = request.visibility
     if request.visibility in NAMED_VISIBILITIES:
         supporter.consent_visibility = request.visibility

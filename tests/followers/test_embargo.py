@@ -378,3 +378,34 @@ def test_an_expired_or_withdrawn_link_says_why(seoul, smtp, run_worker, clock, e
     withdrawn = Client().get(link)
     assert withdrawn.status_code == 410
     assert "철회" in withdrawn.text
+
+
+def test_a_withdrawn_release_stays_withdrawn_when_the_statement_is_scheduled_again(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    """Attack: the secretariat pulls a release (back to draft, e.g. because one journalist
+    broke the embargo), rewrites the statement and schedules it again for a release that
+    leaves that journalist out. Their old links must not show the new text before it is
+    public."""
+    from statements.services import statement_schedule, statement_unpublish
+
+    release(embargoed, editor, [journalist("leaker@example.org")])
+    run_worker()
+    link = document_link(smtp, "leaker@example.org")
+    text = plain(by_recipient(smtp)["leaker@example.org"])
+    preview = re.search(r"http://testserver(/en/press/embargoed/preview/\S+/)", text).group(1)
+
+    for version in Statement.objects.versions_of(embargoed):
+        statement_unpublish(statement=version, user=editor)
+    assert Client().get(preview).status_code == 410
+    embargoed.refresh_from_db()
+    embargoed.body = "A rewritten text, not for the leaker."
+    embargoed.save()
+    later = EMBARGO + datetime.timedelta(days=3)
+    for version in Statement.objects.versions_of(embargoed):
+        statement_schedule(statement=version, user=editor, at=later)
+
+    for url in (link, preview):
+        again = Client().get(url)
+        assert again.status_code == 410, url
+        assert "not for the leaker" not in again.text
