@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, CharField, Count, F, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from icnk.fasturls import slug_url
 from icnk.i18n import Localized, current_language
 from icnk.uploads import RandomName
 from members.regions import Region, region_for
@@ -300,7 +300,7 @@ class Organization(Membership):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("members:organization-detail", kwargs={"slug": self.slug})
+        return slug_url("members:organization-detail")(self.slug)
 
     @property
     def is_public(self):

@@ -56,11 +56,11 @@ PUBLIC_PAGES = {
     "/api/v1/statements/": 2,
     "/api/v1/statements/?language=ko&kind=joint_statement": 2,
     "/api/v1/statements/signed/": 4,
-    "/sitemap.xml": 8,
-    "/sitemap-pages.xml": 2,
-    "/sitemap-organizations.xml": 3,
-    "/sitemap-statements.xml": 5,
-    "/sitemap-campaigns.xml": 3,
+    "/sitemap.xml": 6,
+    "/sitemap-pages.xml": 0,  # no template: no site-wide context
+    "/sitemap-organizations.xml": 2,
+    "/sitemap-statements.xml": 3,
+    "/sitemap-campaigns.xml": 1,
     "/robots.txt": 0,
 }
 
