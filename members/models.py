@@ -359,6 +359,21 @@ def consent_covers(consented, visibility):
     return consented == Visibility.FULL_NAME or consented == visibility
 
 
+# `Supporter.public_name` and `public_affiliation` in SQL, for sorting public lists by them.
+SHOWN_NAME = Case(
+    When(visibility=Visibility.FULL_NAME, then=F("full_name")),
+    When(Q(visibility=Visibility.DISPLAY_NAME) & ~Q(display_name=""), then=F("display_name")),
+    default=F("name_initials"),
+    output_field=CharField(),
+)
+SHOWN_AFFILIATION = Case(
+    When(visibility=Visibility.FULL_NAME, then=F("affiliation")),
+    When(Q(visibility=Visibility.DISPLAY_NAME) & ~Q(display_name=""), then=F("affiliation")),
+    default=Value(""),
+    output_field=CharField(),
+)
+
+
 class SupporterQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=MemberStatus.ACTIVE)
@@ -557,6 +572,19 @@ class Supporter(Membership):
                 ),
                 name="sup_named_name_idx",
             ),
+            # ... in the order the directory shows them (`in_public_order`, by the name each
+            # shows): a page reads 100 index entries instead of sorting every named person
+            # (73 ms at 50,000 supporters).
+            models.Index(
+                SHOWN_NAME,
+                SHOWN_AFFILIATION,
+                "country",
+                "id",
+                condition=Q(
+                    status="active", visibility__in=["full_name", "display_name", "initials"]
+                ),
+                name="sup_public_order_idx",
+            ),
             # The admin's default list (active, by name) and its country filter.
             models.Index(fields=["status", "full_name"], name="sup_status_name_idx"),
             models.Index(fields=["country"], name="sup_country_idx"),
@@ -645,21 +673,6 @@ class Supporter(Membership):
         if self.visibility not in NAMED_VISIBILITIES:
             return True
         return bool(self.consent_date) and consent_covers(self.consent_visibility, self.visibility)
-
-
-# `Supporter.public_name` and `public_affiliation` in SQL, for sorting public lists by them.
-SHOWN_NAME = Case(
-    When(visibility=Visibility.FULL_NAME, then=F("full_name")),
-    When(Q(visibility=Visibility.DISPLAY_NAME) & ~Q(display_name=""), then=F("display_name")),
-    default=F("name_initials"),
-    output_field=CharField(),
-)
-SHOWN_AFFILIATION = Case(
-    When(visibility=Visibility.FULL_NAME, then=F("affiliation")),
-    When(Q(visibility=Visibility.DISPLAY_NAME) & ~Q(display_name=""), then=F("affiliation")),
-    default=Value(""),
-    output_field=CharField(),
-)
 
 
 def initials(name):
