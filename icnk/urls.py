@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
@@ -25,7 +24,7 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap_index, {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        views.sitemap_section,
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),

@@ -3,18 +3,20 @@ import logging
 from django.conf import settings
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.core.cache import cache
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
-from django.template.response import TemplateResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.crypto import get_random_string
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import TemplateView
 
 from icnk.models import SiteSettings
 from icnk.site_url import absolute_url
+from icnk.sitemaps import render_sitemap_index, render_urlset
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +112,22 @@ def robots_txt(request):
 
 
 @x_robots_tag
+def sitemap_section(request, sitemaps, section):
+    """One part of one section (`?p=2`): Django's sitemap view, written without the template
+    engine (icnk/sitemaps.py)."""
+    if section not in sitemaps:
+        raise Http404(f"No sitemap available for section: {section!r}")
+    sitemap = sitemaps[section]()
+    try:
+        urls = sitemap.get_urls(page=request.GET.get("p", 1))
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404(str(error)) from error
+    lastmod = getattr(sitemap, "latest_lastmod", None)
+    headers = {"Last-Modified": http_date(lastmod.timestamp())} if lastmod else None
+    return HttpResponse(render_urlset(urls), content_type="application/xml", headers=headers)
+
+
+@x_robots_tag
 @require_GET
 def sitemap_index(request, sitemaps):
     """The sitemap index: every page of every section, on SITE_URL (Django's own index takes
@@ -124,6 +142,4 @@ def sitemap_index(request, sitemaps):
             SitemapIndexItem(f"{location}?p={page}", lastmod)
             for page in range(2, sitemap.paginator.num_pages + 1)
         )
-    return TemplateResponse(
-        request, "sitemap_index.xml", {"sitemaps": parts}, content_type="application/xml"
-    )
+    return HttpResponse(render_sitemap_index(parts), content_type="application/xml")

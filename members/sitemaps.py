@@ -1,5 +1,6 @@
 from django.db.models import Max
 
+from icnk.fasturls import slug_url
 from icnk.sitemaps import SiteSitemap
 from members.models import Organization
 
@@ -8,6 +9,7 @@ class OrganizationSitemap(SiteSitemap):
     """Organizations listed by name, each in every language with hreflang alternates."""
 
     i18n = True
+    limit = SiteSitemap.limit // 3
     alternates = True
     x_default = True
     changefreq = "monthly"
@@ -15,6 +17,9 @@ class OrganizationSitemap(SiteSitemap):
 
     def items(self):
         return Organization.objects.listed().only("slug", "updated_at").order_by("name", "pk")
+
+    def path(self, organization, language):
+        return slug_url("members:organization-detail", language)(organization.slug)
 
     def lastmod(self, organization):
         return organization.updated_at

@@ -2,10 +2,12 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max, Min
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
@@ -15,7 +17,7 @@ from icnk.errors import bad_request, invalid_parameters
 from icnk.i18n import OG_LOCALES, current_language
 from icnk.models import SiteSettings
 from icnk.site_url import absolute_url
-from statements import queries
+from statements import queries, search
 from statements.embed import discovery_url
 from statements.filters import StatementFilters
 from statements.formatting import dateline
@@ -50,15 +52,50 @@ class StatementListView(ListView):
         public = Statement.objects.published().in_language(current_language())
         query = self.request.GET.copy()
         query.pop("page", None)
+        # Plain rows, the title in the reader's language read once each: the filter and the
+        # subscribe box both list every public campaign (200 at full size), as <option>s
+        # written once here rather than by two template loops.
+        campaigns = [
+            {"slug": c.slug, "title": c.title}
+            for c in Campaign.objects.public().only("slug", *Campaign.title.field_names())
+        ]
         context.update(
             filters=self.filters.model_dump(),
             kinds=Statement.Kind.choices,
-            years=[d.year for d in public.dates("published_at", "year", order="DESC")],
-            campaigns=list(Campaign.objects.public().only("slug", *Campaign.title.field_names())),
+            years=_years(public),
+            # Plain rows, the title in the reader's language read once each: the filter and
+            # the subscribe box both list every public campaign (200 at full size).
+            campaigns=campaigns,
+            campaign_options=campaign_options(campaigns, self.filters.campaign),
             filter_query=query.urlencode(),
             is_filtered=self.filters.is_filtered,
+            search_window=search.SEARCH_WINDOW,
         )
         return context
+
+
+def campaign_options(campaigns, selected):
+    """The <option>s of a campaign <select>, `selected` (a slug) marked."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (c["slug"], mark_safe(" selected") if c["slug"] == selected else "", c["title"])
+            for c in campaigns
+        ),
+    )
+
+
+def _years(public):
+    """The years of the filter, newest first: from the newest statement's year back to the
+    oldest's, read from the two ends of the date index (one query, the same cost at any size;
+    DISTINCT over the years read every published statement). A year in between without a
+    statement is listed too and finds none."""
+    bounds = public.aggregate(first=Min("published_at"), last=Max("published_at"))
+    if bounds["first"] is None:
+        return []
+    first, last = (timezone.localtime(bounds[end]).year for end in ("first", "last"))
+    return list(range(last, first - 1, -1))
 
 
 # ---------------------------------------------------------------------------------------------

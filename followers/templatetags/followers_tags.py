@@ -9,10 +9,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("followers/includes/_subscribe_box.html")
-def subscribe_box(place="page", campaigns=None, campaign=None, selected=""):
+def subscribe_box(place="page", campaigns=None, campaign=None, selected="", options=None):
     """`campaigns`: the public campaigns, when the page has them already; or `campaign`, the
     one the page puts forward (the home page's, already loaded): no query of its own.
-    `selected`: the slug of the campaign the reader is looking at."""
+    `selected`: the slug of the campaign the reader is looking at. `options`: the campaigns'
+    <option>s, when the page has written them already (statements.views.campaign_options)."""
     if campaigns is None:
         campaigns = [campaign] if campaign else []
     return {
@@ -21,4 +22,5 @@ def subscribe_box(place="page", campaigns=None, campaign=None, selected=""):
         "language": current_language(),
         "campaigns": campaigns,
         "selected": selected or "",
+        "options": options,
     }

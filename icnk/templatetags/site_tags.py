@@ -1,6 +1,10 @@
 """Template filters every app's pages use."""
 
+from functools import lru_cache
+
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 
 from icnk.site_url import absolute_url
@@ -23,7 +27,20 @@ def flag_url(country):
     code = getattr(country, "code", "") or ""
     if not code:
         return ""
+    return _flag_url(code) or country.flag
+
+
+@lru_cache(maxsize=512)
+def _flag_url(code):
+    """Once per country and process: static() reads the manifest and quotes the name, which a
+    directory page of 100 members paid 200 times."""
     try:
         return static(f"flags/{code.lower()}.gif")
     except ValueError:  # not in the manifest: a code django-countries has no flag for
-        return country.flag
+        return ""
+
+
+@receiver(setting_changed)
+def _forget_flag_urls(*, setting, **kwargs):
+    if setting in {"STATIC_URL", "STORAGES", "STATIC_ROOT"}:
+        _flag_url.cache_clear()

@@ -85,16 +85,52 @@ def test_the_sitemap_is_an_index_of_parts(client, site_settings, monkeypatch):
     assert index.status_code == 200
     assert "<sitemapindex" in index.content.decode()
     parts = re.findall(r"<loc>http://testserver(/sitemap-organizations.xml[^<]*)</loc>", index.text)
-    # Five organizations in three languages: fifteen addresses, two a part.
-    assert len(parts) == 8
+    # Five organizations in three languages: fifteen addresses, two organizations a part
+    # (parts are ranges of ids: the five rows made here have consecutive ids).
+    assert len(parts) == 3
     listed = []
     for part in parts:
         urls = re.findall(
             r"<url><loc>http://testserver/(\w\w)/members/([^/]+)/</loc>", client.get(part).text
         )
-        assert 0 < len(urls) <= 2
+        assert 0 < len(urls) <= 2 * 3
         listed += urls
     assert sorted(listed) == sorted(
         (lang, f"organization-{i}") for i in range(5) for lang in ("en", "ko", "ja")
     )
     assert StaticPagesSitemap.limit <= 2000
+
+
+def test_statement_sitemap_parts_are_id_ranges_that_list_every_public_statement_once(
+    client, site_settings, monkeypatch
+):
+    # Parts are ranges of ids, so a late part costs what the first one does (no OFFSET), and
+    # drafts and scheduled statements in a range are left out, not moved to another part.
+    from statements.sitemaps import StatementSitemap
+
+    monkeypatch.setattr(StatementSitemap, "limit", 2)
+    now = timezone.now()
+    made = {}
+    for i, status in enumerate(["published", "draft", "published", "scheduled", "published"]):
+        published_at = now + datetime.timedelta(days=30) if status == "scheduled" else now
+        made[f"st-{i}"] = Statement.objects.create(
+            title=f"Statement {i}",
+            slug=f"st-{i}",
+            language="en",
+            body="Body.",
+            status="draft" if status == "draft" else "published",
+            published_at=None if status == "draft" else published_at - datetime.timedelta(i),
+        )
+    index = client.get("/sitemap.xml").text
+    parts = re.findall(r"<loc>http://testserver(/sitemap-statements.xml[^<]*)</loc>", index)
+    assert len(parts) == 3
+    listed = []
+    for part in parts:
+        with CaptureQueriesContext(connection) as queries:
+            listed += re.findall(
+                r"<url><loc>http://testserver/en/statements/([^/]+)/</loc>", client.get(part).text
+            )
+        assert len(queries) <= 3
+    assert sorted(listed) == ["st-0", "st-2", "st-4"]
+    assert client.get("/sitemap-statements.xml?p=4").status_code == 404
+    assert client.get("/sitemap-statements.xml?p=x").status_code == 404

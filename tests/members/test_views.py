@@ -2,7 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from members.models import Listing, MemberStatus, Organization, OrganizationKind
+from icnk import cache as page_cache
+from members.models import Listing, MemberStatus, Organization, OrganizationKind, Supporter
 from members.models import Visibility as V
 from tests.factories import bulk_organizations, make_supporter
 
@@ -43,6 +44,23 @@ def test_headline_counts_counted_members_but_not_hidden_or_departed(client, coal
     # 3 listed + 1 counted-only organizations; the countries of the named ones only (KR, JP: the
     # counted-only group's TH would locate it); Suzanne + the counted person.
     assert "4 organizations from 2 countries and 2 individual supporters" in response.text
+
+
+def test_counts_kept_between_readers_change_at_once_with_a_take_down(client, coalition, settings):
+    # The unsearched counts are kept in the cache between readers (members/queries.py), under
+    # the page cache's generation: a take-down or a change of level counts on the next page.
+    settings.PAGE_CACHE_SECONDS = 0  # the page itself is rendered every time
+    assert "2 individual supporters" in client.get(DIRECTORY).text
+    assert "2 individual supporters" in client.get("/en/").text
+    counted = Supporter.objects.get(full_name="Counted Person")
+    counted.visibility = V.HIDDEN
+    counted.save()
+    assert "and 1 individual supporter" in client.get(DIRECTORY).text
+    assert "1 individual supporter" in client.get("/en/").text
+    # A bulk write sends no signal: the site's bulk writes start a new generation themselves.
+    Supporter.objects.filter(full_name="Suzanne Scholte").update(visibility=V.HIDDEN)
+    page_cache.invalidate()
+    assert "4 organizations from 2 countries</p>" in client.get(DIRECTORY).text
 
 
 def test_headline_uses_singular_forms(client, site_settings, organization):

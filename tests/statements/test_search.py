@@ -3,6 +3,8 @@
 These run on both databases (DATABASE_URL decides); the last one only on PostgreSQL.
 """
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.utils.html import escape
@@ -68,3 +70,22 @@ def test_postgresql_search_stems_english_words(corpus):
     # "investigating" and "inquiries" share stems with words in the text, not substrings.
     found = Statement.objects.published().in_language("en").search("inquiries")
     assert [s.title for s in found] == [corpus["inquiry"].title]
+
+
+def test_a_search_matching_more_than_the_window_ranks_the_newest_and_says_so(
+    client, make_statement, monkeypatch
+):
+    # Ranking reads every match's text: a search ranks the newest SEARCH_WINDOW matches only,
+    # so its cost does not grow with the archive, and the page tells the reader.
+    from statements import search
+
+    monkeypatch.setattr(search, "SEARCH_WINDOW", 3)
+    now = datetime.datetime.now(datetime.UTC)
+    for days in range(5):
+        make_statement(title=f"Camps report {days}", published_at=now - datetime.timedelta(days))
+    for lang, query in [("en", "camps")]:
+        html = client.get(f"/{lang}/statements/", {"q": query}).content.decode()
+        assert [f"Camps report {d}" in html for d in range(5)] == [True] * 3 + [False] * 2
+        assert "Only the 3 most recent matches are shown." in html
+    html = client.get("/en/statements/", {"q": "Camps report 4"}).content.decode()
+    assert "most recent matches" not in html
