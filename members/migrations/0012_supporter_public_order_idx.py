@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0008_membership_periods'),
+        ('members', '0011_profile_changes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
