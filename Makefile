@@ -76,6 +76,10 @@ restore: install ## restore FILE=backups/... into an empty database (DATABASE_UR
 bench: install ## seed a large coalition (PostgreSQL and Redis when running), serve it, measure every page
 	@$(DEV_ENV) $(MANAGE) bench $(BENCH_ARGS)
 
+.PHONY: bench-peer
+bench-peer: install ## this site beside the floor and the Wagtail peer (../shared/bench, BENCH_HARNESS): benchmarks/results/peer.md
+	@$(DEV_ENV) $(MANAGE) bench_peer $(BENCH_PEER_ARGS)
+
 .PHONY: bench-mail
 bench-mail: install ## a statement to 10,000 subscribers via a real worker and SMTP sink (PostgreSQL)
 	@$(DEV_ENV) DATABASE_URL=$${BENCH_MAIL_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/icnk_bench_mail} \
