@@ -294,6 +294,9 @@ def _sent_key(request, language, query):
     return f"{HIT_KEY_PREFIX}:{language}:{scheme}:{encoding}:{digest}"
 
 
+_CONDITIONAL_HEADERS = frozenset(
+    {"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
+)
 # Headers that describe the body: a 304 has none (RFC 9110 15.4.5), every other one it keeps.
 _BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})
 
@@ -390,9 +393,9 @@ class CachedAnswerMiddleware:
     def _from_entry(self, request, entry):
         # HEAD gets GET's headers (Content-Length included) without the body.
         content = b"" if request.method == "HEAD" else entry["content"]
-        response = HttpResponse(content)
-        for name, value in entry["headers"]:
-            response.headers[name] = value
+        response = HttpResponse(content, headers=entry["headers"])
+        if not _CONDITIONAL_HEADERS.intersection(request.META):
+            return response
         conditional = get_conditional_response(
             request,
             etag=entry["etag"],
