@@ -48,15 +48,18 @@ def harness_dir():
 
 
 def targets(languages=LANGUAGES, cached=True):
-    """(name, port, path): every page uncached in each language, the English ones cached."""
+    """(name, port, path): the English pages cached, then every page uncached in each language.
+
+    Cached first: right after a slow uncached page, the uncached server is still finishing the
+    requests wrk left in flight, and would take CPU from the next page measured."""
     out = []
+    if cached:
+        for name, (path, _peer, _bar) in PAGES.items():
+            out.append((f"{name}_cached", CACHED_PORT, path.format(lang="en")))
     for name, (path, _peer, _bar) in PAGES.items():
         for lang in languages:
             suffix = "" if lang == "en" else f"_{lang}"
             out.append((f"{name}{suffix}", UNCACHED_PORT, path.format(lang=lang)))
-    if cached:
-        for name, (path, _peer, _bar) in PAGES.items():
-            out.append((f"{name}_cached", CACHED_PORT, path.format(lang="en")))
     return out
 
 
@@ -72,6 +75,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--instructions", action="store_true", help="callgrind (slow)")
         parser.add_argument("--no-in-process", action="store_true", help="skip inproc.py")
+        parser.add_argument(
+            "--extra",
+            action="append",
+            default=[],
+            help="NAME=URL of another server on 127.0.0.1 to measure in the same rounds "
+            "(another branch, say)",
+        )
 
     def handle(self, *args, **options):
         harness = harness_dir()
@@ -112,6 +122,9 @@ class Command(BaseCommand):
                 "PAGE_CACHE_SECONDS": "0",  # in-process times are of rendered pages
                 "INSTR": "1" if options["instructions"] else "0",
             }
+            # The references' manage.py would take ours (they set it only by default);
+            # baseline.sh names TARGET_SETTINGS itself for our in-process times.
+            harness_env.pop("DJANGO_SETTINGS_MODULE", None)
             if not options["no_in_process"]:
                 harness_env |= {
                     "TARGET_DIR": str(BASE_DIR),
@@ -122,6 +135,7 @@ class Command(BaseCommand):
                 str(harness / "baseline.sh"),
                 str(options["rounds"]), str(options["seconds"]), str(options["connections"]),
                 *(f"{name}=http://{HOST}:{port}{path}" for name, port, path in pages),
+                *(extra for extra in options["extra"] if f"//{HOST}:" in extra),
             ]  # fmt: skip
             started = time.strftime("%Y-%m-%d %H:%M")
             self.stdout.write("Running " + " ".join(command[:4]) + " name=URL ... (minutes)")
