@@ -29,6 +29,11 @@ and CDNs are told is separate from what this cache stores: every answer without 
 Cache-Control gets `no-cache` (revalidate each time, which the ETag makes cheap), added after
 the page was stored, so that no copy outside our cache outlives a take-down.
 
+A hit is answered by CachedAnswerMiddleware, first in MIDDLEWARE, with the answer exactly as
+the first reader received it (every header the other middleware added, the body as gzip left
+it): one round trip to the cache reads that copy and the current generation together, and no
+session, language or security middleware runs for it (see its docstring for what it checks).
+
 A new generation that cannot be written (the cache is down during a write) is logged at ERROR
 and shown to the staff member who made the change (PageCacheAlertMiddleware): pages cached
 before may still be served until they expire.
