@@ -18,17 +18,22 @@ help: ## list the targets
 uv: ## install uv with pip if it is missing
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv
 
+# Translations: each catalogue compiled when its .po is newer (msgfmt, as compilemessages runs
+# it, without starting Django).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+%.mo: %.po
+	@msgfmt --check-format -o $@ $<
+
 .PHONY: install
-install: uv ## install the locked dependencies and compile translations
-	@$(UV) sync --frozen --quiet
-	@$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv -v0
+# Bytecode compiled once at install: every manage.py start (and there are several in `make run`)
+# would otherwise compile Django and the rest from source where PYTHONDONTWRITEBYTECODE is set.
+install: uv $(MO_FILES) ## install the locked dependencies and compile translations
+	@$(UV) sync --frozen --quiet --compile-bytecode
 
 .PHONY: run
 run: install ## migrate, load the demo coalition, print the admin login and serve on 127.0.0.1:$(PORT)
-	@$(DEV_ENV) $(MANAGE) migrate --no-input -v0
-	@$(DEV_ENV) $(MANAGE) load_demo
-	@$(DEV_ENV) PORT=$(PORT) $(MANAGE) ensure_demo_admin
-	@$(DEV_ENV) PORT=$(PORT) $(MANAGE) demo_sign_link
+	@$(DEV_ENV) PORT=$(PORT) $(MANAGE) prepare_demo
 	@echo "  Serving the demo coalition on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
 	@echo "  A worker sends queued mail beside it (printed to this console)."
 	@$(DEV_ENV) $(MANAGE) worker -v0 & worker=$$!; \
@@ -76,6 +81,10 @@ restore: install ## restore FILE=backups/... into an empty database (DATABASE_UR
 .PHONY: bench
 bench: install ## seed a large coalition (PostgreSQL and Redis when running), serve it, measure every page
 	@$(DEV_ENV) $(MANAGE) bench $(BENCH_ARGS)
+
+.PHONY: bench-peer
+bench-peer: install ## this site beside the floor and the Wagtail peer (../shared/bench, BENCH_HARNESS): benchmarks/results/peer.md
+	@$(DEV_ENV) $(MANAGE) bench_peer $(BENCH_PEER_ARGS)
 
 .PHONY: bench-mail
 bench-mail: install ## a statement to 10,000 subscribers via a real worker and SMTP sink (PostgreSQL)

@@ -29,12 +29,18 @@ and CDNs are told is separate from what this cache stores: every answer without 
 Cache-Control gets `no-cache` (revalidate each time, which the ETag makes cheap), added after
 the page was stored, so that no copy outside our cache outlives a take-down.
 
+A hit is answered by CachedAnswerMiddleware, first in MIDDLEWARE, with the answer exactly as
+the first reader received it (every header the other middleware added, the body as gzip left
+it): one round trip to the cache reads that copy and the current generation together, and no
+session, language or security middleware runs for it (see its docstring for what it checks).
+
 A new generation that cannot be written (the cache is down during a write) is logged at ERROR
 and shown to the staff member who made the change (PageCacheAlertMiddleware): pages cached
 before may still be served until they expire.
 """
 
 import contextvars
+import functools
 import hashlib
 import logging
 import time
@@ -42,10 +48,12 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, QueryDict
-from django.urls import Resolver404, resolve
+from django.middleware.gzip import re_accepts_gzip
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -73,6 +81,7 @@ def cache_view(view_name, params=()):
     `params`: the query parameters the view reads. Others never reach it (nor the cache key).
     """
     CACHED_VIEWS[view_name] = frozenset(params)
+    _view_params.cache_clear()
 
 
 def invalidate_on_change(*models):
@@ -194,24 +203,39 @@ def _key(state, request):
     return f"page:{state['generation']}:{_language(request)}:{path}"
 
 
-def _cached_view_params(request):
+def _cached_view_params(request, language=None):
     """The parameters the cached view at this path reads, or None when it is not cached."""
-    with translation.override(_language(request)):  # i18n_patterns match the active language
+    language = language or _language(request)
+    return _view_params(get_urlconf() or settings.ROOT_URLCONF, language, request.path_info)
+
+
+@functools.lru_cache(maxsize=4096)
+def _view_params(urlconf, language, path_info):
+    # Which view a path reaches depends on the URL configuration and the language only (no
+    # converter here reads the database), so the answer is kept: a cached page is found without
+    # resolving its URL again. Bounded: a scanner's made-up paths only push out older ones.
+    with translation.override(language):  # i18n_patterns match the active language
         try:
-            match = resolve(request.path_info)
+            match = resolve(path_info, urlconf)
         except Resolver404:
             return None
     return CACHED_VIEWS.get(match.view_name)
 
 
-def _normalize_query(request, params):
-    """Keep only `params`, sorted, the value the view would read (the last), none empty."""
-    given = QueryDict(request.META.get("QUERY_STRING", ""))
+def _normalized_query(query_string, params):
+    """Only `params`, sorted, the value the view would read (the last), none empty."""
+    if not query_string:
+        return ""
+    given = QueryDict(query_string)
     kept = QueryDict(mutable=True)
     for name in sorted(params):
         if value := given.get(name, ""):
             kept[name] = value
-    query = kept.urlencode()
+    return kept.urlencode()
+
+
+def _normalize_query(request, params):
+    query = _normalized_query(request.META.get("QUERY_STRING", ""), params)
     request.GET = QueryDict(query)
     request.META["QUERY_STRING"] = query
 
@@ -256,11 +280,156 @@ def storable(request, response):
     return b"csrfmiddlewaretoken" not in response.content
 
 
+# ---------------------------------------------------------------------------------------------
+# The answer as sent, for the next reader with the same request (first in MIDDLEWARE)
+# ---------------------------------------------------------------------------------------------
+
+HIT_KEY_PREFIX = "sent"
+
+
+def _sent_key(request, language, query):
+    """The key of the answer as sent: the page (path and the query its view reads), its
+    language, and what the middleware outside the page cache make of it per request: HSTS
+    over HTTPS only, a gzip body only to readers that accept one."""
+    full_path = f"{request.path}?{query}" if query else request.path
+    digest = hashlib.md5(full_path.encode(), usedforsecurity=False).hexdigest()
+    scheme = "https" if request.is_secure() else "http"
+    accepts_gzip = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    encoding = "gzip" if accepts_gzip else ""
+    return f"{HIT_KEY_PREFIX}:{language}:{scheme}:{encoding}:{digest}"
+
+
+_CONDITIONAL_HEADERS = frozenset(
+    {"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
+)
+# Headers that describe the body: a 304 has none (RFC 9110 15.4.5), every other one it keeps.
+_BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})
+
+
+class CachedAnswerMiddleware:
+    """Answer a page-cache hit before any other middleware runs: first in MIDDLEWARE.
+
+    What it serves is the answer exactly as a reader received it: every header the middleware
+    below added (the security headers, CSP, X-Frame-Options, Vary, Content-Language, ETag,
+    Last-Modified, Cache-Control) and the body as GZipMiddleware left it, stored when
+    PublicPageCacheMiddleware (further in) said the page may go to other readers. So a hit runs
+    no session, language, CSRF, authentication or security middleware, yet carries their
+    headers; what those middleware decide per request is checked here first, or is part of
+    the key:
+
+    - a request with a session or a pending message (staff, a member in the members' area, an
+      applicant mid-join) is never answered from here, and what it is shown is never stored;
+    - a Host outside ALLOWED_HOSTS, and plain HTTP where HTTPS is required, go down the stack
+      (a 400 and a redirect, as before);
+    - the key holds the language, the scheme (HSTS is sent over HTTPS only) and whether the
+      reader accepts gzip. A stored gzip body keeps the random padding of its first compression:
+      BREACH needs a secret in the page, and no page with a CSRF token or a nonce is stored.
+
+    One round trip to the cache reads the page and the current generation together; the page
+    is served only if it was stored under that generation and is within its deadline, so a
+    take-down (a new generation) reaches this copy at the same moment as every other.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = self._key(request)
+        if key is not None:
+            found = cache.get_many([GENERATION_KEY, key])
+            state, entry = found.get(GENERATION_KEY), found.get(key)
+            if (
+                entry is not None
+                and state is not None
+                and entry["generation"] == state["generation"]
+                and entry["deadline"] > time.time()
+                and (state["due"] in (None, UNKNOWN) or state["due"] > time.time())
+            ):
+                return self._from_entry(request, entry)
+        response = self.get_response(request)
+        store = getattr(request, "_page_cache_store", None)
+        if key is not None and store is not None and request.method == "GET":
+            self._store(request, key, store, response)
+        return response
+
+    def _key(self, request):
+        """The key this request's answer would be stored under, or None: never stored."""
+        if request.method not in ("GET", "HEAD") or page_cache_seconds() <= 0:
+            return None
+        if _has_personal_state(request):
+            return None
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return None  # SecurityMiddleware redirects it
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return None  # SiteURLMiddleware answers 400
+        language = _language(request)
+        params = _cached_view_params(request, language)
+        if params is None:
+            return None
+        query = _normalized_query(request.META.get("QUERY_STRING", ""), params)
+        return _sent_key(request, language, query)
+
+    def _store(self, request, key, store, response):
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return
+        if response.has_header("Set-Cookie") or _has_personal_state(request):
+            return
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return
+        now = time.time()
+        if store["deadline"] <= now:
+            return
+        headers = list(response.items())
+        if not response.has_header("Content-Length"):
+            headers.append(("Content-Length", str(len(response.content))))
+        entry = {
+            "generation": store["generation"],
+            "deadline": store["deadline"],
+            "headers": headers,
+            "header_store": {name.lower(): (name, value) for name, value in headers},
+            "content": response.content,
+            "etag": store["etag"],
+            "last_modified": store["last_modified"],
+        }
+        cache.set(key, entry, max(1, int(store["deadline"] - now) + 1))
+
+    def _from_entry(self, request, entry):
+        # HEAD gets GET's headers (Content-Length included) without the body.
+        content = b"" if request.method == "HEAD" else entry["content"]
+        response = HttpResponse(content)
+        try:
+            # The headers were checked when the page was first sent: setting them one by one
+            # again (each validated and encoded) was a fifth of a hit's Python time.
+            response.headers._store = dict(entry["header_store"])
+        except (AttributeError, KeyError):
+            response = HttpResponse(content, headers=entry["headers"])
+        if not _CONDITIONAL_HEADERS.intersection(request.META):
+            return response
+        conditional = get_conditional_response(
+            request,
+            etag=entry["etag"],
+            last_modified=int(entry["last_modified"]),
+            response=response,
+        )
+        if conditional is not response:
+            # 304 (or 412): the headers a rendered page's 304 carries, the security headers
+            # among them, without those of the body.
+            for name, value in entry["headers"]:
+                if name.lower() not in _BODY_HEADERS:
+                    conditional.headers.setdefault(name, value)
+        return conditional
+
+
 class PublicPageCacheMiddleware:
     """Serve public pages whole from the cache to anonymous readers; see the module docstring.
 
     It sits right after SecurityMiddleware (which still redirects plain HTTP and adds its
-    headers to every answer), so a cached page skips sessions, languages and the view.
+    headers to every answer), so a cached page skips sessions, languages and the view. When it
+    has a page that may go to other readers, it says so to CachedAnswerMiddleware (first in
+    MIDDLEWARE), which keeps the answer as sent and serves the next reader before all this.
     """
 
     def __init__(self, get_response):
@@ -287,7 +456,7 @@ class PublicPageCacheMiddleware:
             key = _key(state, request)
             entry = cache.get(key)
             if entry is not None and entry["deadline"] > time.time():
-                return self._from_entry(request, entry)
+                return self._from_entry(request, entry, state)
 
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD") or _view_name(request) not in CACHED_VIEWS:
@@ -312,6 +481,7 @@ class PublicPageCacheMiddleware:
             }
             if deadline > rendered_at:
                 cache.set(key, entry, max(1, int(deadline - rendered_at) + 1))
+                _may_store(request, state, entry)
             response["ETag"] = entry["etag"]
             response["Last-Modified"] = http_date(int(rendered_at))
             return get_conditional_response(
@@ -324,7 +494,8 @@ class PublicPageCacheMiddleware:
             request, etag=response["ETag"], last_modified=None, response=response
         )
 
-    def _from_entry(self, request, entry):
+    def _from_entry(self, request, entry, state):
+        _may_store(request, state, entry)
         # HEAD gets GET's headers (Content-Length included) without the body.
         content = b"" if request.method == "HEAD" else entry["content"]
         response = HttpResponse(content, status=entry["status"])
@@ -339,6 +510,16 @@ class PublicPageCacheMiddleware:
             last_modified=int(entry["last_modified"]),
             response=response,
         )
+
+
+def _may_store(request, state, entry):
+    """Tell CachedAnswerMiddleware that this answer may go to other readers, until when."""
+    request._page_cache_store = {
+        "generation": state["generation"],
+        "deadline": entry["deadline"],
+        "etag": entry["etag"],
+        "last_modified": entry["last_modified"],
+    }
 
 
 class PageCacheAlertMiddleware:

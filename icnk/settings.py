@@ -77,6 +77,10 @@ if env.bool("DEV_TOOLS", default=DEBUG):
     INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
+    # A page-cache hit is answered here, before any other middleware, with the headers all of
+    # them gave the first reader (icnk/cache.py): what a reader's request changes (its
+    # session, Host, scheme, gzip) is checked first or is part of the key.
+    "icnk.cache.CachedAnswerMiddleware",
     # Cross-Origin-Resource-Policy and Permissions-Policy on every response, and a sandbox for
     # uploads (icnk/headers.py). First, so that it also sees redirects and static files.
     "icnk.headers.SecurityHeadersMiddleware",

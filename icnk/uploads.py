@@ -25,8 +25,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
 
 # ---------------------------------------------------------------------------------------------
 # Images
@@ -193,6 +191,11 @@ def strip_pdf_metadata(upload):
     and would be published with the statement. Raises ValidationError for a PDF that cannot be
     rewritten (a password-protected or damaged one): it is refused rather than published as is.
     """
+    # Imported here: pypdf brings cryptography, about 25 MB in every web worker that never
+    # sees an upload (make bench measures a worker's memory).
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
     upload.seek(0)
     try:
         reader = PdfReader(io.BytesIO(upload.read()))

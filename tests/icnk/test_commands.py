@@ -84,3 +84,20 @@ def test_demo_editor_gets_a_two_factor_secret_too(settings, capsys):
     device = TOTPDevice.objects.get(user=User.objects.get(username="editor"))
     assert device.config_url in editor_part
     assert out.count("otpauth://totp/") == 2
+
+
+def test_prepare_demo_loads_the_coalition_and_prints_the_logins_and_the_sign_link(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("prepare_demo", stdout=out)
+    text = out.getvalue()
+    assert "Demo coalition loaded." in text
+    assert "administrator  username: admin" in text and text.count("otpauth://totp/") == 2
+    assert "/sign/" in text
+    assert snapshot()["icnk.SiteSettings"]
+
+
+def test_prepare_demo_refuses_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("prepare_demo")

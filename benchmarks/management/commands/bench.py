@@ -87,6 +87,12 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--connections", type=int, default=8)
         parser.add_argument("--max-requests", type=int, default=200_000, help="per run, at most")
+        parser.add_argument(
+            "--memory-requests",
+            type=int,
+            default=10_000,
+            help="mixed requests before reading the workers' memory (0 skips)",
+        )
         parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
 
     # -- orchestration -------------------------------------------------------------------------
@@ -129,6 +135,7 @@ class Command(BaseCommand):
             floor_bytes = self.fetch(UNCACHED_PORT, "/en/statements/")
             Path(env["BENCH_FLOOR_FILE"]).write_bytes(floor_bytes)
             load = self.load(options)
+            memory = self.memory(servers[0], options["memory_requests"], options["scale"])
         finally:
             for server in servers:
                 os.killpg(server.pid, signal.SIGTERM)
@@ -149,6 +156,7 @@ class Command(BaseCommand):
             "load_generator": load.pop("_tool"),
             "load": load,
             "in_process": in_process,
+            "memory": memory,
             "when": time.strftime("%Y-%m-%d %H:%M"),
         }
         RESULTS.mkdir(exist_ok=True)
@@ -239,6 +247,31 @@ class Command(BaseCommand):
             return _parse_wrk(out, seconds)
         return _thread_load(url, seconds, options["connections"], options["max_requests"])
 
+    # -- memory --------------------------------------------------------------------------------
+
+    def memory(self, server, requests, scale):
+        """Each worker's resident memory before and after `requests` mixed requests (about half
+        of them pages not seen before, so rendered) to the server with the page cache on."""
+        if requests <= 0:
+            return None
+        before = _worker_rss(server.pid)
+        paths = mixed_paths(requests, scale)
+        started = time.monotonic()
+        counts = _replay(CACHED_PORT, paths, connections=4)
+        seconds = time.monotonic() - started
+        after = _worker_rss(server.pid)
+        self.stdout.write(
+            f"  memory: {len(paths):,} mixed requests in {seconds:.0f} s, worker RSS "
+            f"{_mb(before)} MB before, {_mb(after)} MB after"
+        )
+        return {
+            "requests": len(paths),
+            "seconds": seconds,
+            "statuses": counts,
+            "rss_mb_before": [round(kb / 1024, 1) for kb in before],
+            "rss_mb_after": [round(kb / 1024, 1) for kb in after],
+        }
+
     # -- in-process ----------------------------------------------------------------------------
 
     def in_process(self):
@@ -295,10 +328,106 @@ class Command(BaseCommand):
                 f"{one['median_ms']:.2f} | {one['median_ms'] / floor_ms:.1f} | "
                 f"{one['median_ms'] / minimal_ms:.2f} | {one['queries']} |"
             )
+        memory = results.get("memory")
+        if memory:
+            lines += [
+                "",
+                f"Memory: each gunicorn worker's RSS after {memory['requests']:,} mixed requests "
+                f"(every public page, three languages, list pages, filters, searches, new "
+                f"statements and members; page cache on): "
+                f"{', '.join(f'{mb:.0f}' for mb in memory['rss_mb_after'])} MB "
+                f"(before: {', '.join(f'{mb:.0f}' for mb in memory['rss_mb_before'])} MB; "
+                f"bar: under 150 MB).",
+            ]
         lines += ["", "| admin changelist | in-process ms | queries |", "| --- | ---: | ---: |"]
         for name in ADMIN_PAGES:
             lines.append(f"| {name} | {local[name]['median_ms']:.1f} | {local[name]['queries']} |")
         return "\n".join(lines) + "\n"
+
+
+def mixed_paths(count, scale, seed=11):
+    """`count` request paths a busy day might bring, repeatable (a fixed seed): the popular
+    pages again and again, and statements, members, list pages, filters and searches in three
+    languages, most of them asked for once."""
+    import random
+
+    rng = random.Random(seed)
+    statements = max(1, int(20_000 * scale))
+    organizations = max(1, int(5_000 * scale))
+    popular = [path for name, path in pages().items() if name not in ("floor", "minimal")]
+    makers = [
+        lambda lang: rng.choice(popular),
+        lambda lang: f"/{lang}/statements/bench-{lang}-{rng.randint(1, statements):05d}/",
+        lambda lang: f"/{lang}/members/bench-org-{rng.randint(1, organizations):05d}/",
+        lambda lang: f"/{lang}/statements/?page={rng.randint(1, 50)}",
+        lambda lang: f"/{lang}/members/?page={rng.randint(1, 20)}",
+        lambda lang: f"/{lang}/members/?country={rng.choice(['KR', 'JP', 'US', 'FR', 'DE'])}",
+        lambda lang: f"/{lang}/statements/?year={rng.randint(2005, 2026)}",
+        lambda lang: f"/{lang}/statements/?q={rng.choice(['rights', 'detention', 'famine'])}",
+        lambda lang: f"/{lang}/",
+        lambda lang: f"/{lang}/statements/feed/",
+        lambda lang: f"/api/v1/statements/?page={rng.randint(1, 20)}",
+        lambda lang: f"/{lang}/no-such-page-{rng.randint(1, 10**6)}/",
+    ]
+    return [rng.choice(makers)(rng.choice(["en", "ko", "ja"])) for _ in range(count)]
+
+
+def _replay(port, paths, connections):
+    """GET every path once from `connections` threads on 127.0.0.1; the count of each status."""
+    import http.client
+
+    queue, counts, lock = list(reversed(paths)), {}, threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if not queue:
+                    return
+                path = queue.pop()
+            conn = http.client.HTTPConnection(HOST, port, timeout=60)
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except OSError:
+                status = "error"
+            finally:
+                conn.close()
+            with lock:
+                counts[str(status)] = counts.get(str(status), 0) + 1
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return counts
+
+
+def _worker_rss(master_pid):
+    """Resident memory (kB) of each child of the gunicorn master, from /proc (Linux)."""
+    sizes, children = [], []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == str(master_pid):  # the parent's pid, after the state
+            children.append(stat.parent.name)
+    for child in children:
+        try:
+            status = Path(f"/proc/{child}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]))
+    return sorted(sizes)
+
+
+def _mb(sizes):
+    return "/".join(f"{kb / 1024:.0f}" for kb in sizes) or "?"
 
 
 def _time_page(client, path, capture, connection, repeat=21):
