@@ -286,6 +286,10 @@ def fetch(url, how=None, site=None):
     try:
         request = urllib.request.Request(url, data=data, headers=headers)
         with opener.open(request, timeout=30) as response:
+            # A page that sent the checker elsewhere (the members' area without its session,
+            # to the sign-in page) is not the page it was meant to check.
+            if urllib.parse.urlsplit(response.url).path != urllib.parse.urlsplit(url).path:
+                return f"redirected to {response.url}", b""
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -396,6 +400,8 @@ def check_in_browser(site, pages, *, axe, scroll):
                         )
                 # The browser asks for /favicon.ico on its own, whatever the page links.
                 page.wait_for_load_state("networkidle")
+                if page.url.split("?")[0] != (site.base + path).split("?")[0]:
+                    problems.append(f"{path} ({name}) at {width} px: request: went to {page.url}")
                 for failure in dict.fromkeys(failures):
                     problems.append(f"{path} ({name}) at {width} px: request: {failure}")
                 if width == 320:
