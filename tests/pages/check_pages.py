@@ -79,6 +79,33 @@ def session_for(member):
     session.create()
     return session.session_key
 out = {"sessions": {"organization": session_for(organization), "supporter": session_for(supporter)}}
+# A statement released to the press under embargo: the demo's three-language statement with the
+# fewest signatures is moved two days ahead (scheduled, not yet public) and released to the
+# journalist in each language; its preview page is the one journalists open before the embargo.
+import datetime
+from django.db.models import Count
+from followers import embargo
+from followers.models import PressDelivery, PressRelease
+from statements.models import Signature
+from urllib.parse import urlsplit
+groups = (Statement.objects.published().values("translation_key")
+          .annotate(languages=Count("language", distinct=True)).filter(languages=3))
+key = min((g["translation_key"] for g in groups),
+          key=lambda k: Signature.objects.filter(statement__translation_key=k).count())
+embargoed = Statement.objects.filter(translation_key=key)
+embargoed.update(published_at=timezone.now() + datetime.timedelta(days=2))
+first = embargoed.order_by("pk").first()
+release = PressRelease.objects.create(
+    statement=first, translation_key=key, title=first.title[:300],
+    embargo_until=first.published_at,
+)
+previews = {}
+for code in ("en", "ko", "ja"):
+    delivery = PressDelivery.objects.create(
+        release=release, journalist=Journalist.objects.create(
+            name="Check " + code, outlet="Check pages", email=f"check-{code}@example.org",
+            status=Journalist.Status.ACTIVE, consent_text="check"), language=code)
+    previews[code] = urlsplit(embargo.preview_url(delivery=delivery, language=code)).path
 for code in ("en", "ko", "ja"):
     with translation.override(code):
         statements = list(Statement.objects.published().filter(language=code)
@@ -101,6 +128,7 @@ for code in ("en", "ko", "ja"):
                              "c": journalist.consent_text})}),
             "press leave": reverse("press:leave", kwargs={"token": journalist.token}),
             "area link": area.link_path(area.create_link(supporter), code),
+            "embargo preview": previews[code],
             "renew": reverse("members:renew", kwargs={"token": renewal.make_token(
                 organization, end=renewal.period_end(organization))}),
             "dates": {str(s.translation_key) + ":" + code: s.published_at.isoformat()
@@ -228,6 +256,7 @@ class Site:
                 ("press list: confirm", urls["press confirm"], 200),
                 ("press list: leave", urls["press leave"], 200),
                 ("renewal", urls["renew"], 200),
+                ("press preview under embargo", urls["embargo preview"], 200),
                 ("members' area: sign in", f"/{code}/members/area/", 200),
                 (
                     "members' area: link sent",
