@@ -79,8 +79,8 @@ def session_for(member):
     session.create()
     return session.session_key
 out = {"sessions": {"organization": session_for(organization), "supporter": session_for(supporter)}}
-# A statement released to the press under embargo: the demo's three-language statement with the
-# fewest signatures is moved two days ahead (scheduled, not yet public) and released to the
+# A statement released to the press under embargo: a copy of the demo's three-language statement
+# with the fewest signatures, scheduled two days ahead (not yet public), released to a
 # journalist in each language; its preview page is the one journalists open before the embargo.
 import datetime
 from django.db.models import Count
@@ -90,11 +90,19 @@ from statements.models import Signature
 from urllib.parse import urlsplit
 groups = (Statement.objects.published().values("translation_key")
           .annotate(languages=Count("language", distinct=True)).filter(languages=3))
-key = min((g["translation_key"] for g in groups),
+old_key = min((g["translation_key"] for g in groups),
           key=lambda k: Signature.objects.filter(statement__translation_key=k).count())
-embargoed = Statement.objects.filter(translation_key=key)
-embargoed.update(published_at=timezone.now() + datetime.timedelta(days=2))
-first = embargoed.order_by("pk").first()
+import uuid
+copies, key = {}, uuid.uuid4()
+for original in Statement.objects.filter(translation_key=old_key).order_by("translation_of", "pk"):
+    copy = Statement.objects.get(pk=original.pk)
+    copy.pk = copy.id = None
+    copy.translation_key, copy.slug = key, original.slug[:40] + "-embargoed"
+    copy.published_at = timezone.now() + datetime.timedelta(days=2)
+    copy.translation_of = copies.get(original.translation_of_id)
+    copy.save()
+    copies[original.pk] = copy
+first = Statement.objects.filter(translation_key=key).order_by("pk").first()
 release = PressRelease.objects.create(
     statement=first, translation_key=key, title=first.title[:300],
     embargo_until=first.published_at,
