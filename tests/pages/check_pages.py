@@ -18,7 +18,8 @@ A checker whose tool cannot be had (no java, no chromium, the npm packages not i
 is skipped with the reason printed; any finding fails (exit status 1). Not collected by pytest
 (the file name does not start with test_); the Makefile installs the tools into .tools/.
 
-    .venv/bin/python tests/pages/check_pages.py [--only vnu,axe,scroll,feeds,sitemap] [--keep DIR]
+    .venv/bin/python tests/pages/check_pages.py [--only vnu,axe,scroll,feeds,sitemap]
+        [--pages WORDS] [--keep DIR]
 """
 
 import argparse
@@ -54,8 +55,65 @@ from statements.models import Campaign, Statement
 from django.urls import reverse
 from drives.models import Invitation
 from drives.tokens import token_for
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+from followers import services as follow_services
+from followers.models import Journalist, Subscriber
+from followers.press import make_confirm_token as press_confirm_token
+from members import area, renewal
 invitation = Invitation.objects.filter(drive__is_demo=True, supporter=None).order_by("pk").first()
-out = {}
+# A reader following the statements, a journalist on the press list, and two members signed in
+# to the members' area (an organization's contact and a supporter), each by a session cookie.
+subscriber, _ = Subscriber.objects.get_or_create(
+    email="check-pages@example.org", campaign=None, defaults={"language": "en"}
+)
+journalist = Journalist.objects.filter(status=Journalist.Status.ACTIVE).order_by("pk").first()
+organization = area.eligible_organizations().order_by("pk").first()
+supporter = area.eligible_supporters().order_by("pk").first()
+def session_for(member):
+    session = SessionStore()
+    session[area.SESSION_KEY] = {
+        "k": area.member_kind(member), "id": member.pk,
+        "e": area.email_digest(area.member_email(member)), "seen": timezone.now().timestamp(),
+    }
+    session.create()
+    return session.session_key
+out = {"sessions": {"organization": session_for(organization), "supporter": session_for(supporter)}}
+# A statement released to the press under embargo: a copy of the demo's three-language statement
+# with the fewest signatures, scheduled two days ahead (not yet public), released to a
+# journalist in each language; its preview page is the one journalists open before the embargo.
+import datetime
+from django.db.models import Count
+from followers import embargo
+from followers.models import PressDelivery, PressRelease
+from statements.models import Signature
+from urllib.parse import urlsplit
+groups = (Statement.objects.published().values("translation_key")
+          .annotate(languages=Count("language", distinct=True)).filter(languages=3))
+old_key = min((g["translation_key"] for g in groups),
+          key=lambda k: Signature.objects.filter(statement__translation_key=k).count())
+import uuid
+copies, key = {}, uuid.uuid4()
+for original in Statement.objects.filter(translation_key=old_key).order_by("translation_of", "pk"):
+    copy = Statement.objects.get(pk=original.pk)
+    copy.pk = copy.id = None
+    copy.translation_key, copy.slug = key, original.slug[:40] + "-embargoed"
+    copy.published_at = timezone.now() + datetime.timedelta(days=2)
+    copy.translation_of = copies.get(original.translation_of_id)
+    copy.save()
+    copies[original.pk] = copy
+first = Statement.objects.filter(translation_key=key).order_by("pk").first()
+release = PressRelease.objects.create(
+    statement=first, translation_key=key, title=first.title[:300],
+    embargo_until=first.published_at,
+)
+previews = {}
+for code in ("en", "ko", "ja"):
+    delivery = PressDelivery.objects.create(
+        release=release, journalist=Journalist.objects.create(
+            name="Check " + code, outlet="Check pages", email=f"check-{code}@example.org",
+            status=Journalist.Status.ACTIVE, consent_text="check"), language=code)
+    previews[code] = urlsplit(embargo.preview_url(delivery=delivery, language=code)).path
 for code in ("en", "ko", "ja"):
     with translation.override(code):
         statements = list(Statement.objects.published().filter(language=code)
@@ -69,6 +127,18 @@ for code in ("en", "ko", "ja"):
             "statements": [s.get_absolute_url() for s in picked],
             "year": statements[-1].published_at.year,
             "sign": reverse("drives:sign", kwargs={"token": token_for(invitation)}),
+            "follow confirm": reverse("followers:confirm", kwargs={
+                "token": follow_services.make_confirm_token(subscriber, code)}),
+            "follow unsubscribe": reverse("followers:unsubscribe", kwargs={
+                "token": subscriber.token}),
+            "press confirm": reverse("press:confirm", kwargs={"token": press_confirm_token(
+                journalist, {"n": journalist.name, "o": journalist.outlet, "l": [code], "b": [],
+                             "c": journalist.consent_text})}),
+            "press leave": reverse("press:leave", kwargs={"token": journalist.token}),
+            "area link": area.link_path(area.create_link(supporter), code),
+            "embargo preview": previews[code],
+            "renew": reverse("members:renew", kwargs={"token": renewal.make_token(
+                organization, end=renewal.period_end(organization))}),
             "dates": {str(s.translation_key) + ":" + code: s.published_at.isoformat()
                       for s in statements},
         }
@@ -108,6 +178,8 @@ class Site:
             "LOG_LEVEL": "ERROR",
             # The demo's logos are uploads: served by Django here, so no page asks in vain.
             "SERVE_MEDIA": "1",
+            # The form pages are sent once per checker and width, all from 127.0.0.1.
+            "JOIN_RATE_LIMIT": "1000",
         }
         self.env.pop("DATABASE_URL_TEST", None)
         self.process = None
@@ -185,14 +257,76 @@ class Site:
                 ("statements by email", f"/{code}/follow/", 200),
                 ("statements by email: check your mail", f"/{code}/follow/sent/", 200),
                 ("unsubscribe, unknown link", f"/{code}/follow/unsubscribe/unknown/", 200),
+                ("statements by email: confirm", urls["follow confirm"], 200),
+                ("statements by email: unsubscribe", urls["follow unsubscribe"], 200),
+                ("press list", f"/{code}/press/join/", 200),
+                ("press list: check your mail", f"/{code}/press/join/sent/", 200),
+                ("press list: confirm", urls["press confirm"], 200),
+                ("press list: leave", urls["press leave"], 200),
+                ("renewal", urls["renew"], 200),
+                ("press preview under embargo", urls["embargo preview"], 200),
+                ("members' area: sign in", f"/{code}/members/area/", 200),
+                (
+                    "members' area: link sent",
+                    f"/{code}/members/area/",
+                    200,
+                    {"post": {"email": "nobody@example.org"}},
+                ),
+                ("members' area: link", urls["area link"], 200),
+                *[
+                    (
+                        f"members' area: {name} ({who})",
+                        f"/{code}/members/area/{name}/",
+                        200,
+                        {"session": who},
+                    )
+                    for who, names in (
+                        ("organization", ("home", "profile", "contact")),
+                        ("supporter", ("home", "visibility", "leave")),
+                    )
+                    for name in names
+                ],
                 ("404", f"/{code}/no-such-page/", 404),
             ]
-        return pages
+        # (name, path, expected status, how): how is None for a plain GET, {"session": who} for
+        # a page of the members' area signed in as `who`, {"post": fields} for the page the
+        # form at `path` answers with.
+        return [(page + (None,))[:4] for page in pages]
+
+    def session_cookie(self, how):
+        if how and how.get("session"):
+            return {"name": "sessionid", "value": self.urls["sessions"][how["session"]]}
+        return None
 
 
-def fetch(url):
+def fetch(url, how=None, site=None):
+    """(status, body) of a GET of `url`; with a members' area session, or, for a form, of the
+    POST of its fields (with the CSRF token and cookie its GET gave)."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    headers = {}
+    cookie = site.session_cookie(how) if site else None
+    if cookie:
+        headers["Cookie"] = f"{cookie['name']}={cookie['value']}"
+    data = None
+    if how and how.get("post"):
+        with opener.open(url, timeout=30) as response:
+            form = response.read().decode()
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        fields = {**how["post"], "csrfmiddlewaretoken": found.group(1) if found else ""}
+        data = urllib.parse.urlencode(fields).encode()
+        headers["Referer"] = url
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:
+        request = urllib.request.Request(url, data=data, headers=headers)
+        with opener.open(request, timeout=30) as response:
+            # A page that sent the checker elsewhere (the members' area without its session,
+            # to the sign-in page) is not the page it was meant to check.
+            if urllib.parse.urlsplit(response.url).path != urllib.parse.urlsplit(url).path:
+                return f"redirected to {response.url}", b""
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -200,8 +334,8 @@ def fetch(url):
 
 def check_status(site, pages):
     problems = []
-    for name, path, expected in pages:
-        status, _body = fetch(site.base + path)
+    for name, path, expected, how in pages:
+        status, _body = fetch(site.base + path, how, site)
         if status != expected:
             problems.append(f"{path} ({name}): status {status}, expected {expected}")
     return problems
@@ -215,8 +349,8 @@ def check_vnu(site, pages, workdir):
     folder = Path(workdir) / "html"
     folder.mkdir(exist_ok=True)
     files = {}
-    for index, (name, path, _expected) in enumerate(pages):
-        _status, body = fetch(site.base + path)
+    for index, (name, path, _expected, how) in enumerate(pages):
+        _status, body = fetch(site.base + path, how, site)
         file = folder / f"page{index:03d}.html"
         file.write_bytes(body)
         files[str(file)] = f"{path} ({name})"
@@ -285,13 +419,26 @@ def check_in_browser(site, pages, *, axe, scroll):
             ),
         )
         widths = ([375, 1280] if axe else []) + ([320] if scroll else [])
-        for name, path, _expected in pages:
+        for name, path, _expected, how in pages:
+            context.clear_cookies()
+            if cookie := site.session_cookie(how):
+                context.add_cookies([{**cookie, "url": site.base}])
             for width in widths:
                 page.set_viewport_size({"width": width, "height": 800})
                 failures.clear()
                 page.goto(site.base + path, wait_until="load")
+                if how and how.get("post"):
+                    # Fill the form and send it: the page checked is the one it answers with.
+                    for field, value in how["post"].items():
+                        page.fill(f"form [name={field}]", value)
+                    with page.expect_navigation(wait_until="load"):
+                        page.eval_on_selector(
+                            f"form [name={next(iter(how['post']))}]", "e => e.form.requestSubmit()"
+                        )
                 # The browser asks for /favicon.ico on its own, whatever the page links.
                 page.wait_for_load_state("networkidle")
+                if page.url.split("?")[0] != (site.base + path).split("?")[0]:
+                    problems.append(f"{path} ({name}) at {width} px: request: went to {page.url}")
                 for failure in dict.fromkeys(failures):
                     problems.append(f"{path} ({name}) at {width} px: request: {failure}")
                 if width == 320:
@@ -439,6 +586,11 @@ def same_instant(one, other):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="vnu,axe,scroll,feeds,sitemap")
+    parser.add_argument(
+        "--pages",
+        metavar="WORDS",
+        help="only the page types whose name contains one of these comma-separated words",
+    )
     parser.add_argument("--keep", help="build the site in this folder and keep it")
     parser.add_argument(
         "--screenshots",
@@ -455,6 +607,9 @@ def main():
     try:
         site.start()
         pages = site.pages()
+        if args.pages:
+            words = args.pages.split(",")
+            pages = [page for page in pages if any(word in page[0] for word in words)]
         log(f"{len(pages)} pages: {len({p[0] for p in pages})} types in {len(LANGUAGES)} languages")
         results["status"] = (check_status(site, pages), None)
         if "vnu" in wanted:

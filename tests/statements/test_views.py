@@ -293,3 +293,20 @@ def test_api_lists_and_shows_public_statements(client, site_settings, statement,
     assert {v["language"] for v in detail["versions"]} == {"ko", "ja"}
     assert client.get("/api/v1/statements/", {"language": "fr"}).status_code == 400
     assert client.get("/api/v1/statements/", {"page": 9}).status_code == 404
+
+
+def test_a_statement_published_with_microseconds_carries_a_valid_machine_date(
+    client, site_settings, statement
+):
+    # "Publish now" stores timezone.now(), microseconds and all; HTML allows at most three
+    # digits of a second in <time datetime>, so the page and the list give whole seconds.
+    Statement.objects.filter(pk=statement.pk).update(
+        published_at=PUBLISHED.replace(microsecond=968649)
+    )
+    for url in (statement.get_absolute_url(), "/en/statements/"):
+        html = client.get(url).content.decode()
+        dates = re.findall(r'<time[^>]* datetime="([^"]+)"', html)
+        assert dates, url
+        for value in dates:
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", value), (url, value)
+            assert datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z") == PUBLISHED
