@@ -14,17 +14,19 @@ from icnk.audit import HistoryAdmin, record_change
 from members.personal_data_admin import PERSONAL_DATA_ACTIONS, PersonalDataAdminMixin
 
 
-class ReceivingFilter(admin.SimpleListFilter):
-    """Subscribed by default: those who get the next statement are what staff look at most."""
+class DefaultStatusFilter(admin.SimpleListFilter):
+    """A status filter that starts on one status (`default`) and offers "All" first."""
 
     title = _("status")
     parameter_name = "status"
+    statuses = None  # a TextChoices class
+    default = None
 
     def lookups(self, request, model_admin):
-        return [("all", _("All")), *Subscriber.Status.choices]
+        return [("all", _("All")), *self.statuses.choices]
 
     def choices(self, changelist):
-        value = self.value() or Subscriber.Status.ACTIVE
+        value = self.value() or self.default
         for lookup, title in self.lookup_choices:
             yield {
                 "selected": value == lookup,
@@ -33,8 +35,15 @@ class ReceivingFilter(admin.SimpleListFilter):
             }
 
     def queryset(self, request, queryset):
-        value = self.value() or Subscriber.Status.ACTIVE
+        value = self.value() or self.default
         return queryset if value == "all" else queryset.filter(status=value)
+
+
+class ReceivingFilter(DefaultStatusFilter):
+    """Subscribed by default: those who get the next statement are what staff look at most."""
+
+    statuses = Subscriber.Status
+    default = Subscriber.Status.ACTIVE
 
 
 @admin.register(Subscriber)
@@ -182,27 +191,11 @@ class JournalistAdminForm(forms.ModelForm):
         return super().save(commit)
 
 
-class JournalistStatusFilter(admin.SimpleListFilter):
+class JournalistStatusFilter(DefaultStatusFilter):
     """On the list by default; requests waiting for a decision are a click away."""
 
-    title = _("status")
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [("all", _("All")), *Journalist.Status.choices]
-
-    def choices(self, changelist):
-        value = self.value() or Journalist.Status.ACTIVE
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or Journalist.Status.ACTIVE
-        return queryset if value == "all" else queryset.filter(status=value)
+    statuses = Journalist.Status
+    default = Journalist.Status.ACTIVE
 
 
 class JournalistLanguageFilter(admin.SimpleListFilter):

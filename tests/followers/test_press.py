@@ -416,3 +416,14 @@ def test_who_covers_a_campaign_and_who_reads_a_language(site_settings, campaign)
     assert list(Journalist.objects.reading("ko")) == [everything]
     assert everything.preferred_language() == "ko" and everything.reads("en")
     assert not this_one.reads("en")
+
+
+def test_the_press_list_opens_on_those_on_it_and_all_is_a_click_away(client, editor):
+    make_journalist("on@example.org", name="Ona List")
+    make_journalist("asked@example.org", status=Journalist.Status.CONFIRMED, name="Asa Waiting")
+    login_with_two_factor(client, editor)
+    changelist = reverse("admin:followers_journalist_changelist")
+    opened = client.get(changelist).content.decode()
+    assert "Ona List" in opened and "Asa Waiting" not in opened
+    everyone = client.get(changelist + "?status=all").content.decode()
+    assert "Ona List" in everyone and "Asa Waiting" in everyone
