@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from icnk.fasturls import slug_url
 from icnk.i18n import Localized, current_language
+from icnk.labels import choice_display
 from icnk.uploads import RandomName
 from members.regions import Region, region_for
 
@@ -229,6 +230,9 @@ class Organization(Membership):
     kind = models.CharField(
         _("kind"), max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.OTHER
     )
+    # Printed on every card of the directory: faster than Django's own (icnk/labels.py).
+    get_kind_display = choice_display("kind", OrganizationKind)
+    get_region_display = choice_display("region", Region)
     website = models.URLField(_("website"), max_length=300, blank=True)
     logo = models.ImageField(
         _("logo"),

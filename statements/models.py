@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from icnk.fasturls import slug_url
 from icnk.i18n import Localized
+from icnk.labels import choice_display
 from icnk.uploads import ATTACHMENT_TYPES, RandomName, inspect_attachment, strip_pdf_metadata
 from members.models import Organization, Supporter, Visibility
 
@@ -239,6 +240,7 @@ class Statement(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.JOINT_STATEMENT
     )
+    get_kind_display = choice_display("kind", Kind)
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)

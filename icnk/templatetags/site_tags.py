@@ -7,6 +7,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags.static import static
 
+from icnk.labels import country_name as _country_name
 from icnk.site_url import absolute_url
 
 register = template.Library()
@@ -18,6 +19,13 @@ def absolute(url):
     already is): for share tags, which previewers fetch from elsewhere."""
     url = str(url)
     return absolute_url(url) if url.startswith("/") else url
+
+
+@register.filter
+def country_name(country):
+    """`{{ x.country|country_name }}`: the name in the reader's language, as `.name` gives it,
+    worked out once per process and language (icnk/labels.py)."""
+    return _country_name(country)
 
 
 @register.filter
