@@ -454,7 +454,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "icnk.storage.StaticFilesStorage"  # WhiteNoise's, addresses kept
         )
     },
 }

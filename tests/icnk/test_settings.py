@@ -160,7 +160,7 @@ def test_production_settings_are_the_same_whoever_runs_them(prelude):
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values["hasher"] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
-    assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert values["static"] == "icnk.storage.StaticFilesStorage"  # WhiteNoise's, hashed
     assert values["static_root"] == str(BASE_DIR / "staticfiles")
     assert values["https_redirect"] is True
     assert values["secure_cookies"] is True
