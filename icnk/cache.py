@@ -59,6 +59,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import gettext
 
+from icnk.local_answers import answers as local_answers
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
@@ -306,6 +308,17 @@ _CONDITIONAL_HEADERS = frozenset(
 _BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})
 
 
+def _current(state, entry, now):
+    """Whether `entry` may be served now under the generation `state`."""
+    return (
+        entry is not None
+        and state is not None
+        and entry["generation"] == state["generation"]
+        and entry["deadline"] > now
+        and (state["due"] in (None, UNKNOWN) or state["due"] > now)
+    )
+
+
 class CachedAnswerMiddleware:
     """Answer a page-cache hit before any other middleware runs: first in MIDDLEWARE.
 
@@ -336,16 +349,20 @@ class CachedAnswerMiddleware:
     def __call__(self, request):
         key = self._key(request)
         if key is not None:
-            found = cache.get_many([GENERATION_KEY, key])
-            state, entry = found.get(GENERATION_KEY), found.get(key)
-            if (
-                entry is not None
-                and state is not None
-                and entry["generation"] == state["generation"]
-                and entry["deadline"] > time.time()
-                and (state["due"] in (None, UNKNOWN) or state["due"] > time.time())
-            ):
-                return self._from_entry(request, entry)
+            now = time.time()
+            # This worker's own copy while Redis has said nothing of a new generation
+            # (icnk/local_answers.py), else the copy and the generation from Redis.
+            found = local_answers.answer(key, now)
+            if found is None:
+                tracked = local_answers.before_read(GENERATION_KEY)
+                read = cache.get_many([GENERATION_KEY, key])
+                found = read.get(GENERATION_KEY), read.get(key)
+                if tracked:
+                    local_answers.read(found[0], now)
+                    if _current(*found, now):
+                        local_answers.keep(key, found[1])
+            if _current(*found, now):
+                return self._from_entry(request, found[1])
         response = self.get_response(request)
         store = getattr(request, "_page_cache_store", None)
         if key is not None and store is not None and request.method == "GET":
@@ -395,6 +412,7 @@ class CachedAnswerMiddleware:
             "last_modified": store["last_modified"],
         }
         cache.set(key, entry, max(1, int(store["deadline"] - now) + 1))
+        local_answers.keep(key, entry)
 
     def _from_entry(self, request, entry):
         # HEAD gets GET's headers (Content-Length included) without the body.
