@@ -31,8 +31,10 @@ the page was stored, so that no copy outside our cache outlives a take-down.
 
 A hit is answered by CachedAnswerMiddleware, first in MIDDLEWARE, with the answer exactly as
 the first reader received it (every header the other middleware added, the body as gzip left
-it): one round trip to the cache reads that copy and the current generation together, and no
-session, language or security middleware runs for it (see its docstring for what it checks).
+it): one round trip to the cache reads that copy and the current generation together (or none:
+with Redis, each worker keeps its own copies while Redis says nothing of a new generation, see
+icnk/local_answers.py), and no session, language or security middleware runs for it (see its
+docstring for what it checks).
 
 A new generation that cannot be written (the cache is down during a write) is logged at ERROR
 and shown to the staff member who made the change (PageCacheAlertMiddleware): pages cached
@@ -338,9 +340,10 @@ class CachedAnswerMiddleware:
       reader accepts gzip. A stored gzip body keeps the random padding of its first compression:
       BREACH needs a secret in the page, and no page with a CSRF token or a nonce is stored.
 
-    One round trip to the cache reads the page and the current generation together; the page
-    is served only if it was stored under that generation and is within its deadline, so a
-    take-down (a new generation) reaches this copy at the same moment as every other.
+    One round trip to the cache reads the page and the current generation together (none for a
+    copy this worker keeps, icnk/local_answers.py); the page is served only if it was stored
+    under that generation and is within its deadline, so a take-down (a new generation) reaches
+    this copy at the same moment as every other.
     """
 
     def __init__(self, get_response):
