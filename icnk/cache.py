@@ -182,6 +182,36 @@ def current_state():
     return state
 
 
+def known_state():
+    """The current generation, as current_state() gives it, without asking the cache while
+    this worker tracks it (icnk/local_answers.py): at most one round trip a second."""
+    now = time.time()
+    state = local_answers.state(now)
+    if state is not None and (state["due"] in (None, UNKNOWN) or state["due"] > now):
+        return state
+    tracked = local_answers.before_read(GENERATION_KEY)
+    state = current_state()
+    if tracked:
+        local_answers.read(state, now)
+    return state
+
+
+_kept = {}
+
+
+def per_generation(name, load):
+    """`load()`, kept in this process while the generation stands: for what every page reads
+    and whose every change starts a new generation (the site settings, the featured campaign).
+    The value is shared by every request of the process: only for what no one modifies."""
+    generation = known_state()["generation"]
+    kept = _kept.get(name)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    value = load()
+    _kept[name] = (generation, value)
+    return value
+
+
 def _invalidate_on_change(sender, **kwargs):
     invalidate()
 

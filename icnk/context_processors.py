@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
 
+from icnk import cache as page_cache
 from icnk.i18n import OG_LOCALES, current_language
 from icnk.models import SiteSettings
 from icnk.site_url import absolute_url, site_url
@@ -37,7 +38,9 @@ def site(request):
             }
         )
     return {
-        "site": SiteSettings.load(),
+        # Every page reads them: kept in the process while the page cache's generation, which
+        # saving them replaces, stands (one round trip a second at most, not one a page).
+        "site": page_cache.per_generation("site-settings", SiteSettings.load),
         "language_alternates": alternates,
         "current_language": current_language(),
         "site_url": site_url(),

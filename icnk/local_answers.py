@@ -101,6 +101,14 @@ class LocalAnswers:
 
     # -- what the middleware asks ---------------------------------------------------------------
 
+    def state(self, now):
+        """The generation as Redis last gave it, while that is certainly still current."""
+        with self._lock:
+            state = self._state
+            if state is None or now - self._confirmed_at > MAX_AGE or not self._quiet():
+                return None
+            return state
+
     def answer(self, key, now):
         """(generation, copy of `key`) if the generation is certainly current, else None."""
         with self._lock:

@@ -1,8 +1,11 @@
 """Site-wide pages in three languages: redirect, switcher, hreflang, 404, robots, sitemap."""
 
+import datetime
 import re
 
 import pytest
+
+from statements.models import Campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +122,28 @@ def test_site_settings_edit_shows_at_once(client, site_settings):
     site_settings.mission_en = "A freshly edited mission."
     site_settings.save()
     assert "A freshly edited mission." in client.get("/en/").content.decode()
+
+
+def test_the_campaign_in_the_navigation_follows_staff_edits_at_once(client, site_settings):
+    """The navigation's campaign is kept in each process (icnk.cache.per_generation) while no
+    campaign changes: a new active campaign, or hiding it, shows on the next page."""
+
+    def navigation():
+        html = client.get("/en/about/").content.decode()
+        start = html.index('class="site-nav"')
+        return html[start : html.index("</nav>", start)]
+
+    assert "/en/campaigns/" not in navigation()
+    campaign = Campaign.objects.create(
+        slug="inquiry", title_en="Inquiry", started_on=datetime.date(2026, 1, 1)
+    )
+    assert 'href="/en/campaigns/inquiry/"' in navigation()
+    newer = Campaign.objects.create(
+        slug="accountability", title_en="Accountability", started_on=datetime.date(2026, 6, 1)
+    )
+    assert 'href="/en/campaigns/accountability/"' in navigation()
+    newer.is_public = False
+    newer.save()
+    assert 'href="/en/campaigns/inquiry/"' in navigation()
+    campaign.delete()
+    assert "/en/campaigns/" not in navigation()
