@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from icnk import cache as page_cache
@@ -14,9 +14,23 @@ def _on_this_site(url):
 
 def language_url(request, code):
     """This page in language `code`; the language's home for a path that resolves to nothing
-    (a 404 for `//evil.example/ko/join/` must not link to evil.example)."""
-    if request.resolver_match is not None:
-        url = translate_url(request.get_full_path(), code)
+    (a 404 for `//evil.example/ko/join/` must not link to evil.example).
+
+    As `translate_url()`, from the match the request was routed by: resolving the path again
+    for each language cost three times what reversing it does."""
+    match = request.resolver_match
+    if match is not None:
+        url = request.get_full_path()
+        if match.url_name:
+            name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+            with translation.override(code):
+                try:
+                    path = reverse(name, args=match.args, kwargs=match.kwargs)
+                except NoReverseMatch:
+                    pass
+                else:
+                    query = url.partition("?")[2]
+                    url = f"{path}?{query}" if query else path
         if _on_this_site(url):
             return url
     with translation.override(code):
