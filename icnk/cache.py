@@ -199,11 +199,13 @@ def known_state():
 _kept = {}
 
 
-def per_generation(name, load):
+def per_generation(name, load, generation=None):
     """`load()`, kept in this process while the generation stands: for what every page reads
     and whose every change starts a new generation (the site settings, the featured campaign).
-    The value is shared by every request of the process: only for what no one modifies."""
-    generation = known_state()["generation"]
+    The value is shared by every request of the process: only for what no one modifies.
+    `generation`: the one the caller read (before anything it loads), else read here."""
+    if generation is None:
+        generation = known_state()["generation"]
     kept = _kept.get(name)
     if kept is not None and kept[0] == generation:
         return kept[1]

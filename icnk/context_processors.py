@@ -39,6 +39,7 @@ def language_url(request, code):
 
 def site(request):
     """The coalition's details and this page's address in every site language."""
+    generation = page_cache.known_state()["generation"]
     alternates = []
     for code, name in settings.LANGUAGES:
         url = language_url(request, code)
@@ -54,7 +55,10 @@ def site(request):
     return {
         # Every page reads them: kept in the process while the page cache's generation, which
         # saving them replaces, stands (one round trip a second at most, not one a page).
-        "site": page_cache.per_generation("site-settings", SiteSettings.load),
+        "site": page_cache.per_generation("site-settings", SiteSettings.load, generation),
+        # What the page's parts kept per generation ({% kept %}) are kept under: read before
+        # anything they show was loaded, so they never hold older data than it names.
+        "page_generation": generation,
         "language_alternates": alternates,
         "current_language": current_language(),
         "site_url": site_url(),

@@ -6,6 +6,7 @@ from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags.static import static
+from django.utils.translation import get_language
 
 from icnk.labels import country_name as _country_name
 from icnk.site_url import absolute_url
@@ -52,3 +53,44 @@ def _flag_url(code):
 def _forget_flag_urls(*, setting, **kwargs):
     if setting in {"STATIC_URL", "STORAGES", "STATIC_ROOT"}:
         _flag_url.cache_clear()
+
+
+# Parts of pages kept per process: (generation, language, the values named) -> HTML.
+_kept = {}
+KEPT_MAX = 512
+
+
+@register.tag("kept")
+def kept(parser, token):
+    """`{% kept "name" value ... %}…{% endkept %}`: the part rendered once per process, page-cache
+    generation, language and the values named, then reused.
+
+    For what every page repeats (the header's navigation, the footer) and only shows what a
+    save of site settings or a campaign changes: those start a new generation. The generation is
+    the one the page's context was built with (`page_generation`, from the `site` context
+    processor); without it the part is rendered each time."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("{% kept %} needs a name")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, [parser.compile_filter(bit) for bit in bits])
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist, vary_on):
+        self.nodelist = nodelist
+        self.vary_on = vary_on
+
+    def render(self, context):
+        generation = context.get("page_generation")
+        if generation is None:
+            return self.nodelist.render(context)
+        key = (generation, get_language(), *(str(v.resolve(context)) for v in self.vary_on))
+        html = _kept.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(_kept) >= KEPT_MAX:
+                _kept.clear()
+            _kept[key] = html
+        return html

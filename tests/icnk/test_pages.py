@@ -147,3 +147,32 @@ def test_the_campaign_in_the_navigation_follows_staff_edits_at_once(client, site
     assert 'href="/en/campaigns/inquiry/"' in navigation()
     campaign.delete()
     assert "/en/campaigns/" not in navigation()
+
+
+def test_the_navigation_marks_the_section_of_each_page_in_its_language(client, site_settings):
+    """The header is kept per section, language and generation ({% kept %}): each page still
+    marks its own section, in its own language."""
+
+    def current(url):
+        html = client.get(url).content.decode()
+        start = html.index('class="site-nav"')
+        nav = html[start : html.index("</nav>", start)]
+        return re.findall(r'<a[^>]*href="([^"]+)"[^>]*aria-current="page"', nav)
+
+    for _ in range(2):  # the second time from what was kept
+        assert current("/en/members/") == ["/en/members/"]
+        assert current("/en/statements/") == ["/en/statements/"]
+        assert current("/en/about/") == ["/en/about/"]
+        assert current("/ko/members/") == ["/ko/members/"]
+        assert current("/ja/join/") == ["/ja/join/"]
+        assert current("/en/privacy/") == []
+
+
+def test_a_new_name_for_the_coalition_shows_in_header_and_footer_at_once(client, site_settings):
+    client.get("/en/about/")
+    site_settings.name_en = "Coalition Renamed Today"
+    site_settings.save()
+    html = client.get("/en/about/").content.decode()
+    header = html[html.index('class="site-header"') : html.index("</header>")]
+    footer = html[html.index('class="site-footer"') :]
+    assert "Coalition Renamed Today" in header and "Coalition Renamed Today" in footer
