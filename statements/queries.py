@@ -30,6 +30,7 @@ from members.models import (
 from statements.formatting import long_date
 from statements.models import (
     FEATURED_CAMPAIGN_CACHE_KEY,
+    Attachment,
     Campaign,
     PressContact,
     Signature,
@@ -217,8 +218,19 @@ def language_versions(statement):
     return sorted(versions, key=lambda v: order.get(v.language, 9))
 
 
+def attachments(statement):
+    """The documents of a statement (they hang on its original); no query when the statement
+    was read with `for_page()` and has none."""
+    if not statement.pk or not getattr(statement, "has_attachments", True):
+        return []
+    return list(Attachment.objects.filter(statement_id=statement.source_id))
+
+
 def press_contacts(statement):
-    """This version's press contacts, or its original's when it has none of its own."""
+    """This version's press contacts, or its original's when it has none of its own; no query
+    when the statement was read with `for_page()` and neither has any."""
+    if not getattr(statement, "has_press_contacts", True):
+        return []
     contacts = list(
         PressContact.objects.filter(statement_id__in={statement.pk, statement.source_id})
     )

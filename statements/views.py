@@ -159,13 +159,12 @@ def statement_context(request, statement, versions=None):
                     "og_locale": OG_LOCALES[code],
                 }
             )
-    attachments = list(statement.source.attachments.all()) if statement.pk else []
     return {
         "statement": statement,
         "dateline": dateline(statement),
         "signatories": queries.signatories(statement),
         "versions": versions,
-        "attachments": attachments,
+        "attachments": queries.attachments(statement),
         "press_contacts": queries.press_contacts(statement),
         "canonical_url": url,
         "og_image": image,
@@ -179,7 +178,7 @@ def statement_detail(request, slug):
     # The statement and its other published language versions in one query.
     published = Statement.objects.published()
     found = list(
-        published.select_related("campaign", "translation_of").filter(
+        published.for_page().filter(
             translation_key__in=published.filter(slug=slug, language=language).values(
                 "translation_key"
             )
