@@ -5,11 +5,12 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html import escape
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
@@ -82,29 +83,27 @@ class Signatories:
 def signatory_items(lines):
     """The <li>s of a list of signatories (safe HTML), for the statement page and a sign-on
     drive's page: a name linked when the organization has a page, a person's affiliation, and
-    the note (withdrawn, endorsed later). Written here rather than by a template loop: 40 lines
-    cost 0.1 ms instead of 1.5 (seven template lookups a line)."""
+    the note (withdrawn, endorsed later; already safe HTML).
+
+    Written here rather than by a template loop (seven lookups a line, 1.5 ms for 40 lines),
+    with the standard library's `html.escape`, which is what Django's `escape` calls, without
+    the lazy-string checks `format_html` makes on every argument (a further 0.5 ms).
+    """
     affiliation = pgettext("a signatory's affiliation, after the name", ", %(affiliation)s")
-    return format_html_join(
-        "",
-        "\n        <li{}>\n            {}{}\n            {}\n          </li>\n",
-        (
-            (
-                mark_safe(' class="signatory--withdrawn"') if line.withdrawn_on else "",
-                format_html('<a href="{}">{}</a>', line.url, line.name) if line.url else line.name,
-                format_html(
-                    '<span class="signatory__affiliation">{}</span>',
-                    mark_safe(affiliation % {"affiliation": conditional_escape(line.affiliation)}),
-                )
-                if line.affiliation
-                else "",
-                format_html('<span class="signatory__note">{}</span>', line.note)
-                if line.note
-                else "",
-            )
-            for line in lines
-        ),
-    )
+    items = []
+    for line in lines:
+        name = escape(line.name)
+        if line.url:
+            name = f'<a href="{escape(line.url)}">{name}</a>'
+        if line.affiliation:
+            text = affiliation % {"affiliation": escape(line.affiliation)}
+            name += f'<span class="signatory__affiliation">{text}</span>'
+        note = f'<span class="signatory__note">{line.note}</span>' if line.note else ""
+        withdrawn = ' class="signatory--withdrawn"' if line.withdrawn_on else ""
+        items.append(
+            f"\n        <li{withdrawn}>\n            {name}\n            {note}\n          </li>\n"
+        )
+    return mark_safe("".join(items))
 
 
 # The columns `signatories` reads: the signature's, and of the organization or the person who
