@@ -93,11 +93,11 @@ def signatory_items(lines):
     affiliation = pgettext("a signatory's affiliation, after the name", ", %(affiliation)s")
     items = []
     for line in lines:
-        name = escape(line.name)
+        name = _escaped(line.name)
         if line.url:
-            name = f'<a href="{escape(line.url)}">{name}</a>'
+            name = f'<a href="{_escaped(line.url)}">{name}</a>'
         if line.affiliation:
-            text = affiliation % {"affiliation": escape(line.affiliation)}
+            text = affiliation % {"affiliation": _escaped(line.affiliation)}
             name += f'<span class="signatory__affiliation">{text}</span>'
         note = f'<span class="signatory__note">{line.note}</span>' if line.note else ""
         withdrawn = ' class="signatory--withdrawn"' if line.withdrawn_on else ""
@@ -105,6 +105,11 @@ def signatory_items(lines):
             f"\n        <li{withdrawn}>\n            {name}\n            {note}\n          </li>\n"
         )
     return mark_safe("".join(items))
+
+
+def _escaped(value):
+    """`conditional_escape` as the template applies it: safe HTML kept, any other text escaped."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
 
 
 # The columns `signatories` reads: the signature's, and of the organization or the person who
