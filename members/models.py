@@ -308,7 +308,7 @@ class Organization(Membership):
 
     @property
     def is_public(self):
-        return self.status == MemberStatus.ACTIVE and self.listing == Listing.NAMED
+        return organization_is_public(self.status, self.listing)
 
     @property
     def local_name_language(self):
@@ -320,9 +320,23 @@ class Organization(Membership):
 
     @property
     def display_name(self):
-        if self.acronym and self.acronym not in self.name:
-            return f"{self.name} ({self.acronym})"
-        return self.name
+        return organization_display_name(self.name, self.acronym)
+
+
+# The rules above as functions of the columns they read, for lists that read only those columns
+# (a statement's signatories) rather than whole rows.
+
+
+def organization_is_public(status, listing):
+    """Whether an organization has a public page (and may be linked to)."""
+    return status == MemberStatus.ACTIVE and listing == Listing.NAMED
+
+
+def organization_display_name(name, acronym):
+    """ "Human Rights Watch (HRW)"; the name alone when it already contains the acronym."""
+    if acronym and acronym not in name:
+        return f"{name} ({acronym})"
+    return name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -639,33 +653,24 @@ class Supporter(Membership):
 
         A lapsed supporter keeps their name on what they signed; one who left does not.
         """
-        if self.status not in ON_THE_RECORD:
-            return ""
-        return self.name_at_visibility
+        return supporter_public_name(
+            self.status, self.visibility, self.full_name, self.display_name
+        )
 
     @property
     def name_at_visibility(self):
         """The name the visibility level allows, whatever the membership status (for the
         former members' list, which only those who agreed to it reach)."""
-        if self.visibility == Visibility.FULL_NAME:
-            return self.full_name
-        if self.visibility == Visibility.DISPLAY_NAME:
-            return self.display_name or initials(self.full_name)
-        if self.visibility == Visibility.INITIALS:
-            return initials(self.full_name)
-        return ""
+        return name_at_visibility(self.visibility, self.full_name, self.display_name)
 
     @property
     def public_affiliation(self):
         """Shown beside a full or display name, in the reader's language where it is filled in;
         with initials (also when a display name was chosen but none given) it could identify
         the person."""
-        shows_a_name = self.visibility == Visibility.FULL_NAME or (
-            self.visibility == Visibility.DISPLAY_NAME and self.display_name
-        )
-        if shows_a_name and self.is_named:
-            return getattr(self, f"affiliation_{current_language()}", "") or self.affiliation
-        return ""
+        if not supporter_shows_affiliation(self.visibility, self.display_name, self.public_name):
+            return ""
+        return getattr(self, f"affiliation_{current_language()}", "") or self.affiliation
 
     @property
     def is_named(self):
@@ -677,6 +682,37 @@ class Supporter(Membership):
         if self.visibility not in NAMED_VISIBILITIES:
             return True
         return bool(self.consent_date) and consent_covers(self.consent_visibility, self.visibility)
+
+
+# The rules above as functions of the columns they read, for lists that read only those columns
+# (a statement's signatories) rather than whole rows.
+
+
+def supporter_public_name(status, visibility, full_name, display_name):
+    """`Supporter.public_name`: "" unless active or lapsed, else the name at `visibility`."""
+    if status not in ON_THE_RECORD:
+        return ""
+    return name_at_visibility(visibility, full_name, display_name)
+
+
+def name_at_visibility(visibility, full_name, display_name):
+    """`Supporter.name_at_visibility`."""
+    if visibility == Visibility.FULL_NAME:
+        return full_name
+    if visibility == Visibility.DISPLAY_NAME:
+        return display_name or initials(full_name)
+    if visibility == Visibility.INITIALS:
+        return initials(full_name)
+    return ""
+
+
+def supporter_shows_affiliation(visibility, display_name, public_name):
+    """Whether `Supporter.public_affiliation` may show one: beside a full or display name that
+    is shown (`public_name`), never beside initials."""
+    shows_a_name = visibility == Visibility.FULL_NAME or (
+        visibility == Visibility.DISPLAY_NAME and display_name
+    )
+    return bool(shows_a_name and public_name)
 
 
 def initials(name):

@@ -7,7 +7,8 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
@@ -184,6 +185,30 @@ class StatementQuerySet(models.QuerySet):
     def for_listing(self):
         """What a list, feed or API page needs of each row, in a constant number of queries."""
         return self.select_related("campaign")
+
+    def for_page(self):
+        """What a statement's own page needs of each language version, in one query: its
+        campaign's title and address, and whether it has documents and press contacts (its
+        own or its original's), so that a statement without them costs no query for them. The
+        Markdown source, the search index and the campaign's long texts stay in the database."""
+        source = Coalesce(OuterRef("translation_of_id"), OuterRef("pk"))
+        long_texts = [
+            f"campaign__{name}"
+            for localized in (Campaign.goal, Campaign.description, Campaign.outcome)
+            for name in localized.field_names()
+        ]
+        return (
+            self.select_related("campaign")
+            .defer("body", "search_vector", *long_texts)
+            .annotate(
+                has_attachments=Exists(Attachment.objects.filter(statement_id=source)),
+                has_press_contacts=Exists(
+                    PressContact.objects.filter(
+                        Q(statement_id=OuterRef("pk")) | Q(statement_id=source)
+                    )
+                ),
+            )
+        )
 
     def outdated_translations(self):
         """Translations last edited before their original's last change: they may say something

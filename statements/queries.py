@@ -1,19 +1,38 @@
 """Reads that several pages share: who signed, which language versions, what an org signed,
 which campaign the site puts forward."""
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html import escape
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 
-from icnk.i18n import reading_order_key
-from members.models import ON_THE_RECORD, Listing, Visibility, more_private, name_language
+from icnk.fasturls import slug_url
+from icnk.i18n import current_language, reading_order_key
+from members.models import (
+    ON_THE_RECORD,
+    Listing,
+    Supporter,
+    Visibility,
+    more_private,
+    name_language,
+    organization_display_name,
+    organization_is_public,
+    supporter_public_name,
+    supporter_shows_affiliation,
+)
+from statements.formatting import long_date
 from statements.models import (
     FEATURED_CAMPAIGN_CACHE_KEY,
+    Attachment,
     Campaign,
     PressContact,
     Signature,
@@ -29,6 +48,9 @@ class SignatoryLine:
     signed_on: object = None
     withdrawn_on: object = None
     later_endorsement: bool = False
+    # What the list says after the name, in the reader's language (safe HTML): when it was
+    # withdrawn, or that it came after publication.
+    note: str = ""
 
 
 @dataclass
@@ -50,6 +72,68 @@ class Signatories:
     def __bool__(self):
         return bool(self.total)
 
+    @property
+    def organization_items(self):
+        return signatory_items(self.organizations)
+
+    @property
+    def individual_items(self):
+        return signatory_items(self.individuals)
+
+
+def signatory_items(lines):
+    """The <li>s of a list of signatories (safe HTML), for the statement page and a sign-on
+    drive's page: a name linked when the organization has a page, a person's affiliation, and
+    the note (withdrawn, endorsed later; already safe HTML).
+
+    Written here rather than by a template loop (seven lookups a line, 1.5 ms for 40 lines),
+    with the standard library's `html.escape`, which is what Django's `escape` calls, without
+    the lazy-string checks `format_html` makes on every argument (a further 0.5 ms).
+    """
+    affiliation = pgettext("a signatory's affiliation, after the name", ", %(affiliation)s")
+    items = []
+    for line in lines:
+        name = _escaped(line.name)
+        if line.url:
+            name = f'<a href="{_escaped(line.url)}">{name}</a>'
+        if line.affiliation:
+            text = affiliation % {"affiliation": _escaped(line.affiliation)}
+            name += f'<span class="signatory__affiliation">{text}</span>'
+        note = f'<span class="signatory__note">{line.note}</span>' if line.note else ""
+        withdrawn = ' class="signatory--withdrawn"' if line.withdrawn_on else ""
+        items.append(
+            f"\n        <li{withdrawn}>\n            {name}\n            {note}\n          </li>\n"
+        )
+    return mark_safe("".join(items))
+
+
+def _escaped(value):
+    """`conditional_escape` as the template applies it: safe HTML kept, any other text escaped."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+
+
+# The columns `signatories` reads: the signature's, and of the organization or the person who
+# signed only what decides what readers see.
+_SIGNATORY_COLUMNS = (
+    "organization_id",
+    "name_at_signing",
+    "local_name_at_signing",
+    "visibility",
+    "signed_on",
+    "withdrawn_on",
+    "organization__listing",
+    "organization__status",
+    "organization__name",
+    "organization__acronym",
+    "organization__country",
+    "organization__slug",
+    "supporter__status",
+    "supporter__visibility",
+    "supporter__full_name",
+    "supporter__display_name",
+    "supporter__affiliation",
+)
+
 
 def signatories(statement):
     """The statement's signatories as a reader may see them, in signing order (one query).
@@ -58,50 +142,114 @@ def signatories(statement):
     if they have left since, and withdrawn signatures stay, marked. People are different: each
     appears only as their visibility level allows *today*, so a person taken down disappears
     from every old statement at once; people counted only are summed; hidden ones are left out.
+
+    Reads plain rows of the columns that decide this (40 signatories: 1 ms instead of 3 for
+    model instances of every column), through the same rules as `Organization.is_public`,
+    `Supporter.public_name` and the rest (members/models.py).
     """
     published_on = timezone.localdate(statement.published_at) if statement.published_at else None
+    language = current_language()
+    # The reader's language's own affiliation column, where the model has one.
+    local_affiliation = f"supporter__affiliation_{language}"
+    if local_affiliation not in _AFFILIATION_COLUMNS:
+        local_affiliation = "supporter__affiliation"
+    organization_url = slug_url("members:organization-detail")
+    notes = _Notes(language)
     result = Signatories()
-    rows = Signature.objects.for_display().filter(statement_id=statement.source_id)
-    for signature in rows:
+    rows = _signatory_rows(local_affiliation).filter(statement_id=statement.source_id)
+    for (
+        organization_id,
+        name_at_signing,
+        local_name_at_signing,
+        signature_visibility,
+        signed_on,
+        withdrawn_on,
+        listing,
+        organization_status,
+        organization_name,
+        acronym,
+        country,
+        organization_slug,
+        status,
+        visibility,
+        full_name,
+        display_name,
+        affiliation,
+        affiliation_here,
+    ) in rows:
         line = SignatoryLine(
             name="",
-            signed_on=signature.signed_on,
-            withdrawn_on=signature.withdrawn_on,
-            later_endorsement=bool(published_on and signature.signed_on > published_on),
+            signed_on=signed_on,
+            withdrawn_on=withdrawn_on,
+            later_endorsement=bool(published_on and signed_on > published_on),
         )
-        if signature.organization_id:
-            organization = signature.organization
-            if organization.listing == Listing.NAMED:
-                line.name = signature.name_at_signing or organization.display_name
-                local = signature.local_name_at_signing
-                if local and name_language(local, organization.country) == statement.language:
+        if organization_id:
+            if listing == Listing.NAMED:
+                line.name = name_at_signing or organization_display_name(organization_name, acronym)
+                local = local_name_at_signing
+                if local and name_language(local, country) == statement.language:
                     line.name = local
-                if organization.is_public:
-                    line.url = organization.get_absolute_url()
+                if organization_is_public(organization_status, listing):
+                    line.url = organization_url(organization_slug)
+                line.note = notes.of(line)
                 result.organizations.append(line)
-            elif organization.listing == Listing.COUNTED and not signature.withdrawn_on:
+            elif listing == Listing.COUNTED and not withdrawn_on:
                 result.other_organizations += 1
             continue
-        supporter = signature.supporter
-        if signature.visibility:
+        if signature_visibility:
             # Signed more privately than the person appears elsewhere: this statement shows
-            # them at that level (in memory only; the person's own level is never saved).
-            supporter.visibility = more_private(supporter.visibility, signature.visibility)
-        if supporter.public_name:
-            line.name = supporter.public_name
-            line.affiliation = supporter.public_affiliation
+            # them at that level (the person's own level is never changed).
+            visibility = more_private(visibility, signature_visibility)
+        if name := supporter_public_name(status, visibility, full_name, display_name):
+            line.name = name
+            if supporter_shows_affiliation(visibility, display_name, name):
+                line.affiliation = affiliation_here or affiliation
+            line.note = notes.of(line)
             result.individuals.append(line)
-        elif (
-            supporter.visibility == Visibility.COUNTED
-            and supporter.status in ON_THE_RECORD
-            and not signature.withdrawn_on
-        ):
+        elif visibility == Visibility.COUNTED and status in ON_THE_RECORD and not withdrawn_on:
             result.other_individuals += 1
     if statement.language != settings.LANGUAGE_CODE:
         # Korean and Japanese readers find a name in their own alphabetical order; English
         # versions keep the signing order, which the secretariat sets.
         result.organizations.sort(key=lambda line: reading_order_key(line.name, statement.language))
     return result
+
+
+@functools.cache
+def _signatory_rows(local_affiliation):
+    """The rows `signatories` reads, built once per process and language (as a class-based
+    view's `queryset` is) and filtered per statement: building them costs 0.3 ms."""
+    return Signature.objects.values_list(*_SIGNATORY_COLUMNS, local_affiliation)
+
+
+_AFFILIATION_COLUMNS = {
+    f"supporter__{f.name}"
+    for f in Supporter._meta.get_fields()
+    if f.name.startswith("affiliation_")
+}
+
+
+class _Notes:
+    """A line's note ("withdrawn on 4 March 2013", "endorsed later, on ..."), each text
+    translated once and each date written once per list rather than once per line."""
+
+    def __init__(self, language):
+        self.language = language
+        self.withdrawn = gettext("withdrawn on %(date)s")
+        self.endorsed_later = gettext("endorsed later, on %(date)s")
+        self.dates = {}
+
+    def of(self, line):
+        if line.withdrawn_on:
+            return mark_safe(self.withdrawn % {"date": self.date(line.withdrawn_on)})
+        if line.later_endorsement:
+            return mark_safe(self.endorsed_later % {"date": self.date(line.signed_on)})
+        return ""
+
+    def date(self, value):
+        if value not in self.dates:
+            self.dates[value] = conditional_escape(long_date(value, self.language))
+        return self.dates[value]
 
 
 def language_versions(statement):
@@ -116,8 +264,19 @@ def language_versions(statement):
     return sorted(versions, key=lambda v: order.get(v.language, 9))
 
 
+def attachments(statement):
+    """The documents of a statement (they hang on its original); no query when the statement
+    was read with `for_page()` and has none."""
+    if not statement.pk or not getattr(statement, "has_attachments", True):
+        return []
+    return list(Attachment.objects.filter(statement_id=statement.source_id))
+
+
 def press_contacts(statement):
-    """This version's press contacts, or its original's when it has none of its own."""
+    """This version's press contacts, or its original's when it has none of its own; no query
+    when the statement was read with `for_page()` and neither has any."""
+    if not getattr(statement, "has_press_contacts", True):
+        return []
     contacts = list(
         PressContact.objects.filter(statement_id__in={statement.pk, statement.source_id})
     )

@@ -141,8 +141,9 @@ def statement_context(request, statement, versions=None):
         },
         "image": [image],
     }
+    written_dateline = dateline(statement)
     if statement.dateline:
-        json_ld["dateline"] = dateline(statement)
+        json_ld["dateline"] = written_dateline
     # The site-wide language switcher would keep this slug in another language; point it at the
     # real versions instead, and at the list where a version does not exist.
     by_language = {v.language: v for v in versions}
@@ -159,13 +160,12 @@ def statement_context(request, statement, versions=None):
                     "og_locale": OG_LOCALES[code],
                 }
             )
-    attachments = list(statement.source.attachments.all()) if statement.pk else []
     return {
         "statement": statement,
-        "dateline": dateline(statement),
+        "dateline": written_dateline,
         "signatories": queries.signatories(statement),
         "versions": versions,
-        "attachments": attachments,
+        "attachments": queries.attachments(statement),
         "press_contacts": queries.press_contacts(statement),
         "canonical_url": url,
         "og_image": image,
@@ -174,12 +174,17 @@ def statement_context(request, statement, versions=None):
     }
 
 
+# Built once, as a class-based view's `queryset` is, and filtered anew for each request: its
+# annotations cost 0.6 ms a request to build (statements/models.py for_page).
+_PAGE_ROWS = Statement.objects.for_page()
+
+
 def statement_detail(request, slug):
     language = current_language()
     # The statement and its other published language versions in one query.
     published = Statement.objects.published()
     found = list(
-        published.select_related("campaign", "translation_of").filter(
+        _PAGE_ROWS.published().filter(
             translation_key__in=published.filter(slug=slug, language=language).values(
                 "translation_key"
             )

@@ -40,7 +40,7 @@ PUBLIC_PAGES = {
     "/en/statements/": 6,
     f"/en/statements/?q=Bulk&kind=joint_statement&year={THIS_YEAR}": 6,
     "/ko/statements/?q=Bulk": 6,
-    "/en/statements/signed/": 6,
+    "/en/statements/signed/": 4,  # without documents or press contacts: no query for them
     "/en/statements/feed/": 2,
     "/en/campaigns/campaign/": 5,
     "/en/join/": 2,

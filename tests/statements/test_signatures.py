@@ -161,6 +161,23 @@ def test_each_signatory_row_shows_its_link_affiliation_and_withdrawal(
     assert "withdrawn on 4 March 2013" in html
 
 
+def test_a_person_who_signed_more_privately_shows_at_that_level_with_no_affiliation(
+    client, site_settings, statement
+):
+    full = {"visibility": Visibility.FULL_NAME, "affiliation": "Seoul National University"}
+    initials = Supporter.objects.create(full_name="Marzuki Darusman", **full)
+    counted = Supporter.objects.create(full_name="Sonja Biserko", **full)
+    Signature.objects.create(statement=statement, supporter=initials, visibility="initials")
+    Signature.objects.create(statement=statement, supporter=counted, visibility="counted")
+    html = page(client, statement)
+    assert "<li>\n            M. D.\n" in html
+    assert "Marzuki" not in html and "Sonja" not in html and "Seoul National" not in html
+    assert "and 1 other individual" in html
+    # The person's own level is untouched: elsewhere they are still shown by name.
+    initials.refresh_from_db()
+    assert initials.visibility == Visibility.FULL_NAME
+
+
 def test_counted_and_unlisted_organizations_are_never_named(statement):
     counted = Organization.objects.create(name="Quiet Group", slug="q", listing=Listing.COUNTED)
     unlisted = Organization.objects.create(name="Secret Group", slug="s", listing=Listing.UNLISTED)

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from pypdf import PdfWriter
 
 from statements.models import Attachment, PressContact, Statement
@@ -137,6 +138,27 @@ def test_statement_page_shows_attachments_and_only_public_press_contacts(
     assert "Full report" in html and "PDF, 13" in html
     assert "Kanae Doi" in html and "doi@example.org" not in html
     assert "press@example.org" in html
+
+
+def test_a_translation_shows_its_originals_documents_and_press_contacts_unless_it_has_its_own(
+    client, site_settings, statement, translations
+):
+    # The page asks whether there are any in the same query as the statement (and reads none
+    # when there are none): a translation's documents and contacts hang on its original.
+    Attachment.objects.create(
+        statement=statement,
+        title="Full report",
+        language="en",
+        file=SimpleUploadedFile("report.pdf", b"%PDF-1.4 test"),
+    )
+    PressContact.objects.create(statement=statement, name="Secretariat in Tokyo")
+    PressContact.objects.create(statement=translations["ko"], name="서울 사무국")
+    with translation.override("en"):  # the pages activate their language; later tests read English
+        korean = client.get(translations["ko"].get_absolute_url()).content.decode()
+        japanese = client.get(translations["ja"].get_absolute_url()).content.decode()
+    assert "Full report" in korean and "Full report" in japanese
+    assert "서울 사무국" in korean and "Secretariat in Tokyo" not in korean
+    assert "Secretariat in Tokyo" in japanese and "서울 사무국" not in japanese
 
 
 @pytest.mark.parametrize(
