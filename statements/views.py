@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 from pydantic import ValidationError
 
+from icnk import cache as page_cache
 from icnk.errors import bad_request, invalid_parameters
 from icnk.i18n import OG_LOCALES, current_language
 from icnk.models import SiteSettings
@@ -115,7 +116,8 @@ def statement_context(request, statement, versions=None):
 
     `versions`: the other published language versions, when the caller already has them.
     """
-    site = SiteSettings.load()
+    # As the context processor reads it: kept in the process while the generation stands.
+    site = page_cache.per_generation("site-settings", SiteSettings.load)
     if versions is None:
         versions = queries.language_versions(statement)
     url = request.build_absolute_uri(statement.get_absolute_url())
