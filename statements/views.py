@@ -43,7 +43,7 @@ class StatementListView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        statements = Statement.objects.published().in_language(current_language()).for_listing()
+        statements = Statement.objects.published().in_language(current_language()).for_cards()
         return self.filters.apply(statements, language=current_language())
 
     def get_paginator(self, queryset, per_page, **kwargs):

@@ -1,10 +1,14 @@
 """Dates and datelines in templates (`{{ date|long_date }}`, `{% dateline statement %}`), and
 the statements' sections on the home page."""
 
+import unicodedata
+
 from django import template
+from django.template.defaultfilters import stringfilter
+from django.utils.text import Truncator
 
 from icnk.i18n import current_language
-from statements.formatting import dateline, long_date
+from statements.formatting import dateline, long_date, machine_datetime
 from statements.models import Statement
 from statements.queries import featured_campaign
 
@@ -18,6 +22,26 @@ def long_date_filter(value, language=None):
     return long_date(value, language)
 
 
+@register.filter(name="machine_datetime", expects_localtime=True)
+def machine_datetime_filter(value):
+    """`value|date:"Y-m-d\\TH:i:sO"`, the datetime of a <time>, written faster."""
+    return machine_datetime(value) if value not in (None, "") else ""
+
+
+@register.filter(is_safe=True)
+@stringfilter
+def shortened(value, length):
+    """`value|truncatechars:length`, without its walk over every character when the text is
+    short enough already (Truncator.chars costs 25 µs for a summary of 200 characters)."""
+    try:
+        length = int(length)
+    except ValueError:
+        return value
+    if length > 0 and len(value) <= length and unicodedata.is_normalized("NFC", value):
+        return value  # what Truncator.chars() would return
+    return Truncator(value).chars(length)
+
+
 @register.simple_tag(name="dateline")
 def dateline_tag(statement):
     return dateline(statement)
@@ -29,7 +53,7 @@ def latest_statements():
     statements = (
         Statement.objects.published()
         .in_language(current_language())
-        .for_listing()
+        .for_cards()
         .order_by("-published_at", "-pk")[:HOME_LATEST]
     )
     return {"latest_statements": list(statements)}
