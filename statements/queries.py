@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -196,6 +197,9 @@ def featured_campaign():
 # How long the list's campaigns, years and counts are kept at most (a new generation of the page
 # cache replaces them sooner).
 LIST_FACTS_SECONDS = 3600
+# In the keys: a release that changes what is kept changes it, so that it never reads what an
+# earlier release kept in the same generation.
+LIST_FACTS_VERSION = 1
 
 
 @dataclass
@@ -214,6 +218,7 @@ class ListFacts:
 
     campaigns: list  # {"slug", "title"} of every public campaign, in the reader's language
     options: str  # the same as <option>s, none selected
+    campaign_rows: dict  # id -> the values of CARD_CAMPAIGN_FIELDS, of every public campaign
     bounds: tuple  # the first and last publication times, or (None, None)
     count: int | None  # statements the filters find; None for a search (not kept)
 
@@ -222,7 +227,7 @@ class ListFacts:
         """`statements`: the list's published statements in `language`, filtered by
         `filters` (statements.filters.StatementFilters)."""
         state = page_cache.current_state()
-        prefix = f"statement-list:{state['generation']}:{language}"
+        prefix = f"statement-list:v{LIST_FACTS_VERSION}:{state['generation']}:{language}"
         shared_key = f"{prefix}:shared"
         count_key = None
         if not filters.q.strip():
@@ -244,8 +249,32 @@ class ListFacts:
             cache.set_many(
                 missing, page_cache.UNKNOWN_DUE_SECONDS if unknown else LIST_FACTS_SECONDS
             )
-        campaigns, options, bounds = shared
-        return cls(campaigns=campaigns, options=options, bounds=bounds, count=count)
+        campaigns, options, rows, bounds = shared
+        return cls(
+            campaigns=campaigns, options=options, campaign_rows=rows, bounds=bounds, count=count
+        )
+
+    def with_campaigns(self, statements):
+        """`statements` (read without their campaign) as a list, each with its campaign as a
+        card shows it (slug, title, is_public), made from the public campaigns kept here
+        rather than joined by the query of each page. A campaign that is not public is one
+        whose `is_public` is False: the card shows nothing of it. Its other fields, and those
+        a card does not show, are deferred: read from the database if anything asks."""
+        statements = list(statements)
+        made = {}
+        for statement in statements:
+            key = statement.campaign_id
+            if key is None:
+                continue
+            if key not in made:
+                if row := self.campaign_rows.get(key):
+                    made[key] = Campaign.from_db(DEFAULT_DB_ALIAS, CARD_CAMPAIGN_FIELDS, row)
+                else:
+                    made[key] = Campaign.from_db(
+                        DEFAULT_DB_ALIAS, ["id", "is_public"], [key, False]
+                    )
+            Statement.campaign.field.set_cached_value(statement, made[key])
+        return statements
 
     def campaign_options(self, selected):
         """The campaigns' <option>s, the one whose slug is `selected` marked."""
@@ -265,15 +294,18 @@ class ListFacts:
         return list(range(last, first - 1, -1))
 
 
+# What ListFacts keeps of each public campaign for the statement cards.
+CARD_CAMPAIGN_FIELDS = ["id", "slug", *Campaign.title.field_names(), "is_public"]
+
+
 def _list_shared(language):
+    public = list(Campaign.objects.public().only(*CARD_CAMPAIGN_FIELDS))
     # (Campaign.title is read in the active language, which is `language`.)
-    campaigns = [
-        {"slug": c.slug, "title": c.title}
-        for c in Campaign.objects.public().only("slug", *Campaign.title.field_names())
-    ]
+    campaigns = [{"slug": c.slug, "title": c.title} for c in public]
     options = format_html_join(
         "", '<option value="{}">{}</option>', ((c["slug"], c["title"]) for c in campaigns)
     )
+    rows = {c.pk: [getattr(c, name) for name in CARD_CAMPAIGN_FIELDS] for c in public}
     # From the two ends of the date index: one query, the same cost at any size (DISTINCT over
     # the years read every published statement).
     bounds = (
@@ -281,7 +313,7 @@ def _list_shared(language):
         .in_language(language)
         .aggregate(first=Min("published_at"), last=Max("published_at"))
     )
-    return campaigns, str(options), (bounds["first"], bounds["last"])
+    return campaigns, str(options), rows, (bounds["first"], bounds["last"])
 
 
 # ---------------------------------------------------------------------------------------------

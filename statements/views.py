@@ -43,7 +43,10 @@ class StatementListView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        statements = Statement.objects.published().in_language(current_language()).for_cards()
+        # Without the campaigns: set from those ListFacts keeps (get_context_data).
+        statements = (
+            Statement.objects.published().in_language(current_language()).for_cards(campaign=False)
+        )
         return self.filters.apply(statements, language=current_language())
 
     def get_paginator(self, queryset, per_page, **kwargs):
@@ -56,6 +59,9 @@ class StatementListView(ListView):
             self.object_list, language=current_language(), filters=self.filters
         )
         context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        page.object_list = self.facts.with_campaigns(page.object_list)
+        context["statements"] = context["object_list"] = page.object_list
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(

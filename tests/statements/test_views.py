@@ -302,6 +302,23 @@ def test_the_lists_count_and_years_follow_a_publication_at_once(
     assert "0 statements" in client.get("/en/statements/", {"year": "2011"}).text
 
 
+def test_a_card_names_its_campaign_while_it_is_public_without_a_query_per_card(
+    client, site_settings, settings, campaign, make_statement, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(3):
+        make_statement(title=f"In the campaign {n}", campaign=campaign)
+    make_statement(title="In no campaign")
+    html = client.get("/en/statements/").text
+    assert html.count(' · <a href="/en/campaigns/coi/">A UN Commission of Inquiry</a>') == 3
+    campaign.is_public = False
+    campaign.save()
+    client.get("/en/statements/")  # the site-wide and the list's kept values read again
+    with django_assert_num_queries(1):  # the page of statements, nothing a card
+        html = client.get("/en/statements/").text
+    assert "In the campaign 2" in html and "/campaigns/coi/" not in html
+
+
 def test_a_scheduled_statement_is_counted_on_the_list_from_its_time(
     client, site_settings, settings, make_statement
 ):
