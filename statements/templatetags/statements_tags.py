@@ -59,9 +59,10 @@ def latest_statements():
     return {"latest_statements": list(statements)}
 
 
-@register.inclusion_tag("statements/includes/_home_campaign.html")
-def featured_campaign_teaser():
+@register.inclusion_tag("statements/includes/_home_campaign.html", takes_context=True)
+def featured_campaign_teaser(context):
     """The home page's featured campaign and its milestone timeline."""
-    campaign = featured_campaign()  # cached, shared with the navigation
+    # The navigation's campaign (statements.context_processors.campaign): read once a page.
+    campaign = context["active_campaign"] if "active_campaign" in context else featured_campaign()
     milestones = list(campaign.milestones.all()) if campaign else []
     return {"home_campaign": campaign, "home_milestones": milestones}
