@@ -8,8 +8,8 @@ from django.template.defaultfilters import stringfilter
 from django.utils.text import Truncator
 
 from icnk.i18n import current_language
+from statements import queries
 from statements.formatting import dateline, long_date, machine_datetime
-from statements.models import Statement
 from statements.queries import featured_campaign
 
 register = template.Library()
@@ -50,13 +50,7 @@ def dateline_tag(statement):
 @register.inclusion_tag("statements/includes/_home_latest.html")
 def latest_statements():
     """The home page's latest statements, in the reader's language."""
-    statements = (
-        Statement.objects.published()
-        .in_language(current_language())
-        .for_cards()
-        .order_by("-published_at", "-pk")[:HOME_LATEST]
-    )
-    return {"latest_statements": list(statements)}
+    return {"latest_statements": queries.latest_statements(current_language(), HOME_LATEST)}
 
 
 @register.inclusion_tag("statements/includes/_home_campaign.html", takes_context=True)

@@ -319,6 +319,28 @@ def test_a_card_names_its_campaign_while_it_is_public_without_a_query_per_card(
     assert "In the campaign 2" in html and "/campaigns/coi/" not in html
 
 
+def test_the_homes_latest_statements_follow_every_change_at_once(
+    client, site_settings, settings, campaign, make_statement
+):
+    # Kept under the page cache's generation (statements.queries.latest_statements).
+    settings.PAGE_CACHE_SECONDS = 0
+    make_statement(title="First statement", campaign=campaign)
+    make_statement(title="첫 성명", slug="first-ko", language="ko")
+    card_link = ' · <a href="/en/campaigns/coi/">{}</a>'
+    html = client.get("/en/").text
+    assert "First statement" in html and "첫 성명" not in html
+    assert card_link.format("A UN Commission of Inquiry") in html
+    assert "첫 성명" in client.get("/ko/").text
+    newer = make_statement(title="Newer statement", published_at=timezone.now())
+    assert "Newer statement" in client.get("/en/").text
+    campaign.title_en = "Renamed campaign"
+    campaign.save()
+    assert card_link.format("Renamed campaign") in client.get("/en/").text
+    newer.status = Statement.Status.UNPUBLISHED
+    newer.save()
+    assert "Newer statement" not in client.get("/en/").text
+
+
 def test_a_scheduled_statement_is_counted_on_the_list_from_its_time(
     client, site_settings, settings, make_statement
 ):
