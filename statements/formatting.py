@@ -3,8 +3,14 @@ a statement's dateline as each language's press releases write it: "TOKYO, 25 Ja
 "(도쿄=2013년 1월 25일)", "【東京】2013年1月25日". Used by pages, feeds and JSON-LD alike."""
 
 import datetime
+from functools import lru_cache
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.defaultfilters import date as date_filter
 from django.utils import dateformat, timezone, translation
+from django.utils.dates import MONTHS
+from django.utils.timezone import is_naive
 
 from icnk.i18n import current_language
 
@@ -14,6 +20,8 @@ LONG_DATE = {"en": "j F Y", "ko": "Y년 n월 j일", "ja": "Y年n月j日"}
 DATELINE = {"en": "{place}, {date} –", "ko": "({place}={date})", "ja": "【{place}】{date}"}
 # The same without a place.
 DATELINE_WITHOUT_PLACE = {"en": "{date} –", "ko": "({date})", "ja": "{date}"}
+# A <time>'s datetime attribute.
+MACHINE_DATETIME = "Y-m-d\\TH:i:sO"
 
 
 def long_date(value, language=None):
@@ -22,8 +30,67 @@ def long_date(value, language=None):
     language = language or current_language()
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date()
+    pattern = LONG_DATE.get(language, LONG_DATE["en"])
+    if template := _long_date_template(pattern):
+        return template.format(
+            Y=f"{value.year:04d}", n=value.month, j=value.day, F=_month_names(language)[value.month]
+        )
     with translation.override(language):
-        return dateformat.format(value, LONG_DATE.get(language, LONG_DATE["en"]))
+        return dateformat.format(value, pattern)
+
+
+# Django's date format characters (django.utils.dateformat.re_formatchars).
+_FORMAT_CHARACTERS = set("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ")
+
+
+@lru_cache(maxsize=16)
+def _long_date_template(pattern):
+    """A date pattern of year, month and day ("j F Y") as a str.format template written as
+    Django writes them ('%04d' year, month and day unpadded, the month's name), or None when
+    the pattern uses anything else. Django's DateFormat costs about 12 µs a date, the template
+    1 µs: a list of twenty statement cards writes twenty dates."""
+    if "\\" in pattern:
+        return None
+    template = []
+    for char in pattern:
+        if char in "YnjF":
+            template.append(f"{{{char}}}")
+        elif char in _FORMAT_CHARACTERS:
+            return None
+        else:
+            template.append(char.replace("{", "{{").replace("}", "}}"))
+    return "".join(template)
+
+
+@lru_cache(maxsize=16)
+def _month_names(language):
+    with translation.override(language):
+        return [""] + [str(MONTHS[month]) for month in range(1, 13)]
+
+
+@receiver(setting_changed)
+def _forget_month_names(*, setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        _month_names.cache_clear()
+
+
+def machine_datetime(value):
+    """What `value|date:"Y-m-d\\TH:i:sO"` writes ("2013-01-25T11:00:00+0900", a <time>'s
+    datetime), without DateFormat's 15 µs. `value` is already in the zone to show."""
+    if not isinstance(value, datetime.datetime) or is_naive(value):
+        return date_filter(value, MACHINE_DATETIME)
+    offset = value.utcoffset()
+    if value.replace(fold=not value.fold).utcoffset() != offset:
+        # A time that a change of clocks makes ambiguous: Django writes it without an offset.
+        return date_filter(value, MACHINE_DATETIME)
+    seconds = offset.days * 86400 + offset.seconds
+    sign = "-" if seconds < 0 else "+"
+    seconds = abs(seconds)
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+        f"{sign}{seconds // 3600:02d}{(seconds // 60) % 60:02d}"
+    )
 
 
 def dateline(statement):

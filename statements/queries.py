@@ -1,7 +1,8 @@
 """Reads that several pages share: who signed, which language versions, what an org signed,
-which campaign the site puts forward."""
+which campaign the site puts forward, what the statement list shows beside its statements."""
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -10,11 +11,14 @@ from html import escape
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Max, Min
 from django.utils import timezone
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
+from icnk import cache as page_cache
 from icnk.fasturls import slug_url
 from icnk.i18n import current_language, reading_order_key
 from members.models import (
@@ -341,6 +345,154 @@ def featured_campaign():
         campaign = Campaign.objects.featured() or False
         cache.set(FEATURED_CAMPAIGN_CACHE_KEY, campaign, 300)
     return campaign or None
+
+
+# ---------------------------------------------------------------------------------------------
+# What the statement list shows beside its page of statements
+# ---------------------------------------------------------------------------------------------
+
+# How long the list's campaigns, years and counts are kept at most (a new generation of the page
+# cache replaces them sooner).
+LIST_FACTS_SECONDS = 3600
+# In the keys: a release that changes what is kept changes it, so that it never reads what an
+# earlier release kept in the same generation.
+LIST_FACTS_VERSION = 1
+
+
+@dataclass
+class ListFacts:
+    """What the statement list shows beside its page of statements, the same for every reader
+    of a language: the public campaigns (for the filter and the subscribe box), the years of
+    the filter, and the number of statements an unsearched filter finds.
+
+    Read from the database, they cost more than the page of statements itself at full size:
+    200 campaigns made into models and <option>s, a COUNT over the 20,000 statements of a
+    language. They are kept under the page cache's generation (icnk/cache.py), which every
+    save or delete of a campaign or statement replaces, and which a statement scheduled for
+    later replaces when it is due: a renamed or hidden campaign, a publication or a take-down
+    shows at once.
+    """
+
+    campaigns: list  # {"slug", "title"} of every public campaign, in the reader's language
+    options: str  # the same as <option>s, none selected
+    campaign_rows: dict  # id -> the values of CARD_CAMPAIGN_FIELDS, of every public campaign
+    bounds: tuple  # the first and last publication times, or (None, None)
+    count: int | None  # statements the filters find; None for a search (not kept)
+
+    @classmethod
+    def load(cls, statements, *, language, filters):
+        """`statements`: the list's published statements in `language`, filtered by
+        `filters` (statements.filters.StatementFilters)."""
+        state = page_cache.current_state()
+        prefix = f"statement-list:v{LIST_FACTS_VERSION}:{state['generation']}:{language}"
+        shared_key = f"{prefix}:shared"
+        count_key = None
+        if not filters.q.strip():
+            # The filters are the reader's input: hashed, they make a key of known length.
+            chosen = f"{filters.kind}|{filters.year}|{filters.campaign}".encode()
+            count_key = f"{prefix}:count:{hashlib.md5(chosen, usedforsecurity=False).hexdigest()}"
+        found = cache.get_many([key for key in (shared_key, count_key) if key])
+        missing = {}
+        shared = found.get(shared_key)
+        if shared is None:
+            shared = missing[shared_key] = _list_shared(language)
+        count = found.get(count_key) if count_key else None
+        if count_key and count is None:
+            count = missing[count_key] = statements.count()
+        if missing:
+            cache.set_many(missing, _kept_seconds(state))
+        campaigns, options, rows, bounds = shared
+        return cls(
+            campaigns=campaigns, options=options, campaign_rows=rows, bounds=bounds, count=count
+        )
+
+    def with_campaigns(self, statements):
+        """`statements` (read without their campaign) as a list, each with its campaign as a
+        card shows it (slug, title, is_public), made from the public campaigns kept here
+        rather than joined by the query of each page. A campaign that is not public is one
+        whose `is_public` is False: the card shows nothing of it. Its other fields, and those
+        a card does not show, are deferred: read from the database if anything asks."""
+        statements = list(statements)
+        made = {}
+        for statement in statements:
+            key = statement.campaign_id
+            if key is None:
+                continue
+            if key not in made:
+                if row := self.campaign_rows.get(key):
+                    made[key] = Campaign.from_db(DEFAULT_DB_ALIAS, CARD_CAMPAIGN_FIELDS, row)
+                else:
+                    made[key] = Campaign.from_db(
+                        DEFAULT_DB_ALIAS, ["id", "is_public"], [key, False]
+                    )
+            Statement.campaign.field.set_cached_value(statement, made[key])
+        return statements
+
+    def campaign_options(self, selected):
+        """The campaigns' <option>s, the one whose slug is `selected` marked."""
+        options = self.options
+        if selected:
+            plain = format_html('<option value="{}">', selected)
+            options = options.replace(plain, f"{plain[:-1]} selected>", 1)
+        return mark_safe(options)  # built by format_html_join, the mark added to an escaped slug
+
+    def years(self):
+        """The years of the filter, newest first: from the newest statement's year back to the
+        oldest's. A year in between without a statement is listed too and finds none."""
+        first, last = self.bounds
+        if first is None:
+            return []
+        first, last = (timezone.localtime(moment).year for moment in (first, last))
+        return list(range(last, first - 1, -1))
+
+
+def _kept_seconds(state):
+    """How long a value read under the page cache's generation `state` may be kept. A
+    generation whose next scheduled publication is not known (the cache was emptied) does not
+    end by itself when it comes: keep no longer than its pages."""
+    if state["due"] == page_cache.UNKNOWN:
+        return page_cache.UNKNOWN_DUE_SECONDS
+    return LIST_FACTS_SECONDS
+
+
+def latest_statements(language, count):
+    """The `count` newest published statements in `language`, for cards, kept under the page
+    cache's generation like ListFacts: the same for every reader of the home page until a
+    statement, campaign or schedule changes (one query of ~1 ms a page, with the join)."""
+    state = page_cache.current_state()
+    key = f"latest-statements:v{LIST_FACTS_VERSION}:{state['generation']}:{language}:{count}"
+    statements = cache.get(key)
+    if statements is None:
+        statements = list(
+            Statement.objects.published()
+            .in_language(language)
+            .for_cards()
+            .order_by("-published_at", "-pk")[:count]
+        )
+        cache.set(key, statements, _kept_seconds(state))
+    return statements
+
+
+# What ListFacts keeps of each public campaign for the statement cards.
+CARD_CAMPAIGN_FIELDS = ["id", "slug", *Campaign.title.field_names(), "is_public"]
+
+
+def _list_shared(language):
+    public = list(Campaign.objects.public().only(*CARD_CAMPAIGN_FIELDS))
+    # (Campaign.title is read in the active language, which is `language`.)
+    campaigns = [{"slug": c.slug, "title": c.title} for c in public]
+    options = format_html_join(
+        "", '<option value="{}">{}</option>', ((c["slug"], c["title"]) for c in campaigns)
+    )
+    rows = {c.pk: [getattr(c, name) for name in CARD_CAMPAIGN_FIELDS] for c in public}
+    # From the two ends of the date index: one query, the same cost at any size (DISTINCT over
+    # the years read every published statement).
+    bounds = (
+        Statement.objects.published()
+        .in_language(language)
+        .aggregate(first=Min("published_at"), last=Max("published_at"))
+    )
+    return campaigns, str(options), rows, (bounds["first"], bounds["last"])
 
 
 # ---------------------------------------------------------------------------------------------

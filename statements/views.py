@@ -1,13 +1,12 @@
 import json
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Max, Min
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
@@ -45,29 +44,35 @@ class StatementListView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        statements = Statement.objects.published().in_language(current_language()).for_listing()
+        # Without the campaigns: set from those ListFacts keeps (get_context_data).
+        statements = (
+            Statement.objects.published().in_language(current_language()).for_cards(campaign=False)
+        )
         return self.filters.apply(statements, language=current_language())
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return KnownCountPaginator(queryset, per_page, count=self.facts.count, **kwargs)
+
     def get_context_data(self, **kwargs):
+        # The campaigns, years and count, kept for every reader of the language: read before
+        # the paginator asks for the count.
+        self.facts = queries.ListFacts.load(
+            self.object_list, language=current_language(), filters=self.filters
+        )
         context = super().get_context_data(**kwargs)
-        public = Statement.objects.published().in_language(current_language())
+        page = context["page_obj"]
+        page.object_list = self.facts.with_campaigns(page.object_list)
+        context["statements"] = context["object_list"] = page.object_list
         query = self.request.GET.copy()
         query.pop("page", None)
-        # Plain rows, the title in the reader's language read once each: the filter and the
-        # subscribe box both list every public campaign (200 at full size), as <option>s
-        # written once here rather than by two template loops.
-        campaigns = [
-            {"slug": c.slug, "title": c.title}
-            for c in Campaign.objects.public().only("slug", *Campaign.title.field_names())
-        ]
         context.update(
             filters=self.filters.model_dump(),
             kinds=Statement.Kind.choices,
-            years=_years(public),
-            # Plain rows, the title in the reader's language read once each: the filter and
-            # the subscribe box both list every public campaign (200 at full size).
-            campaigns=campaigns,
-            campaign_options=campaign_options(campaigns, self.filters.campaign),
+            years=self.facts.years(),
+            # The filter and the subscribe box both list every public campaign (200 at full
+            # size), as <option>s written once rather than by two template loops.
+            campaigns=self.facts.campaigns,
+            campaign_options=self.facts.campaign_options(self.filters.campaign),
             filter_query=query.urlencode(),
             is_filtered=self.filters.is_filtered,
             search_window=search.SEARCH_WINDOW,
@@ -75,28 +80,14 @@ class StatementListView(ListView):
         return context
 
 
-def campaign_options(campaigns, selected):
-    """The <option>s of a campaign <select>, `selected` (a slug) marked."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (c["slug"], mark_safe(" selected") if c["slug"] == selected else "", c["title"])
-            for c in campaigns
-        ),
-    )
+class KnownCountPaginator(Paginator):
+    """A paginator given the number of objects when it is known already (`count`, or None to
+    ask the database as usual)."""
 
-
-def _years(public):
-    """The years of the filter, newest first: from the newest statement's year back to the
-    oldest's, read from the two ends of the date index (one query, the same cost at any size;
-    DISTINCT over the years read every published statement). A year in between without a
-    statement is listed too and finds none."""
-    bounds = public.aggregate(first=Min("published_at"), last=Max("published_at"))
-    if bounds["first"] is None:
-        return []
-    first, last = (timezone.localtime(bounds[end]).year for end in ("first", "last"))
-    return list(range(last, first - 1, -1))
+    def __init__(self, *args, count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            self.count = count  # in place of the cached property's COUNT query
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ def subscribe_box(place="page", campaigns=None, campaign=None, selected="", opti
     """`campaigns`: the public campaigns, when the page has them already; or `campaign`, the
     one the page puts forward (the home page's, already loaded): no query of its own.
     `selected`: the slug of the campaign the reader is looking at. `options`: the campaigns'
-    <option>s, when the page has written them already (statements.views.campaign_options)."""
+    <option>s, when the page has them already (statements.queries.ListFacts.campaign_options)."""
     if campaigns is None:
         campaigns = [campaign] if campaign else []
     return {

@@ -1,11 +1,15 @@
 """Dates and datelines in templates (`{{ date|long_date }}`, `{% dateline statement %}`), and
 the statements' sections on the home page."""
 
+import unicodedata
+
 from django import template
+from django.template.defaultfilters import stringfilter
+from django.utils.text import Truncator
 
 from icnk.i18n import current_language
-from statements.formatting import dateline, long_date
-from statements.models import Statement
+from statements import queries
+from statements.formatting import dateline, long_date, machine_datetime
 from statements.queries import featured_campaign
 
 register = template.Library()
@@ -18,6 +22,26 @@ def long_date_filter(value, language=None):
     return long_date(value, language)
 
 
+@register.filter(name="machine_datetime", expects_localtime=True)
+def machine_datetime_filter(value):
+    """`value|date:"Y-m-d\\TH:i:sO"`, the datetime of a <time>, written faster."""
+    return machine_datetime(value) if value not in (None, "") else ""
+
+
+@register.filter(is_safe=True)
+@stringfilter
+def shortened(value, length):
+    """`value|truncatechars:length`, without its walk over every character when the text is
+    short enough already (Truncator.chars costs 25 µs for a summary of 200 characters)."""
+    try:
+        length = int(length)
+    except ValueError:
+        return value
+    if length > 0 and len(value) <= length and unicodedata.is_normalized("NFC", value):
+        return value  # what Truncator.chars() would return
+    return Truncator(value).chars(length)
+
+
 @register.simple_tag(name="dateline")
 def dateline_tag(statement):
     return dateline(statement)
@@ -26,18 +50,13 @@ def dateline_tag(statement):
 @register.inclusion_tag("statements/includes/_home_latest.html")
 def latest_statements():
     """The home page's latest statements, in the reader's language."""
-    statements = (
-        Statement.objects.published()
-        .in_language(current_language())
-        .for_listing()
-        .order_by("-published_at", "-pk")[:HOME_LATEST]
-    )
-    return {"latest_statements": list(statements)}
+    return {"latest_statements": queries.latest_statements(current_language(), HOME_LATEST)}
 
 
-@register.inclusion_tag("statements/includes/_home_campaign.html")
-def featured_campaign_teaser():
+@register.inclusion_tag("statements/includes/_home_campaign.html", takes_context=True)
+def featured_campaign_teaser(context):
     """The home page's featured campaign and its milestone timeline."""
-    campaign = featured_campaign()  # cached, shared with the navigation
+    # The navigation's campaign (statements.context_processors.campaign): read once a page.
+    campaign = context["active_campaign"] if "active_campaign" in context else featured_campaign()
     milestones = list(campaign.milestones.all()) if campaign else []
     return {"home_campaign": campaign, "home_milestones": milestones}

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -61,6 +63,24 @@ def test_counts_kept_between_readers_change_at_once_with_a_take_down(client, coa
     Supporter.objects.filter(full_name="Suzanne Scholte").update(visibility=V.HIDDEN)
     page_cache.invalidate()
     assert "4 organizations from 2 countries</p>" in client.get(DIRECTORY).text
+
+
+def test_home_counts_by_region_are_each_languages_and_change_at_once(client, coalition, settings):
+    # The home page's totals and regions are kept per language under the page cache's
+    # generation (members_tags.member_counts_by_region).
+    settings.PAGE_CACHE_SECONDS = 0
+
+    def regions(language):
+        home = client.get(f"/{language}/").text
+        return re.search(r'<ul class="region-counts">.*?</ul>', home, re.S).group(0)
+
+    assert "Americas" in regions("en") and "Asia" in regions("en")
+    assert "아시아" in regions("ko") and "Asia" not in regions("ko")
+    suzanne = Supporter.objects.get(full_name="Suzanne Scholte")
+    suzanne.visibility = V.HIDDEN
+    suzanne.save()
+    assert "Americas" not in regions("en") and "Asia" in regions("en")
+    assert "아메리카" not in regions("ko")
 
 
 def test_headline_uses_singular_forms(client, site_settings, organization):

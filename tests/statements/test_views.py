@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfWriter
 
 from statements.models import Attachment, PressContact, Statement
@@ -279,6 +279,103 @@ def test_list_pages_by_twenty(client, site_settings):
     assert "Page 1 of 3" in first and "45 statements" in first
     last = client.get("/en/statements/", {"page": 3}).content.decode()
     assert last.count('class="statement-card"') == 5
+
+
+# The list's campaigns, years and counts are kept for every reader between writes (ListFacts);
+# the whole-page cache is off below, so that these tests see the kept values themselves.
+
+
+def test_the_lists_campaigns_change_at_once_when_one_is_renamed_or_hidden(
+    client, site_settings, settings, campaign, make_statement
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_statement()
+    html = client.get("/en/statements/", {"campaign": "coi"}).text
+    # Chosen in the filter and in the subscribe box alike.
+    assert html.count('<option value="coi" selected>A UN Commission of Inquiry</option>') == 2
+    campaign.title_en = "The UN Commission of Inquiry <2013>"
+    campaign.save()
+    html = client.get("/en/statements/").text
+    assert html.count('<option value="coi">The UN Commission of Inquiry &lt;2013&gt;</option>') == 2
+    assert "A UN Commission of Inquiry" not in html
+    campaign.is_public = False
+    campaign.save()
+    html = client.get("/en/statements/").text
+    assert 'value="coi"' not in html
+    assert 'id="id_campaign"' not in html and 'id="follow-campaign-list"' not in html
+
+
+def test_the_lists_count_and_years_follow_a_publication_at_once(
+    client, site_settings, settings, make_statement
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_statement(published_at=PUBLISHED)
+    html = client.get("/en/statements/").text
+    assert "1 statement<" in html and '<option value="2011">' not in html
+    older = make_statement(published_at=datetime.datetime(2011, 10, 3, 2, tzinfo=datetime.UTC))
+    html = client.get("/en/statements/").text
+    assert "2 statements" in html and '<option value="2011">2011</option>' in html
+    assert "1 statement" in client.get("/en/statements/", {"year": "2011"}).text
+    older.status = Statement.Status.UNPUBLISHED
+    older.save()
+    html = client.get("/en/statements/").text
+    assert "1 statement<" in html and '<option value="2011">' not in html
+    assert "0 statements" in client.get("/en/statements/", {"year": "2011"}).text
+
+
+def test_a_card_names_its_campaign_while_it_is_public_without_a_query_per_card(
+    client, site_settings, settings, campaign, make_statement, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(3):
+        make_statement(title=f"In the campaign {n}", campaign=campaign)
+    make_statement(title="In no campaign")
+    html = client.get("/en/statements/").text
+    assert html.count(' · <a href="/en/campaigns/coi/">A UN Commission of Inquiry</a>') == 3
+    campaign.is_public = False
+    campaign.save()
+    client.get("/en/statements/")  # the site-wide and the list's kept values read again
+    with django_assert_num_queries(1):  # the page of statements, nothing a card
+        html = client.get("/en/statements/").text
+    assert "In the campaign 2" in html and "/campaigns/coi/" not in html
+
+
+def test_the_homes_latest_statements_follow_every_change_at_once(
+    client, site_settings, settings, campaign, make_statement
+):
+    # Kept under the page cache's generation (statements.queries.latest_statements).
+    settings.PAGE_CACHE_SECONDS = 0
+    make_statement(title="First statement", campaign=campaign)
+    make_statement(title="첫 성명", slug="first-ko", language="ko")
+    card_link = ' · <a href="/en/campaigns/coi/">{}</a>'
+    html = client.get("/en/").text
+    assert "First statement" in html and "첫 성명" not in html
+    assert card_link.format("A UN Commission of Inquiry") in html
+    assert "첫 성명" in client.get("/ko/").text
+    newer = make_statement(title="Newer statement", published_at=timezone.now())
+    assert "Newer statement" in client.get("/en/").text
+    campaign.title_en = "Renamed campaign"
+    campaign.save()
+    assert card_link.format("Renamed campaign") in client.get("/en/").text
+    newer.status = Statement.Status.UNPUBLISHED
+    newer.save()
+    assert "Newer statement" not in client.get("/en/").text
+
+
+def test_a_scheduled_statement_is_counted_on_the_list_from_its_time(
+    client, site_settings, settings, make_statement
+):
+    from tests.factories import wait_for
+
+    settings.PAGE_CACHE_SECONDS = 0
+    make_statement()
+    due = timezone.now() + datetime.timedelta(seconds=1.5)
+    make_statement(title="Embargoed statement", published_at=due)
+    html = client.get("/en/statements/").text
+    assert "1 statement<" in html and "Embargoed statement" not in html
+    wait_for(lambda: timezone.now() > due, what="the statement's publication time")
+    html = client.get("/en/statements/").text
+    assert "2 statements" in html and "Embargoed statement" in html
 
 
 def test_campaign_page_shows_timeline_and_related_statements(
