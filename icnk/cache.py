@@ -199,18 +199,23 @@ def known_state():
 _kept = {}
 
 
-def per_generation(name, load, generation=None):
+def per_generation(name, load, state=None):
     """`load()`, kept in this process while the generation stands: for what every page reads
-    and whose every change starts a new generation (the site settings, the featured campaign).
-    The value is shared by every request of the process: only for what no one modifies.
-    `generation`: the one the caller read (before anything it loads), else read here."""
-    if generation is None:
-        generation = known_state()["generation"]
+    and whose every change starts a new generation (the site settings, the featured campaign,
+    the statement list's campaigns). The value is shared by every request of the process: only
+    for what no one modifies. `state`: the generation the caller read (before anything it
+    loads), else read here. A generation whose next scheduled publication is unknown (the cache
+    was emptied) may not end when it comes: then a value is kept as long as its pages, at most.
+    """
+    if state is None:
+        state = known_state()
+    now = time.time()
     kept = _kept.get(name)
-    if kept is not None and kept[0] == generation:
+    if kept is not None and kept[0] == state["generation"] and kept[2] > now:
         return kept[1]
     value = load()
-    _kept[name] = (generation, value)
+    until = now + UNKNOWN_DUE_SECONDS if state["due"] == UNKNOWN else float("inf")
+    _kept[name] = (state["generation"], value, until)
     return value
 
 
@@ -505,7 +510,7 @@ class PublicPageCacheMiddleware:
         cacheable = params is not None and read and seconds > 0 and not _has_personal_state(request)
         state = key = None
         if cacheable:
-            state = current_state()
+            state = known_state()
             key = _key(state, request)
             entry = cache.get(key)
             if entry is not None and entry["deadline"] > time.time():

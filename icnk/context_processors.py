@@ -39,7 +39,7 @@ def language_url(request, code):
 
 def site(request):
     """The coalition's details and this page's address in every site language."""
-    generation = page_cache.known_state()["generation"]
+    state = page_cache.known_state()
     alternates = []
     for code, name in settings.LANGUAGES:
         url = language_url(request, code)
@@ -55,10 +55,10 @@ def site(request):
     return {
         # Every page reads them: kept in the process while the page cache's generation, which
         # saving them replaces, stands (one round trip a second at most, not one a page).
-        "site": page_cache.per_generation("site-settings", SiteSettings.load, generation),
+        "site": page_cache.per_generation("site-settings", SiteSettings.load, state),
         # What the page's parts kept per generation ({% kept %}) are kept under: read before
         # anything they show was loaded, so they never hold older data than it names.
-        "page_generation": generation,
+        "page_generation": state["generation"],
         "language_alternates": alternates,
         "current_language": current_language(),
         "site_url": site_url(),

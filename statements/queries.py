@@ -383,24 +383,21 @@ class ListFacts:
     def load(cls, statements, *, language, filters):
         """`statements`: the list's published statements in `language`, filtered by
         `filters` (statements.filters.StatementFilters)."""
-        state = page_cache.current_state()
+        state = page_cache.known_state()
         prefix = f"statement-list:v{LIST_FACTS_VERSION}:{state['generation']}:{language}"
-        shared_key = f"{prefix}:shared"
-        count_key = None
+        # The same for every reader: kept in the process (no round trip to the cache).
+        shared = page_cache.per_generation(
+            f"statement-list:{language}", lambda: _list_shared(language), state
+        )
+        count = None
         if not filters.q.strip():
             # The filters are the reader's input: hashed, they make a key of known length.
             chosen = f"{filters.kind}|{filters.year}|{filters.campaign}".encode()
             count_key = f"{prefix}:count:{hashlib.md5(chosen, usedforsecurity=False).hexdigest()}"
-        found = cache.get_many([key for key in (shared_key, count_key) if key])
-        missing = {}
-        shared = found.get(shared_key)
-        if shared is None:
-            shared = missing[shared_key] = _list_shared(language)
-        count = found.get(count_key) if count_key else None
-        if count_key and count is None:
-            count = missing[count_key] = statements.count()
-        if missing:
-            cache.set_many(missing, _kept_seconds(state))
+            count = cache.get(count_key)
+            if count is None:
+                count = statements.count()
+                cache.set(count_key, count, _kept_seconds(state))
         campaigns, options, rows, bounds = shared
         return cls(
             campaigns=campaigns, options=options, campaign_rows=rows, bounds=bounds, count=count
@@ -459,7 +456,7 @@ def latest_statements(language, count):
     """The `count` newest published statements in `language`, for cards, kept under the page
     cache's generation like ListFacts: the same for every reader of the home page until a
     statement, campaign or schedule changes (one query of ~1 ms a page, with the join)."""
-    state = page_cache.current_state()
+    state = page_cache.known_state()
     key = f"latest-statements:v{LIST_FACTS_VERSION}:{state['generation']}:{language}:{count}"
     statements = cache.get(key)
     if statements is None:

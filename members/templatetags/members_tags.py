@@ -18,7 +18,7 @@ def member_counts_by_region():
     are (DirectoryCounts): reading those rows back and summing them cost about 1 ms of every
     home page at full size; a save or delete of a member starts a new generation.
     """
-    key = f"home-member-counts:v1:{page_cache.current_state()['generation']}:{current_language()}"
+    key = f"home-member-counts:v1:{page_cache.known_state()['generation']}:{current_language()}"
     counts = cache.get(key)
     if counts is None:
         totals, regions = member_counts()
