@@ -211,6 +211,13 @@ def name_language(text, country):
     }.get(str(country), "")
 
 
+def organization_display_name(name, acronym):
+    """An organization's name with its acronym, unless the name already contains it."""
+    if acronym and acronym not in name:
+        return f"{name} ({acronym})"
+    return name
+
+
 class Organization(Membership):
     name = models.CharField(_("name"), max_length=200)
     local_name = models.CharField(
@@ -320,9 +327,7 @@ class Organization(Membership):
 
     @property
     def display_name(self):
-        if self.acronym and self.acronym not in self.name:
-            return f"{self.name} ({self.acronym})"
-        return self.name
+        return organization_display_name(self.name, self.acronym)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -639,31 +644,20 @@ class Supporter(Membership):
 
         A lapsed supporter keeps their name on what they signed; one who left does not.
         """
-        if self.status not in ON_THE_RECORD:
-            return ""
-        return self.name_at_visibility
+        return public_name(self.status, self.visibility, self.full_name, self.display_name)
 
     @property
     def name_at_visibility(self):
         """The name the visibility level allows, whatever the membership status (for the
         former members' list, which only those who agreed to it reach)."""
-        if self.visibility == Visibility.FULL_NAME:
-            return self.full_name
-        if self.visibility == Visibility.DISPLAY_NAME:
-            return self.display_name or initials(self.full_name)
-        if self.visibility == Visibility.INITIALS:
-            return initials(self.full_name)
-        return ""
+        return name_at_visibility(self.visibility, self.full_name, self.display_name)
 
     @property
     def public_affiliation(self):
         """Shown beside a full or display name, in the reader's language where it is filled in;
         with initials (also when a display name was chosen but none given) it could identify
         the person."""
-        shows_a_name = self.visibility == Visibility.FULL_NAME or (
-            self.visibility == Visibility.DISPLAY_NAME and self.display_name
-        )
-        if shows_a_name and self.is_named:
+        if shows_affiliation(self.visibility, self.display_name) and self.is_named:
             return getattr(self, f"affiliation_{current_language()}", "") or self.affiliation
         return ""
 
@@ -677,6 +671,36 @@ class Supporter(Membership):
         if self.visibility not in NAMED_VISIBILITIES:
             return True
         return bool(self.consent_date) and consent_covers(self.consent_visibility, self.visibility)
+
+
+# The rules of `Supporter.public_name` and friends as functions of the columns, so that a list
+# read as values() (the members directory: no model instance a row) shows each person exactly
+# as the model does.
+
+
+def public_name(status, visibility, full_name, display_name):
+    """The name readers may see, or "" (see `Supporter.public_name`)."""
+    if status not in ON_THE_RECORD:
+        return ""
+    return name_at_visibility(visibility, full_name, display_name)
+
+
+def name_at_visibility(visibility, full_name, display_name):
+    """The name a visibility level allows (see `Supporter.name_at_visibility`)."""
+    if visibility == Visibility.FULL_NAME:
+        return full_name
+    if visibility == Visibility.DISPLAY_NAME:
+        return display_name or initials(full_name)
+    if visibility == Visibility.INITIALS:
+        return initials(full_name)
+    return ""
+
+
+def shows_affiliation(visibility, display_name):
+    """Whether a named person's affiliation may be shown: beside a full or display name only."""
+    return visibility == Visibility.FULL_NAME or bool(
+        visibility == Visibility.DISPLAY_NAME and display_name
+    )
 
 
 def initials(name):

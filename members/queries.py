@@ -13,18 +13,25 @@ from django.db.models import Count, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django_countries import countries
-from django_countries.fields import Country
 
 from icnk import cache as page_cache
-from icnk.i18n import reading_order_key
+from icnk.fasturls import slug_url
+from icnk.i18n import current_language, reading_order_key
+from icnk.labels import choice_label, country_name
+from icnk.templatetags.site_tags import flag_url, plain_flag_url
 from members.models import (
     NAMED_VISIBILITIES,
+    PUBLIC_SUPPORTER_FIELDS,
     Listing,
     Organization,
     OrganizationKind,
     OrganizationQuerySet,
     Supporter,
     SupporterQuerySet,
+    name_language,
+    organization_display_name,
+    public_name,
+    shows_affiliation,
 )
 from members.regions import Region
 
@@ -253,14 +260,15 @@ class DirectoryCounts:
         facets = [
             {
                 "code": code,
-                "country": Country(code),
+                "name": country_name(code),
+                "flag": flag_url(code),
                 "count": n,
                 "selected": code == query.country,
                 "querystring": query.querystring(country="" if code == query.country else code),
             }
             for code, n in counts.items()
         ]
-        return sorted(facets, key=lambda f: reading_order_key(f["country"].name))
+        return sorted(facets, key=lambda f: reading_order_key(f["name"]))
 
     def kind_facets(self):
         query = self.query
@@ -319,10 +327,114 @@ def num_pages(count):
 
 def former_members():
     """Members that left or lapsed and agreed to be listed as former members, A to Z, each with
-    its years ("2011–2024"). Two queries; supporters named only as their visibility allows."""
-    organizations = list(Organization.objects.former_listed().order_by("name", "slug"))
-    supporters = sorted(
-        Supporter.objects.former_listed(),
-        key=lambda s: (reading_order_key(s.name_at_visibility), s.country.code or ""),
-    )
+    its years ("2011–2024"), as the directory prints them. Supporters named only as their
+    visibility allows.
+
+    Two queries, kept under the page cache's generation like the counts (every save or delete
+    of a member starts a new one, so a take-down or a withdrawn agreement shows at once): the
+    list is the same for every reader of a language, and shown on the directory's first page.
+    """
+    language = current_language()
+    key = f"directory-former:{language}:{page_cache.current_state()['generation']}"
+    former = cache.get(key)
+    if former is None:
+        former = _read_former_members()
+        cache.set(key, former, COUNTS_SECONDS)
+    return former
+
+
+def _read_former_members():
+    organizations = [
+        {
+            "display_name": organization.display_name,
+            "local_name": organization.local_name,
+            "local_name_language": organization.local_name_language,
+            "membership_years": organization.membership_years,
+        }
+        for organization in Organization.objects.former_listed().order_by("name", "slug")
+    ]
+    supporters = [
+        {"name": supporter.name_at_visibility, "membership_years": supporter.membership_years}
+        for supporter in sorted(
+            Supporter.objects.former_listed(),
+            key=lambda s: (reading_order_key(s.name_at_visibility), s.country.code or ""),
+        )
+    ]
     return {"organizations": organizations, "supporters": supporters}
+
+
+# ---------------------------------------------------------------------------------------------
+# The directory's rows, ready to print
+# ---------------------------------------------------------------------------------------------
+
+# What a card prints: all of them public columns (PUBLIC_ORGANIZATION_FIELDS).
+CARD_FIELDS = ["slug", "name", "acronym", "local_name", "country", "region", "kind", "logo"]
+CARD_FIELDS += ["founding_member"]
+
+
+class Places(dict):
+    """A country's name and flags by code, worked out once a page: 100 cards come from some
+    forty countries."""
+
+    def __missing__(self, code):
+        self[code] = place = {
+            "name": country_name(code),
+            "flag": flag_url(code),
+            "plain_flag": plain_flag_url(code),  # the embed's
+        }
+        return place
+
+
+def organization_cards(queryset, count, number):
+    """One page of organizations as plain rows with every value a card prints worked out:
+    the directory prints 100 cards a page, and a model instance, `get_absolute_url()`, a
+    Country and the template's method lookups cost more than the card's markup.
+
+    `queryset` is `DirectoryQuery.organizations()`, public organizations only, of which
+    only the public columns in CARD_FIELDS are read."""
+    rows = page_slice(queryset.values(*CARD_FIELDS), count, number)
+    url = slug_url("members:organization-detail")
+    logos = Organization._meta.get_field("logo").storage
+    places = Places()
+    for row in rows:
+        code = row["country"]
+        row["url"] = url(row["slug"])
+        row["logo_url"] = logos.url(row["logo"]) if row["logo"] else ""
+        row["initial"] = row["name"][:1]
+        row["display_name"] = organization_display_name(row["name"], row["acronym"])
+        row["local_name_language"] = name_language(row["local_name"], code)
+        row["place"] = places[code] if code else None
+        row["kind_label"] = choice_label(OrganizationKind, row["kind"])
+        row["region_label"] = choice_label(Region, row["region"])
+    return rows
+
+
+def by_region(cards):
+    """Cards in region order grouped by region, as `{% regroup %}` would: [(label, cards)]."""
+    groups = []
+    for card in cards:
+        if groups and groups[-1][0] == card["region_label"]:
+            groups[-1][1].append(card)
+        else:
+            groups.append((card["region_label"], [card]))
+    return groups
+
+
+def supporter_rows(queryset, count, number):
+    """One page of supporters as plain rows: the name and affiliation each person shows, by
+    the same rules as `Supporter.public_name` and `public_affiliation`, and their country.
+
+    `queryset` is `DirectoryQuery.supporters()`: named supporters only, public columns only."""
+    rows = page_slice(queryset.values(*PUBLIC_SUPPORTER_FIELDS), count, number)
+    affiliation_field = f"affiliation_{current_language()}"
+    places = Places()
+    for row in rows:
+        name = public_name(row["status"], row["visibility"], row["full_name"], row["display_name"])
+        row["public_name"] = name
+        row["public_affiliation"] = (
+            (row.get(affiliation_field, "") or row["affiliation"])
+            if name and shows_affiliation(row["visibility"], row["display_name"])
+            else ""
+        )
+        row["place"] = places[row["country"]] if row["country"] else None
+    return rows
