@@ -1,6 +1,7 @@
 """The members' sections on pages of other apps."""
 
 from django import template
+from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -84,5 +85,22 @@ def supporter_items(supporters):
             '<li class="supporter">\n'
             f'  <span class="supporter__name">{escape(supporter["public_name"])}</span>\n'
             f"  {affiliation}\n  {country}\n</li>\n"
+        )
+    return mark_safe("".join(html))  # every value above is escaped
+
+
+@register.simple_tag
+def country_facet_items(facets):
+    """The directory's country links (DirectoryCounts.country_facets): one for each country a
+    listed member comes from, some two hundred at full size; printed here for the reason above."""
+    html = []
+    for facet in facets:
+        selected = ' facet--selected" ' if facet["selected"] else '" '
+        current = ' aria-current="true"' if facet["selected"] else ""
+        html.append(
+            f'<li><a class="facet{selected}href="?{escape(facet["querystring"])}"{current}>'
+            f'<img class="flag" src="{escape(facet["flag"])}" alt="" width="16" height="11">'
+            f' {escape(facet["name"])} <span class="facet__count">'
+            f"{escape(localize(facet['count']))}</span></a></li>\n"
         )
     return mark_safe("".join(html))  # every value above is escaped
