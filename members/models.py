@@ -2,8 +2,9 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -140,12 +141,18 @@ class OrganizationQuerySet(models.QuerySet):
 
     def by_region(self):
         """Ordered by region in the order of `Region` (Asia first), then by name."""
-        order = Case(
-            *(When(region=value, then=Value(i)) for i, value in enumerate(Region.values)),
-            default=Value(len(Region.values)),
+        # CASE region WHEN 'asia' THEN 0 ... END, written out: the same expression built of
+        # When(region=...) took Django 0.6 ms to compile on each page of the directory, as much
+        # as the rest of its query.
+        quote = connections[self.db].ops.quote_name
+        table = quote(self.model._meta.db_table)
+        column = quote(self.model._meta.get_field("region").column)
+        whens = " ".join(f"WHEN %s THEN {i}" for i in range(len(Region.values)))
+        order = RawSQL(
+            f"CASE {table}.{column} {whens} ELSE {len(Region.values)} END", Region.values
         )
         # The slug, not the primary key, breaks ties: it is public; creation order is not.
-        return self.order_by(order, "name", "slug")
+        return self.order_by(order.asc(), "name", "slug")
 
     def alphabetical(self):
         return self.order_by("name", "slug")
