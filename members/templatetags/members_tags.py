@@ -104,3 +104,55 @@ def country_facet_items(facets):
             f"{escape(localize(facet['count']))}</span></a></li>\n"
         )
     return mark_safe("".join(html))  # every value above is escaped
+
+
+@register.simple_tag(takes_context=True)
+def embed_organization_items(context, cards):
+    """The directory embed's organizations (members/directory_embed.html): links to the full
+    site, flags under their plain names."""
+    site_url = context.get("site_url", "")
+    international = escape(gettext("International"))
+    html = []
+    for card in cards:
+        local = ""
+        if card["local_name"]:
+            lang = card["local_name_language"]
+            lang = f' lang="{escape(lang)}"' if lang else ""
+            local = f'<span class="embed-list__local"{lang}>{escape(card["local_name"])}</span>'
+        if place := card["place"]:
+            country = (
+                f'<img class="flag" src="{escape(place["plain_flag"])}" alt="" width="16"'
+                f' height="11"> {escape(place["name"])}'
+            )
+        else:
+            country = international
+        html.append(
+            '<li class="embed-list__item">\n'
+            f'  <a href="{escape(site_url)}{escape(card["url"])}" target="_blank"'
+            f' rel="noopener">{escape(card["display_name"])}</a>\n'
+            f'  {local}\n  <span class="embed-list__meta">{country}</span>\n</li>\n'
+        )
+    return mark_safe("".join(html))  # every value above is escaped
+
+
+@register.simple_tag
+def embed_supporter_items(supporters):
+    """The directory embed's supporters (members/directory_embed.html)."""
+    html = []
+    for supporter in supporters:
+        affiliation = supporter["public_affiliation"]
+        if affiliation:
+            affiliation = f'<span class="embed-list__local">{escape(affiliation)}</span>'
+        country = ""
+        if place := supporter["place"]:
+            country = (
+                f'<span class="embed-list__meta"><img class="flag"'
+                f' src="{escape(place["plain_flag"])}" alt="" width="16" height="11">'
+                f" {escape(place['name'])}</span>"
+            )
+        html.append(
+            '<li class="embed-list__item">\n'
+            f'  <span class="embed-list__name">{escape(supporter["public_name"])}</span>\n'
+            f"  {affiliation}\n  {country}\n</li>\n"
+        )
+    return mark_safe("".join(html))  # every value above is escaped
