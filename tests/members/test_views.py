@@ -250,3 +250,14 @@ def test_demo_organizations_are_described_in_the_readers_language(client, langua
     call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     html = client.get(f"/{language}/members/open-north-korea/").content.decode()
     assert expected in html
+
+
+@pytest.mark.parametrize("path", [DIRECTORY, "/en/embed/members/"])
+def test_names_with_markup_show_as_text_in_the_directory_and_its_embed(client, site_settings, path):
+    Organization.objects.create(name='Watch <b>"Now"</b>', slug="watch", local_name="A&B")
+    make_supporter("Kim <i>O'Hara</i>", V.FULL_NAME, affiliation="R&D <lab>", country="KR")
+    page = client.get(path).text
+    assert "Watch &lt;b&gt;&quot;Now&quot;&lt;/b&gt;" in page and "<b>" not in page
+    assert "A&amp;B" in page
+    assert "Kim &lt;i&gt;O&#x27;Hara&lt;/i&gt;" in page and "<i>" not in page
+    assert "R&amp;D &lt;lab&gt;" in page
