@@ -199,13 +199,15 @@ def known_state():
 _kept = {}
 
 
-def per_generation(name, load, state=None):
+def per_generation(name, load, state=None, seconds=None):
     """`load()`, kept in this process while the generation stands: for what every page reads
     and whose every change starts a new generation (the site settings, the featured campaign,
     the statement list's campaigns). The value is shared by every request of the process: only
     for what no one modifies. `state`: the generation the caller read (before anything it
-    loads), else read here. A generation whose next scheduled publication is unknown (the cache
-    was emptied) may not end when it comes: then a value is kept as long as its pages, at most.
+    loads), else read here. `seconds`: kept no longer than this even within the generation
+    (for what also changes with the date). A generation whose next scheduled publication is
+    unknown (the cache was emptied) may not end when it comes: then a value is kept as long as
+    its pages, at most.
     """
     if state is None:
         state = known_state()
@@ -215,6 +217,8 @@ def per_generation(name, load, state=None):
         return kept[1]
     value = load()
     until = now + UNKNOWN_DUE_SECONDS if state["due"] == UNKNOWN else float("inf")
+    if seconds is not None:
+        until = min(until, now + seconds)
     _kept[name] = (state["generation"], value, until)
     return value
 

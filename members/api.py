@@ -27,7 +27,14 @@ from icnk.api import (
     read,
 )
 from members.models import Organization, OrganizationKind
-from members.queries import INDIVIDUALS, DirectoryCounts, DirectoryQuery, num_pages, page_slice
+from members.queries import (
+    API_PER_PAGE,
+    INDIVIDUALS,
+    DirectoryCounts,
+    DirectoryQuery,
+    num_pages,
+    page_slice,
+)
 from statements.queries import signed_by
 
 api = json_api(title="Members", description=__doc__, namespace="members-api")
@@ -148,9 +155,9 @@ def member_list(request, filters: Query[MemberFilters]):
         queryset, count = query.supporters(), counts.supporter_results
     else:
         queryset, count = query.organizations(), counts.organization_results
-    pages = num_pages(count)
+    pages = num_pages(count, API_PER_PAGE)
     check_page(filters.page, pages)
-    rows = page_slice(queryset, count, filters.page)
+    rows = page_slice(queryset, count, filters.page, API_PER_PAGE)
     if individuals:
         results = [supporter_json(s) for s in rows]
     else:

@@ -8,27 +8,38 @@ private field is ever loaded; the search conditions are the querysets' own.
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django_countries import countries
-from django_countries.fields import Country
 
 from icnk import cache as page_cache
-from icnk.i18n import reading_order_key
+from icnk.fasturls import slug_url
+from icnk.i18n import current_language, reading_order_key
+from icnk.labels import choice_label, country_name
+from icnk.templatetags.site_tags import flag_url, plain_flag_url
 from members.models import (
     NAMED_VISIBILITIES,
+    PUBLIC_SUPPORTER_FIELDS,
     Listing,
     Organization,
     OrganizationKind,
     OrganizationQuerySet,
     Supporter,
     SupporterQuerySet,
+    name_language,
+    organization_display_name,
+    supporter_public_name,
+    supporter_shows_affiliation,
 )
 from members.regions import Region
 
-PER_PAGE = 100
+# Organizations and supporters a page of the directory and of its embed shows, of each. Fifty:
+# at full size (5,000 organizations) a page of 100 of each cost more in its rows alone (reading
+# them and printing them) than the whole of a page like /about/, and made the directory about
+# twice as slow as at the demo's size. The JSON API keeps its documented 100 (API_PER_PAGE).
+PER_PAGE = 50
+API_PER_PAGE = 100
 # How long the unsearched counts are kept at most (a new generation replaces them sooner).
 COUNTS_SECONDS = 3600
 INDIVIDUALS = "individual"  # the `kind` filter value that lists individual supporters only
@@ -141,12 +152,10 @@ class DirectoryCounts:
         # the page cache's generation (icnk/cache.py), which every save or delete of a member
         # replaces, so a take-down or a change of level counts at once. Grouping all 50,000
         # supporters cost 60 ms at full size on every home and directory page.
-        key = f"directory-counts:{page_cache.current_state()['generation']}"
-        rows = cache.get(key)
-        if rows is None:
-            rows = self._read("")
-            cache.set(key, rows, COUNTS_SECONDS)
-        self.organizations, self.supporters = rows
+        # Kept in the process (read only, never changed here): no round trip to the cache.
+        self.organizations, self.supporters = page_cache.per_generation(
+            "directory-counts", lambda: self._read(""), seconds=COUNTS_SECONDS
+        )
 
     @staticmethod
     def _read(q):
@@ -253,14 +262,15 @@ class DirectoryCounts:
         facets = [
             {
                 "code": code,
-                "country": Country(code),
+                "name": country_name(code),
+                "flag": flag_url(code),
                 "count": n,
                 "selected": code == query.country,
                 "querystring": query.querystring(country="" if code == query.country else code),
             }
             for code, n in counts.items()
         ]
-        return sorted(facets, key=lambda f: reading_order_key(f["country"].name))
+        return sorted(facets, key=lambda f: reading_order_key(f["name"]))
 
     def kind_facets(self):
         query = self.query
@@ -299,17 +309,17 @@ def page_number(value, num_pages):
     return min(max(number, 1), num_pages)
 
 
-def page_slice(queryset, count, number):
+def page_slice(queryset, count, number, per_page=PER_PAGE):
     """One page of a list whose size is already known, or nothing past its end: the two
     lists share the page number. No COUNT query, and no query at all for an empty page."""
-    start = (number - 1) * PER_PAGE
+    start = (number - 1) * per_page
     if start >= count:
         return []
-    return list(queryset[start : start + PER_PAGE])
+    return list(queryset[start : start + per_page])
 
 
-def num_pages(count):
-    return max(1, -(-count // PER_PAGE))
+def num_pages(count, per_page=PER_PAGE):
+    return max(1, -(-count // per_page))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,10 +329,112 @@ def num_pages(count):
 
 def former_members():
     """Members that left or lapsed and agreed to be listed as former members, A to Z, each with
-    its years ("2011–2024"). Two queries; supporters named only as their visibility allows."""
-    organizations = list(Organization.objects.former_listed().order_by("name", "slug"))
-    supporters = sorted(
-        Supporter.objects.former_listed(),
-        key=lambda s: (reading_order_key(s.name_at_visibility), s.country.code or ""),
+    its years ("2011–2024"), as the directory prints them. Supporters named only as their
+    visibility allows.
+
+    Two queries, kept under the page cache's generation like the counts (every save or delete
+    of a member starts a new one, so a take-down or a withdrawn agreement shows at once): the
+    list is the same for every reader of a language, and shown on the directory's first page.
+    """
+    return page_cache.per_generation(
+        f"directory-former:{current_language()}", _read_former_members, seconds=COUNTS_SECONDS
     )
+
+
+def _read_former_members():
+    organizations = [
+        {
+            "display_name": organization.display_name,
+            "local_name": organization.local_name,
+            "local_name_language": organization.local_name_language,
+            "membership_years": organization.membership_years,
+        }
+        for organization in Organization.objects.former_listed().order_by("name", "slug")
+    ]
+    supporters = [
+        {"name": supporter.name_at_visibility, "membership_years": supporter.membership_years}
+        for supporter in sorted(
+            Supporter.objects.former_listed(),
+            key=lambda s: (reading_order_key(s.name_at_visibility), s.country.code or ""),
+        )
+    ]
     return {"organizations": organizations, "supporters": supporters}
+
+
+# ---------------------------------------------------------------------------------------------
+# The directory's rows, ready to print
+# ---------------------------------------------------------------------------------------------
+
+# What a card prints: all of them public columns (PUBLIC_ORGANIZATION_FIELDS).
+CARD_FIELDS = ["slug", "name", "acronym", "local_name", "country", "region", "kind", "logo"]
+CARD_FIELDS += ["founding_member"]
+
+
+class Places(dict):
+    """A country's name and flags by code, worked out once a page: 100 cards come from some
+    forty countries."""
+
+    def __missing__(self, code):
+        self[code] = place = {
+            "name": country_name(code),
+            "flag": flag_url(code),
+            "plain_flag": plain_flag_url(code),  # the embed's
+        }
+        return place
+
+
+def organization_cards(queryset, count, number):
+    """One page of organizations as plain rows with every value a card prints worked out:
+    the directory prints 100 cards a page, and a model instance, `get_absolute_url()`, a
+    Country and the template's method lookups cost more than the card's markup.
+
+    `queryset` is `DirectoryQuery.organizations()`, public organizations only, of which
+    only the public columns in CARD_FIELDS are read."""
+    rows = page_slice(queryset.values(*CARD_FIELDS), count, number)
+    url = slug_url("members:organization-detail")
+    logos = Organization._meta.get_field("logo").storage
+    places = Places()
+    for row in rows:
+        code = row["country"]
+        row["url"] = url(row["slug"])
+        row["logo_url"] = logos.url(row["logo"]) if row["logo"] else ""
+        row["initial"] = row["name"][:1]
+        row["display_name"] = organization_display_name(row["name"], row["acronym"])
+        row["local_name_language"] = name_language(row["local_name"], code)
+        row["place"] = places[code] if code else None
+        row["kind_label"] = choice_label(OrganizationKind, row["kind"])
+        row["region_label"] = choice_label(Region, row["region"])
+    return rows
+
+
+def by_region(cards):
+    """Cards in region order grouped by region, as `{% regroup %}` would: [(label, cards)]."""
+    groups = []
+    for card in cards:
+        if groups and groups[-1][0] == card["region_label"]:
+            groups[-1][1].append(card)
+        else:
+            groups.append((card["region_label"], [card]))
+    return groups
+
+
+def supporter_rows(queryset, count, number):
+    """One page of supporters as plain rows: the name and affiliation each person shows, by
+    the same rules as `Supporter.public_name` and `public_affiliation`, and their country.
+
+    `queryset` is `DirectoryQuery.supporters()`: named supporters only, public columns only."""
+    rows = page_slice(queryset.values(*PUBLIC_SUPPORTER_FIELDS), count, number)
+    affiliation_field = f"affiliation_{current_language()}"
+    places = Places()
+    for row in rows:
+        name = supporter_public_name(
+            row["status"], row["visibility"], row["full_name"], row["display_name"]
+        )
+        row["public_name"] = name
+        row["public_affiliation"] = (
+            (row.get(affiliation_field, "") or row["affiliation"])
+            if supporter_shows_affiliation(row["visibility"], row["display_name"], name)
+            else ""
+        )
+        row["place"] = places[row["country"]] if row["country"] else None
+    return rows

@@ -1,7 +1,8 @@
 """Public pages of the members: the directory, one organization, and the home page's counts.
 
-Only `Organization.objects.public()` and `Supporter.objects.public()` reach a template, so a
-supporter is shown as far as their visibility level allows and no private field is ever loaded.
+Only `Organization.objects.public()` and `Supporter.objects.public()` reach a template (the
+directory's as plain rows, members/queries.py), so a supporter is shown as far as their
+visibility level allows and no private field is ever loaded.
 """
 
 import datetime
@@ -24,10 +25,12 @@ from members.queries import (
     INDIVIDUALS,
     DirectoryCounts,
     DirectoryQuery,
+    by_region,
     former_members,
     num_pages,
+    organization_cards,
     page_number,
-    page_slice,
+    supporter_rows,
 )
 from statements.queries import signed_by
 
@@ -41,11 +44,16 @@ def directory(request):
     org_count, sup_count = counts.organization_results, counts.supporter_results
     pages = max(num_pages(org_count), num_pages(sup_count))
     number = page_number(query.page, pages)
+    organizations = organization_cards(query.organizations(), org_count, number)
     context = {
         "query": query,
         "totals": counts.totals(),
-        "organizations": page_slice(query.organizations(), org_count, number),
-        "supporters": page_slice(query.supporters(), sup_count, number),
+        "organizations": organizations,
+        # By region under each region's name, or A to Z in one list.
+        "organization_groups": (
+            by_region(organizations) if query.order == "region" else [(None, organizations)]
+        ),
+        "supporters": supporter_rows(query.supporters(), sup_count, number),
         "result_count": org_count + sup_count,
         "country_facets": counts.country_facets(),
         "kind_facets": counts.kind_facets(),
@@ -83,8 +91,8 @@ def directory_embed(request):
     context = {
         "query": query,
         "totals": counts.totals(),
-        "organizations": page_slice(query.organizations(), org_count, number),
-        "supporters": page_slice(query.supporters(), sup_count, number),
+        "organizations": organization_cards(query.organizations(), org_count, number),
+        "supporters": supporter_rows(query.supporters(), sup_count, number),
         "result_count": org_count + sup_count,
         "page_number": number,
         "num_pages": pages,

@@ -7,6 +7,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags.static import static
 from django.utils.translation import get_language
+from django_countries.fields import Country
 
 from icnk.labels import country_name as _country_name
 from icnk.site_url import absolute_url
@@ -32,11 +33,23 @@ def country_name(country):
 @register.filter
 def flag_url(country):
     """A country's flag under its hashed static name, so browsers may keep it for ever
-    (django-countries' `Country.flag` gives the plain name)."""
-    code = getattr(country, "code", "") or ""
+    (django-countries' `Country.flag` gives the plain name). `country` is a Country or a code."""
+    code = getattr(country, "code", country) or ""
     if not code:
         return ""
-    return _flag_url(code) or country.flag
+    return _flag_url(code) or plain_flag_url(country)
+
+
+def plain_flag_url(country):
+    """`Country.flag` (the flag's plain static name) of a Country or a code, worked out once
+    per country and process: django-countries formats it anew each time, about 30 µs."""
+    code = getattr(country, "code", country) or ""
+    return _plain_flag_url(code) if code else ""
+
+
+@lru_cache(maxsize=512)
+def _plain_flag_url(code):
+    return Country(code).flag
 
 
 @lru_cache(maxsize=512)
@@ -51,8 +64,9 @@ def _flag_url(code):
 
 @receiver(setting_changed)
 def _forget_flag_urls(*, setting, **kwargs):
-    if setting in {"STATIC_URL", "STORAGES", "STATIC_ROOT"}:
+    if setting in {"STATIC_URL", "STORAGES", "STATIC_ROOT", "COUNTRIES_FLAG_URL"}:
         _flag_url.cache_clear()
+        _plain_flag_url.cache_clear()
 
 
 # Parts of pages kept per process: (generation, language, the values named) -> HTML.
