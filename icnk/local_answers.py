@@ -82,12 +82,9 @@ class LocalAnswers:
 
     def _start(self, generation_key):
         """Open the tracking connection, before the read it protects."""
-        import redis
-
-        client = cache.client.get_client(write=False)
-        kwargs = dict(client.connection_pool.connection_kwargs)
-        kwargs["protocol"] = 3
-        connection = redis.Connection(**kwargs)
+        pool = cache.client.get_client(write=False).connection_pool
+        # The pool's own kind of connection (TLS or a Unix socket where the URL says so).
+        connection = pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
         connection.connect()
         connection.send_command(
             "CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", cache.make_key(generation_key)
