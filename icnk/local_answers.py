@@ -28,6 +28,7 @@ import logging
 import os
 import select
 import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -38,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 MAX_AGE = 1.0  # seconds a generation is trusted without hearing from Redis
 MAX_ENTRIES = 500
+# After Redis could not be reached, no new tracking connection for this long: every page reads
+# the generation several times, and each attempt could wait out the connect timeout (0.5 s).
+RETRY_SECONDS = 5.0
 MAX_BYTES = 16 * 1024 * 1024  # per worker: the memory bar is 150 MB after 10,000 requests
 
 
@@ -51,6 +55,7 @@ class LocalAnswers:
         self._confirmed_at = 0.0
         self._entries = {}
         self._bytes = 0
+        self._failed_at = float("-inf")
 
     # -- the tracking connection --------------------------------------------------------------
 
@@ -122,11 +127,15 @@ class LocalAnswers:
         with self._lock:
             if self._quiet():
                 return True
+            now = time.monotonic()
+            if now - self._failed_at < RETRY_SECONDS:
+                return False
             try:
                 self._start(generation_key)
             except Exception:  # noqa: BLE001 (Redis unreachable: no copies, ask it each time)
                 logger.warning("page cache: could not track the generation", exc_info=True)
                 self._stop()
+                self._failed_at = now
                 return False
             return self._connection is not None
 
