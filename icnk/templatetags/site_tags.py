@@ -108,3 +108,10 @@ class KeptNode(template.Node):
                 _kept.clear()
             _kept[key] = html
         return html
+
+
+@receiver(setting_changed)
+def _forget_kept(*, setting, **kwargs):
+    """A kept part holds addresses and texts the settings decide (in tests that change them)."""
+    if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "STATIC_URL", "STORAGES"}:
+        _kept.clear()
