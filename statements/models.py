@@ -211,7 +211,7 @@ class StatementQuerySet(models.QuerySet):
         )
 
     def for_cards(self, *, campaign=True):
-        """What a statement card shows of each row (statements/includes/_statement_card.html):
+        """What a statement card shows of each row (statements_tags.statement_cards):
         `for_listing()` without the text, its HTML and its search vector (7 KB a statement).
         `campaign=False`: without the campaign too, for a caller that sets it from campaigns
         it has already (the statement list: statements.queries.ListFacts.with_campaigns)."""

@@ -281,6 +281,39 @@ def test_list_pages_by_twenty(client, site_settings):
     assert last.count('class="statement-card"') == 5
 
 
+def test_a_statement_card_prints_what_staff_typed_as_text_on_every_page_that_lists_it(
+    client, site_settings, campaign, make_statement
+):
+    make_statement(
+        title="Rights <b>now</b> & later",
+        summary="Read <i>this</i>: " + "long " * 80,
+        slug="rights-now",
+        kind=Statement.Kind.OPEN_LETTER,
+        campaign=campaign,
+        published_at=PUBLISHED,
+    )
+    card_title = (
+        '<a href="/en/statements/rights-now/">Rights &lt;b&gt;now&lt;/b&gt; &amp; later</a>'
+    )
+    pages = {"/en/statements/": "h2", "/en/": "h3", campaign.get_absolute_url(): "h3"}
+    for url, heading in pages.items():
+        html = client.get(url).content.decode()
+        assert f'<{heading} class="statement-card__title">{card_title}</{heading}>' in html, url
+        assert "<b>now</b>" not in html and "<i>this</i>" not in html
+        summary = re.search(r'<p class="statement-card__summary">(.*?)</p>', html, re.S).group(1)
+        assert summary.startswith("Read &lt;i&gt;this&lt;/i&gt;: long long")
+        assert summary.endswith("…") and len(summary) < 320  # 280 characters, then escaped
+        assert '<time datetime="2013-01-25T11:00:00+0900">25 January 2013</time>' in html
+        assert '<p class="statement-card__meta"><span class="tag">Open letter</span>' in html
+    listed = client.get("/en/statements/").content.decode()
+    assert f'· <a href="{campaign.get_absolute_url()}">A UN Commission of Inquiry</a>' in listed
+    # A hidden campaign is named nowhere on the card.
+    campaign.is_public = False
+    campaign.save()
+    listed = client.get("/en/statements/").content.decode()
+    assert "rights-now" in listed and "A UN Commission of Inquiry</a>" not in listed
+
+
 # The list's campaigns, years and counts are kept for every reader between writes (ListFacts);
 # the whole-page cache is off below, so that these tests see the kept values themselves.
 
