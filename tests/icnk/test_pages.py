@@ -53,6 +53,33 @@ def test_every_page_lists_hreflang_alternates_for_all_languages(client, site_set
     assert 'hreflang="x-default" href="http://testserver/en/' in html
 
 
+def test_both_language_switchers_mark_the_readers_language_and_keep_the_search(
+    client, site_settings
+):
+    html = client.get("/ja/statements/?q=rights&kind=open_letter").content.decode()
+    navs = re.findall(
+        r'<nav class="language-switcher[^"]*" aria-label="([^"]+)">(.*?)</nav>', html, re.S
+    )
+    assert [label for label, _links in navs] == ["言語を選択", "言語"]
+    assert '<p class="language-switcher__label">このページを他の言語で読む：</p>' in navs[1][1]
+    for _label, links in navs:
+        assert re.findall(r"<li>(.*?)</li>", links) == [
+            '<a href="/en/statements/?kind=open_letter&amp;q=rights" hreflang="en" lang="en">'
+            "English</a>",
+            '<a href="/ko/statements/?kind=open_letter&amp;q=rights" hreflang="ko" lang="ko">'
+            "한국어</a>",
+            '<a href="/ja/statements/?kind=open_letter&amp;q=rights" hreflang="ja" lang="ja"'
+            ' aria-current="true">日本語</a>',
+        ]
+    # Open Graph names the page in the reader's language, and the other two as alternates.
+    assert (
+        '<meta property="og:url" content="http://testserver/ja/statements/?kind=open_letter&amp;'
+        in html
+    )
+    assert '<meta property="og:locale" content="ja_JP">' in html
+    assert re.findall(r'og:locale:alternate" content="(\w+)"', html) == ["en_GB", "ko_KR"]
+
+
 def test_language_switcher_keeps_the_reader_on_the_same_page(client, site_settings):
     html = client.get("/en/about/").content.decode()
     switcher = re.findall(r'<a href="([^"]+)" hreflang="(\w+)" lang="\w+"[^>]*>([^<]+)</a>', html)
