@@ -79,7 +79,7 @@ restore: install ## restore FILE=backups/... into an empty database (DATABASE_UR
 	@$(OPS_ENV) $(MANAGE) restore "$(FILE)"
 
 .PHONY: bench
-bench: install ## seed a large coalition (PostgreSQL and Redis when running), serve it, measure every page
+bench: install ## seed a large coalition (PostgreSQL and Redis when running), serve it, measure every page (and the public ones on the demo, bar 1.5x)
 	@$(DEV_ENV) $(MANAGE) bench $(BENCH_ARGS)
 
 .PHONY: bench-peer

@@ -10,7 +10,9 @@ else on SQLite and local memory; `BENCH_DATABASE_URL` and `BENCH_CACHE_URL` choo
    interleaving the pages round by round: requests/s, p50 and p99 for each page, cached (after
    a first request) and uncached;
 4. in-process, with Django's test client: median render time and number of queries of each
-   page with the page cache off, and the admin changelists;
+   page with the page cache off, and the admin changelists; then the same public pages on the
+   demo coalition (`load_demo`, in its own database `icnk_bench_demo`, or a SQLite file, or
+   `BENCH_DEMO_DATABASE_URL`), for each page's full-size ÷ demo-size ratio (bar: 1.5×);
 5. two references through the same middleware: the *floor* (the bytes of /en/statements/
    returned as is) and the *minimal page* (20 titles, one-line template); every page's ratio
    to both.
@@ -33,6 +35,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -42,17 +45,20 @@ RESULTS = BASE_DIR / "benchmarks" / "results"
 HOST = "127.0.0.1"  # the only host the load generator ever targets
 CACHED_PORT, UNCACHED_PORT = 8110, 8111
 FLOOR, MINIMAL = "/bench/floor/", "/bench/minimal/"
+SEARCH_KO = "인권"  # human rights: in seeded titles, and in a demo statement's ("북한인권")
+DEMO_RATIO_BAR = 1.5  # issue 18: full-size render time within 1.5× of the demo-size time
 
 
-def pages():
-    """The measured pages (an organization and a statement that exist in the seeded data)."""
+def pages(organization="bench-org-00001", statement="bench-en-00001"):
+    """The measured pages; the organization and the statement (English) are slugs that exist in
+    the seeded data unless others are given."""
     return {
         "home": "/en/",
         "members": "/en/members/",
-        "organization": "/en/members/bench-org-00001/",
+        "organization": f"/en/members/{quote(organization)}/",
         "statements": "/en/statements/",
-        "statement": "/en/statements/bench-en-00001/",
-        "search (ko)": "/ko/statements/?q=%EC%9D%B8%EA%B6%8C",  # 인권, human rights
+        "statement": f"/en/statements/{quote(statement)}/",
+        "search (ko)": f"/ko/statements/?q={quote(SEARCH_KO)}",
         "feed": "/en/statements/feed/",
         "API statements": "/api/v1/statements/",
         "floor": FLOOR,
@@ -62,11 +68,46 @@ def pages():
 
 LIST_PAGES = {"home", "members", "statements", "search (ko)", "feed", "API statements"}
 DETAIL_PAGES = {"organization", "statement"}
+PUBLIC_PAGES = LIST_PAGES | DETAIL_PAGES  # measured on the demo too (not the two references)
 ADMIN_PAGES = {
     "admin: supporters": "members/supporter/",
     "admin: organizations": "members/organization/",
     "admin: statements": "statements/statement/",
 }
+
+
+def demo_pages():
+    """`pages()` that are public pages, on the demo coalition in the default database: the
+    English statement with the most standing signatures and the listed organization (one with a
+    public page) that signed most, ties to the first slug; chosen here, so a changed demo
+    cannot leave a page measured as a 404."""
+    from django.db.models import Count, Q
+
+    from members.models import Organization
+    from statements.models import Statement
+
+    standing = Q(signatures__withdrawn_on__isnull=True)
+    statement = (
+        Statement.objects.published()
+        .in_language("en")
+        .annotate(signed=Count("signatures", filter=standing))
+        .order_by("-signed", "slug")
+        .first()
+    )
+    organization = (
+        Organization.objects.listed()
+        .annotate(signed=Count("signatures", filter=standing))
+        .order_by("-signed", "slug")
+        .first()
+    )
+    korean = Statement.objects.published().in_language("ko")
+    if not (statement and organization and korean.search(SEARCH_KO, language="ko").exists()):
+        raise CommandError(
+            f"The demo lacks an English statement, a listed organization or a Korean "
+            f"statement matching {SEARCH_KO!r}: run load_demo."
+        )
+    chosen = pages(organization=organization.slug, statement=statement.slug)
+    return {name: path for name, path in chosen.items() if name in PUBLIC_PAGES}
 
 
 def _reachable(port):
@@ -75,6 +116,20 @@ def _reachable(port):
             return True
     except OSError:
         return False
+
+
+def _database(name, work, *, override):
+    """The URL in the variable `override` when set, else PostgreSQL database `name` on
+    127.0.0.1 (created when missing) when it answers, else a SQLite file in `work`."""
+    if os.environ.get(override):
+        return os.environ[override]
+    if _reachable(5432):
+        subprocess.run(
+            ["psql", "-h", HOST, "-U", "postgres", "-c", f"CREATE DATABASE {name}"],
+            capture_output=True,
+        )
+        return f"postgres://postgres@{HOST}:5432/{name}"
+    return f"sqlite:///{work / f'{name}.sqlite3'}"
 
 
 class Command(BaseCommand):
@@ -94,14 +149,17 @@ class Command(BaseCommand):
             help="mixed requests before reading the workers' memory (0 skips)",
         )
         parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument("--demo", action="store_true", help=argparse.SUPPRESS)
 
     # -- orchestration -------------------------------------------------------------------------
 
     def handle(self, *args, **options):
         if options["in_process"]:
-            return self.in_process()
+            return self.in_process(demo=options["demo"])
         env = self.environment()
+        demo = self.demo_settings()
         self.stdout.write(f"Database: {env['DATABASE_URL']}  cache: {env['CACHE_URL']}")
+        self.stdout.write(f"Demo database: {demo['DATABASE_URL']}")
         manage = [sys.executable, str(BASE_DIR / "manage.py")]
         run = lambda *cmd: subprocess.run([*manage, *cmd], env=env, check=True)  # noqa: E731
         run("migrate", "--no-input", "-v0")
@@ -125,6 +183,10 @@ class Command(BaseCommand):
             started = time.monotonic()
             run("seed_bench", "--replace", "--scale", str(options["scale"]))
             seed_seconds = time.monotonic() - started
+        # Loaded on every run, --reuse or not: it takes a second or two and changes nothing when
+        # the demo is already there, and finding out would cost another process start.
+        subprocess.run([*manage, "migrate", "--no-input", "-v0"], env={**env, **demo}, check=True)
+        subprocess.run([*manage, "load_demo", "--force"], env={**env, **demo}, check=True)
         serve_env = {**env, "DEBUG": "0", "HTTPS": "off", "STATIC_ROOT": env["STATIC_ROOT"]}
         subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=serve_env, check=True)
 
@@ -141,21 +203,28 @@ class Command(BaseCommand):
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(timeout=10)
 
-        out = subprocess.run(
-            [*manage, "bench", "--in-process"],
-            env=serve_env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        in_process = json.loads(out.strip().splitlines()[-1])
+        def in_process(run_env, *flags):
+            out = subprocess.run(
+                [*manage, "bench", "--in-process", *flags],
+                env=run_env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            return json.loads(out.strip().splitlines()[-1])
+
+        in_process_full = in_process(serve_env)
+        # Right after, so that both see the machine in the same state.
+        demo_in_process = in_process({**serve_env, **demo}, "--demo")
         results = {
             "database": env["DATABASE_URL"].split("@")[-1],
             "cache": env["CACHE_URL"],
             "seed_seconds": seed_seconds,
             "load_generator": load.pop("_tool"),
             "load": load,
-            "in_process": in_process,
+            "in_process": in_process_full,
+            "demo_database": demo["DATABASE_URL"].split("@")[-1],
+            "demo_in_process": demo_in_process,
             "memory": memory,
             "when": time.strftime("%Y-%m-%d %H:%M"),
         }
@@ -171,16 +240,7 @@ class Command(BaseCommand):
         env["DEV_TOOLS"] = "1"  # seed_bench and `bench --in-process` run with DEBUG off
         work = Path(tempfile.gettempdir()) / "icnk-bench"
         work.mkdir(exist_ok=True)
-        if os.environ.get("BENCH_DATABASE_URL"):
-            env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-        elif _reachable(5432):
-            subprocess.run(
-                ["psql", "-h", HOST, "-U", "postgres", "-c", "CREATE DATABASE icnk_bench"],
-                capture_output=True,
-            )
-            env["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/icnk_bench"
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{work / 'icnk_bench.sqlite3'}"
+        env["DATABASE_URL"] = _database("icnk_bench", work, override="BENCH_DATABASE_URL")
         default_cache = f"redis://{HOST}:6379/5" if _reachable(6379) else "locmemcache://"
         env["CACHE_URL"] = os.environ.get("BENCH_CACHE_URL") or default_cache
         env["SECRET_KEY"] = env.get("SECRET_KEY") or "bench-only-not-a-secret-" + "x" * 40
@@ -189,6 +249,13 @@ class Command(BaseCommand):
         env["CACHE_KEY_PREFIX"] = "icnk-bench"
         env["LOG_LEVEL"] = "WARNING"
         return env
+
+    def demo_settings(self):
+        """What differs from `environment()` for the demo coalition: its own database, and a
+        cache key prefix of its own (in the same cache) so that the two never share a value."""
+        work = Path(tempfile.gettempdir()) / "icnk-bench"
+        database = _database("icnk_bench_demo", work, override="BENCH_DEMO_DATABASE_URL")
+        return {"DATABASE_URL": database, "CACHE_KEY_PREFIX": "icnk-bench-demo"}
 
     def serve(self, port, env):
         command = [
@@ -274,39 +341,30 @@ class Command(BaseCommand):
 
     # -- in-process ----------------------------------------------------------------------------
 
-    def in_process(self):
-        from django.contrib.auth.models import User
+    def in_process(self, demo=False):
+        """Every page of `pages()` and the admin changelists, or (`demo`) the public pages of
+        the demo coalition: one line of JSON."""
         from django.db import connection
         from django.test import Client, override_settings
         from django.test.utils import CaptureQueriesContext, setup_test_environment
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         setup_test_environment()
         results = {}
         with override_settings(ROOT_URLCONF="benchmarks.urls", PAGE_CACHE_SECONDS=0):
             client = Client()
-            for name, path in pages().items():
+            for name, path in (demo_pages() if demo else pages()).items():
                 results[name] = _time_page(client, path, CaptureQueriesContext, connection)
-            user, _ = User.objects.get_or_create(
-                username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
-            )
-            client.force_login(user)
-            device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
-                user=user, name="bench", confirmed=True
-            )
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-            for name, path in ADMIN_PAGES.items():
-                url = f"/{settings.ADMIN_URL}{path}"
-                results[name] = _time_page(client, url, CaptureQueriesContext, connection)
+            if not demo:
+                _log_in_to_admin(client)
+                for name, path in ADMIN_PAGES.items():
+                    url = f"/{settings.ADMIN_URL}{path}"
+                    results[name] = _time_page(client, url, CaptureQueriesContext, connection)
         self.stdout.write(json.dumps(results))
 
     # -- report --------------------------------------------------------------------------------
 
     def table(self, results):
-        load, local = results["load"], results["in_process"]
+        load, local, demo = results["load"], results["in_process"], results["demo_in_process"]
         floor_rps = load["cached"]["floor"]["rps"]
         minimal_ms = local["minimal"]["median_ms"]
         floor_ms = local["floor"]["median_ms"]
@@ -316,18 +374,34 @@ class Command(BaseCommand):
             + (f", seeded in {results['seed_seconds']:.0f} s" if results["seed_seconds"] else ""),
             "",
             "| page | cached req/s | p50 / p99 ms | × floor | uncached req/s | p50 / p99 ms "
-            "| in-process ms | × floor | × minimal | queries |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| in-process ms | × floor | × minimal | queries | demo-size in-process ms "
+            "| full ÷ demo |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
+        over = []
         for name in pages():
             cached, uncached, one = load["cached"][name], load["uncached"][name], local[name]
+            small, ratio = "–", "–"
+            if name in demo:
+                small = f"{demo[name]['median_ms']:.2f}"
+                ratio = f"{one['median_ms'] / demo[name]['median_ms']:.2f}"
+                if one["median_ms"] > DEMO_RATIO_BAR * demo[name]["median_ms"]:
+                    over.append(name)
             lines.append(
                 f"| {name} | {cached['rps']:,.0f} | {cached['p50_ms']:.1f} / "
                 f"{cached['p99_ms']:.1f} | {cached['rps'] / floor_rps:.2f} | "
                 f"{uncached['rps']:,.0f} | {uncached['p50_ms']:.1f} / {uncached['p99_ms']:.1f} | "
                 f"{one['median_ms']:.2f} | {one['median_ms'] / floor_ms:.1f} | "
-                f"{one['median_ms'] / minimal_ms:.2f} | {one['queries']} |"
+                f"{one['median_ms'] / minimal_ms:.2f} | {one['queries']} | {small} | {ratio} |"
             )
+        lines += [
+            "",
+            f"full ÷ demo: the in-process time at full size over the same kind of page on the "
+            f"demo coalition ({results['demo_database']}; its organization and statement with "
+            f"the most signatures, {demo['organization']['path']} and "
+            f"{demo['statement']['path']}). Bar: at most {DEMO_RATIO_BAR}× for every page; "
+            + (f"over it: {', '.join(over)}." if over else "every page is within it."),
+        ]
         memory = results.get("memory")
         if memory:
             lines += [
@@ -430,6 +504,24 @@ def _mb(sizes):
     return "/".join(f"{kb / 1024:.0f}" for kb in sizes) or "?"
 
 
+def _log_in_to_admin(client):
+    """A superuser with a confirmed second factor, as staff are when they use the admin."""
+    from django.contrib.auth.models import User
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
+        user=user, name="bench", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 def _time_page(client, path, capture, connection, repeat=21):
     response = client.get(path)
     if response.status_code != 200:
@@ -442,7 +534,7 @@ def _time_page(client, path, capture, connection, repeat=21):
         started = time.perf_counter()
         client.get(path)
         times.append((time.perf_counter() - started) * 1000)
-    return {"median_ms": statistics.median(times), "queries": count}
+    return {"path": path, "median_ms": statistics.median(times), "queries": count}
 
 
 def _ms(value, unit):
