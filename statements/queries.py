@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
 from icnk import cache as page_cache
+from icnk.compiled import Compiled
 from icnk.fasturls import slug_url
 from icnk.i18n import current_language, reading_order_key
 from members.models import (
@@ -160,7 +161,9 @@ def signatories(statement):
     organization_url = slug_url("members:organization-detail")
     notes = _Notes(language)
     result = Signatories()
-    rows = _signatory_rows(local_affiliation).filter(statement_id=statement.source_id)
+    rows = ()  # a statement not saved yet (the desk's live preview) has no signatures
+    if statement.source_id is not None:
+        rows = _signatory_rows(local_affiliation).rows(statement_id=statement.source_id)
     for (
         organization_id,
         name_at_signing,
@@ -221,9 +224,14 @@ def signatories(statement):
 
 @functools.cache
 def _signatory_rows(local_affiliation):
-    """The rows `signatories` reads, built once per process and language (as a class-based
-    view's `queryset` is) and filtered per statement: building them costs 0.3 ms."""
-    return Signature.objects.values_list(*_SIGNATORY_COLUMNS, local_affiliation)
+    """The rows `signatories` reads, written once per process and language (icnk/compiled.py)
+    and run per statement: building and writing them cost 0.4 ms a request."""
+    return Compiled(
+        lambda statement_id: Signature.objects.values_list(
+            *_SIGNATORY_COLUMNS, local_affiliation
+        ).filter(statement_id=statement_id),
+        statement_id=int,
+    )
 
 
 _AFFILIATION_COLUMNS = {

@@ -1,0 +1,102 @@
+"""Querysets written once and run with new values (icnk/compiled.py): the rows are those the
+queryset itself gives, for each request's values, on SQLite and on PostgreSQL."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from icnk.compiled import Compiled
+from members.models import Organization
+from statements.models import Campaign, Signature, Statement
+from tests.factories import bulk_organizations
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+
+
+def _statement(slug, *, days_ago=1, campaign=None, language="en"):
+    return Statement.objects.create(
+        title=f"Title {slug}",
+        slug=slug,
+        language=language,
+        body="Body.",
+        status=Statement.Status.PUBLISHED,
+        published_at=NOW - datetime.timedelta(days=days_ago),
+        campaign=campaign,
+    )
+
+
+PUBLISHED_BY_SLUG = Compiled(
+    lambda slug, now: (
+        Statement.objects.published(now)
+        .select_related("campaign")
+        .annotate(signed=Count("signatures"))
+        .filter(slug=slug)
+    ),
+    slug=str,
+    now=datetime.datetime,
+)
+
+
+def test_each_run_takes_its_own_values_and_gives_the_querysets_rows():
+    campaign = Campaign.objects.create(
+        slug="coi", title_en="Inquiry", started_on=datetime.date(2011, 10, 3)
+    )
+    first = _statement("first", campaign=campaign)
+    second = _statement("second")
+    later = _statement("later", days_ago=-1)  # scheduled for tomorrow
+    bulk_organizations(1)
+    organization = Organization.objects.get()
+    Signature.objects.create(statement=first, organization=organization)
+
+    [row] = PUBLISHED_BY_SLUG.rows(slug="first", now=timezone.now())
+    assert row == first and row.signed == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert row.campaign.title_en == "Inquiry"  # selected with it, no query
+    assert len(queries) == 0
+    [row] = PUBLISHED_BY_SLUG.rows(slug="second", now=timezone.now())
+    assert row == second and row.signed == 0 and row.campaign is None
+    # The time is the request's, not the first run's: tomorrow's statement shows tomorrow.
+    assert PUBLISHED_BY_SLUG.rows(slug="later", now=timezone.now()) == []
+    tomorrow = timezone.now() + datetime.timedelta(days=1, minutes=1)
+    assert PUBLISHED_BY_SLUG.rows(slug="later", now=tomorrow) == [later]
+    assert PUBLISHED_BY_SLUG.rows(slug="no-such", now=tomorrow) == []
+
+
+def test_values_come_back_converted_as_the_queryset_gives_them():
+    statement = _statement("dated")
+    bulk_organizations(1)
+    organization = Organization.objects.get()
+    Signature.objects.create(
+        statement=statement, organization=organization, signed_on=datetime.date(2013, 1, 25)
+    )
+    dates = Compiled(
+        lambda statement_id: Signature.objects.filter(statement_id=statement_id).values_list(
+            "signed_on", "organization__name"
+        ),
+        statement_id=int,
+    )
+    expected = list(
+        Signature.objects.filter(statement_id=statement.pk).values_list(
+            "signed_on", "organization__name"
+        )
+    )
+    assert dates.rows(statement_id=statement.pk) == expected
+    assert expected[0][0] == datetime.date(2013, 1, 25)  # a date on SQLite too, not a text
+    assert dates.rows(statement_id=statement.pk + 1000) == []
+
+
+def test_a_value_the_query_changes_or_of_the_wrong_kind_is_refused():
+    # icontains wraps the value in % signs: its SQL cannot take the value as it is.
+    searched = Compiled(lambda q: Statement.objects.filter(title__icontains=q), q=str)
+    with pytest.raises(ValueError, match="q is not among"):
+        searched.rows(q="inquiry")
+    with pytest.raises(TypeError, match="slug must be a str"):
+        PUBLISHED_BY_SLUG.rows(slug=3, now=timezone.now())
+    with pytest.raises(TypeError, match="needs exactly"):
+        PUBLISHED_BY_SLUG.rows(slug="first")
