@@ -20,12 +20,14 @@ from icnk.api import (
     NO_NUL,
     Page,
     PageNumber,
+    Row,
     Slug,
     check_page,
     json_api,
     page_of,
     read,
 )
+from icnk.fasturls import slug_url
 from members.models import Organization, OrganizationKind
 from members.queries import (
     API_PER_PAGE,
@@ -51,12 +53,12 @@ class MemberFilters(Schema):
     page: PageNumber = 1
 
 
-class Country(Schema):
+class Country(Row):
     code: str
     name: str
 
 
-class PublicOrganization(Schema):
+class PublicOrganization(Row):
     type: Literal["organization"]
     slug: str
     name: str
@@ -73,20 +75,20 @@ class PublicOrganization(Schema):
     url: str
 
 
-class PublicSupporter(Schema):
+class PublicSupporter(Row):
     type: Literal["supporter"]
     name: str
     affiliation: str
     country: Country | None
 
 
-class Totals(Schema):
+class Totals(Row):
     organizations: int
     countries: int
     supporters: int
 
 
-class SignedStatement(Schema):
+class SignedStatement(Row):
     title: str
     url: str
     published_at: str
@@ -103,20 +105,42 @@ class MemberPage(Page[Member]):
     totals: Totals
 
 
-def organization_json(organization, request):
+def _country(country, names=None):
+    """A django-countries field's value as the APIs show it. Each read of the field makes a new
+    Country and each name is translated afresh: a list reads the field once a row and keeps
+    the names it translated in `names` (code -> name)."""
+    if not country:
+        return None
+    code = country.code
+    if names is None:
+        return {"code": code, "name": country.name}
+    if (name := names.get(code)) is None:
+        name = names[code] = country.name
+    return {"code": code, "name": name}
+
+
+class _ListShared:
+    """What the rows of one list share: the country names translated so far and the
+    organization page's pattern, reversed once (icnk/fasturls.py)."""
+
+    def __init__(self):
+        self.names = {}
+        self.page = slug_url("members:organization-detail")
+
+
+def organization_json(organization, request, shared=None):
+    logo = organization.logo
     return {
         "type": "organization",
         "slug": organization.slug,
         "name": organization.name,
         "local_name": organization.local_name,
         "acronym": organization.acronym,
-        "country": {"code": organization.country.code, "name": organization.country.name}
-        if organization.country
-        else None,
+        "country": _country(organization.country, shared and shared.names),
         "region": organization.region,
         "kind": organization.kind,
         "website": organization.website,
-        "logo": request.build_absolute_uri(organization.logo.url) if organization.logo else None,
+        "logo": request.build_absolute_uri(logo.url) if logo else None,
         "description": {
             "en": organization.description_en,
             "ko": organization.description_ko,
@@ -124,18 +148,18 @@ def organization_json(organization, request):
         },
         "member_since": organization.member_since.isoformat(),
         "founding_member": organization.founding_member,
-        "url": request.build_absolute_uri(organization.get_absolute_url()),
+        "url": request.build_absolute_uri(
+            shared.page(organization.slug) if shared else organization.get_absolute_url()
+        ),
     }
 
 
-def supporter_json(supporter):
+def supporter_json(supporter, shared=None):
     return {
         "type": "supporter",
         "name": supporter.public_name,
         "affiliation": supporter.public_affiliation,
-        "country": {"code": supporter.country.code, "name": supporter.country.name}
-        if supporter.country
-        else None,
+        "country": _country(supporter.country, shared and shared.names),
     }
 
 
@@ -158,10 +182,11 @@ def member_list(request, filters: Query[MemberFilters]):
     pages = num_pages(count, API_PER_PAGE)
     check_page(filters.page, pages)
     rows = page_slice(queryset, count, filters.page, API_PER_PAGE)
+    shared = _ListShared()
     if individuals:
-        results = [supporter_json(s) for s in rows]
+        results = [supporter_json(s, shared) for s in rows]
     else:
-        results = [organization_json(o, request) for o in rows]
+        results = [organization_json(o, request, shared) for o in rows]
     totals = counts.totals()
     totals.pop("headline")
     body = page_of(request, count=count, number=filters.page, pages=pages, rows=results)
