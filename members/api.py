@@ -28,7 +28,7 @@ from icnk.api import (
     read,
 )
 from icnk.fasturls import slug_url
-from members.models import Organization, OrganizationKind
+from members.models import Organization, OrganizationKind, Supporter
 from members.queries import (
     API_PER_PAGE,
     INDIVIDUALS,
@@ -105,61 +105,89 @@ class MemberPage(Page[Member]):
     totals: Totals
 
 
-def _country(country, names=None):
-    """A django-countries field's value as the APIs show it. Each read of the field makes a new
-    Country and each name is translated afresh: a list reads the field once a row and keeps
-    the names it translated in `names` (code -> name)."""
-    if not country:
-        return None
-    code = country.code
-    if names is None:
-        return {"code": code, "name": country.name}
-    if (name := names.get(code)) is None:
-        name = names[code] = country.name
-    return {"code": code, "name": name}
+def _country(country):
+    """A django-countries field's value as the APIs show it."""
+    return {"code": country.code, "name": country.name} if country else None
 
 
 class _ListShared:
-    """What the rows of one list share: the country names translated so far and the
+    """What the rows of one list of `model` share: the countries shown so far (each read of
+    a country field makes a new Country, whose name is translated afresh) and the
     organization page's pattern, reversed once (icnk/fasturls.py)."""
 
-    def __init__(self):
-        self.names = {}
+    def __init__(self, model):
+        self._field = model.country  # the field's descriptor
+        self._countries = {}
         self.page = slug_url("members:organization-detail")
 
+    def country(self, code):
+        """The country of a stored code, as the field would give it; None for none."""
+        if not code:
+            return None
+        if (country := self._countries.get(code)) is None:
+            country = self._countries[code] = _country(self._field.country(code))
+        return country
 
-def organization_json(organization, request, shared=None):
-    logo = organization.logo
+
+# What the list reads of each organization: the public columns it shows, as values.
+ORGANIZATION_FIELDS = (
+    "slug",
+    "name",
+    "local_name",
+    "acronym",
+    "country",
+    "region",
+    "kind",
+    "website",
+    "logo",
+    "description_en",
+    "description_ko",
+    "description_ja",
+    "member_since",
+    "founding_member",
+)
+_LOGOS = Organization._meta.get_field("logo").storage
+
+
+def organization_json(organization, request):
+    """One organization (a model) as the APIs show it."""
+    row = {name: getattr(organization, name) for name in ORGANIZATION_FIELDS}
+    row.update(country=organization.country.code, logo=organization.logo.name)
+    return _organization_row(row, request, _ListShared(Organization))
+
+
+def _organization_row(row, request, shared):
+    """One organization from the values of ORGANIZATION_FIELDS (`row`): the stored country
+    code and logo name, each shown as the model's fields would show them."""
+    logo = row["logo"]
     return {
         "type": "organization",
-        "slug": organization.slug,
-        "name": organization.name,
-        "local_name": organization.local_name,
-        "acronym": organization.acronym,
-        "country": _country(organization.country, shared and shared.names),
-        "region": organization.region,
-        "kind": organization.kind,
-        "website": organization.website,
-        "logo": request.build_absolute_uri(logo.url) if logo else None,
+        "slug": row["slug"],
+        "name": row["name"],
+        "local_name": row["local_name"],
+        "acronym": row["acronym"],
+        "country": shared.country(row["country"]),
+        "region": row["region"],
+        "kind": row["kind"],
+        "website": row["website"],
+        "logo": request.build_absolute_uri(_LOGOS.url(logo)) if logo else None,
         "description": {
-            "en": organization.description_en,
-            "ko": organization.description_ko,
-            "ja": organization.description_ja,
+            "en": row["description_en"],
+            "ko": row["description_ko"],
+            "ja": row["description_ja"],
         },
-        "member_since": organization.member_since.isoformat(),
-        "founding_member": organization.founding_member,
-        "url": request.build_absolute_uri(
-            shared.page(organization.slug) if shared else organization.get_absolute_url()
-        ),
+        "member_since": row["member_since"].isoformat(),
+        "founding_member": row["founding_member"],
+        "url": request.build_absolute_uri(shared.page(row["slug"])),
     }
 
 
-def supporter_json(supporter, shared=None):
+def supporter_json(supporter, shared):
     return {
         "type": "supporter",
         "name": supporter.public_name,
         "affiliation": supporter.public_affiliation,
-        "country": _country(supporter.country, shared and shared.names),
+        "country": shared.country(supporter.country.code),
     }
 
 
@@ -181,12 +209,14 @@ def member_list(request, filters: Query[MemberFilters]):
         queryset, count = query.organizations(), counts.organization_results
     pages = num_pages(count, API_PER_PAGE)
     check_page(filters.page, pages)
-    rows = page_slice(queryset, count, filters.page, API_PER_PAGE)
-    shared = _ListShared()
+    shared = _ListShared(Supporter if individuals else Organization)
     if individuals:
+        rows = page_slice(queryset, count, filters.page, API_PER_PAGE)
         results = [supporter_json(s, shared) for s in rows]
     else:
-        results = [organization_json(o, request, shared) for o in rows]
+        # As values: only the public columns shown, no model a row.
+        rows = page_slice(queryset.values(*ORGANIZATION_FIELDS), count, filters.page, API_PER_PAGE)
+        results = [_organization_row(row, request, shared) for row in rows]
     totals = counts.totals()
     totals.pop("headline")
     body = page_of(request, count=count, number=filters.page, pages=pages, rows=results)

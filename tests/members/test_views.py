@@ -213,7 +213,9 @@ def test_api_rows_name_each_ones_country_and_link_its_page(client, coalition, se
     # A list translates each country's name once and reverses the page's pattern once
     # (members/api.py): each row still shows its own country and address.
     settings.PAGE_CACHE_SECONDS = 0
-    Organization.objects.create(name="Second Korean Group", slug="second-korean", country="KR")
+    Organization.objects.create(
+        name="Second Korean Group", slug="second-korean", country="KR", logo="logos/second.png"
+    )
     make_supporter("Second Supporter", V.FULL_NAME, country="KR")
     rows = client.get("/api/v1/members/", {"order": "alpha"}).json()["results"]
     countries = {row["slug"]: row["country"] for row in rows}
@@ -222,6 +224,10 @@ def test_api_rows_name_each_ones_country_and_link_its_page(client, coalition, se
         "open-north-korea": {"code": "KR", "name": "South Korea"},
         "second-korean": {"code": "KR", "name": "South Korea"},
         "life-funds": {"code": "JP", "name": "Japan"},
+    }
+    logo = Organization.objects.get(slug="second-korean").logo.url
+    assert {row["slug"]: row["logo"] for row in rows if row["logo"]} == {
+        "second-korean": f"http://testserver{logo}"
     }
     for row in rows:
         assert row["url"] == f"http://testserver/en/members/{row['slug']}/"
