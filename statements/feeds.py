@@ -49,10 +49,12 @@ class StatementFeed(Feed):
             return self.request.build_absolute_uri(reverse("home"))
 
     def items(self):
+        # What an entry shows: not the Markdown source or the search vector (7 KB a
+        # statement at full size), nor the campaign.
         return (
             Statement.objects.published()
             .in_language(current_language())
-            .for_listing()
+            .defer("body", "search_vector")
             .order_by("-published_at", "-pk")[: self.limit]
         )
 

@@ -246,6 +246,13 @@ def test_feed_is_valid_atom_with_the_languages_statements(
     english = ET.fromstring(client.get("/en/statements/feed/").content)
     titles = [e.findtext(f"{ATOM}title") for e in english.findall(f"{ATOM}entry")]
     assert titles == [statement.title, "Older one"]
+    # An entry shows its summary, or the statement's HTML when it has none.
+    assert english.find(f"{ATOM}entry").findtext(f"{ATOM}summary") == statement.summary
+    make_statement(title="No summary", summary="", body="A **bold** body.")
+    english = ET.fromstring(client.get("/en/statements/feed/").content)
+    entry = english.find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "No summary"
+    assert entry.findtext(f"{ATOM}summary") == "<p>A <strong>bold</strong> body.</p>"
 
 
 def test_list_filters_by_kind_year_and_campaign(client, site_settings, make_statement, campaign):
