@@ -255,6 +255,25 @@ def test_feed_is_valid_atom_with_the_languages_statements(
     assert entry.findtext(f"{ATOM}summary") == "<p>A <strong>bold</strong> body.</p>"
 
 
+def test_the_feed_is_the_document_djangos_atom_writer_writes(
+    client, site_settings, settings, statement, translations, make_statement, monkeypatch
+):
+    # statements.feeds writes the document to the response in one piece: the same bytes.
+    from django.utils.feedgenerator import Atom1Feed
+
+    from statements.feeds import StatementFeed
+
+    settings.PAGE_CACHE_SECONDS = 0
+    make_statement(title="Tom & Jerry <b>“quoted”</b> 🎉", summary="", body="**x** & y")
+    for url in ["/en/statements/feed/", "/ja/statements/feed/"]:
+        ours = client.get(url).content
+        with monkeypatch.context() as patch:
+            patch.setattr(StatementFeed, "feed_type", Atom1Feed)
+            assert client.get(url).content == ours, url
+    english = client.get("/en/statements/feed/").content
+    assert "<title>Tom &amp; Jerry &lt;b&gt;“quoted”&lt;/b&gt; 🎉</title>".encode() in english
+
+
 def test_list_filters_by_kind_year_and_campaign(client, site_settings, make_statement, campaign):
     make_statement(title="Press 2013", kind="press_release", published_at=PUBLISHED)
     make_statement(
