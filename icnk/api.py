@@ -22,7 +22,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError
 from ninja.openapi.views import openapi_json
 from ninja.renderers import JSONRenderer
-from pydantic import BeforeValidator, Field, TypeAdapter
+from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 MAX_PAGE = 100_000
@@ -65,6 +65,12 @@ def is_page_number(value):
 
 class Error(Schema):
     detail: str = Field(description="why the request was refused")
+
+
+class Row(BaseModel):
+    """A response schema for what a view builds as a dict (a row of a list): validated as
+    the dict it is. A ninja `Schema` wraps each object it validates to read Django models'
+    attributes, 12 µs a row of a list."""
 
 
 class Page[T](Schema):

@@ -20,13 +20,15 @@ from icnk.api import (
     NO_NUL,
     Page,
     PageNumber,
+    Row,
     Slug,
     check_page,
     json_api,
     page_of,
     read,
 )
-from members.models import Organization, OrganizationKind
+from icnk.fasturls import slug_url
+from members.models import Organization, OrganizationKind, Supporter
 from members.queries import (
     API_PER_PAGE,
     INDIVIDUALS,
@@ -51,12 +53,12 @@ class MemberFilters(Schema):
     page: PageNumber = 1
 
 
-class Country(Schema):
+class Country(Row):
     code: str
     name: str
 
 
-class PublicOrganization(Schema):
+class PublicOrganization(Row):
     type: Literal["organization"]
     slug: str
     name: str
@@ -73,20 +75,20 @@ class PublicOrganization(Schema):
     url: str
 
 
-class PublicSupporter(Schema):
+class PublicSupporter(Row):
     type: Literal["supporter"]
     name: str
     affiliation: str
     country: Country | None
 
 
-class Totals(Schema):
+class Totals(Row):
     organizations: int
     countries: int
     supporters: int
 
 
-class SignedStatement(Schema):
+class SignedStatement(Row):
     title: str
     url: str
     published_at: str
@@ -103,39 +105,89 @@ class MemberPage(Page[Member]):
     totals: Totals
 
 
+def _country(country):
+    """A django-countries field's value as the APIs show it."""
+    return {"code": country.code, "name": country.name} if country else None
+
+
+class _ListShared:
+    """What the rows of one list of `model` share: the countries shown so far (each read of
+    a country field makes a new Country, whose name is translated afresh) and the
+    organization page's pattern, reversed once (icnk/fasturls.py)."""
+
+    def __init__(self, model):
+        self._field = model.country  # the field's descriptor
+        self._countries = {}
+        self.page = slug_url("members:organization-detail")
+
+    def country(self, code):
+        """The country of a stored code, as the field would give it; None for none."""
+        if not code:
+            return None
+        if (country := self._countries.get(code)) is None:
+            country = self._countries[code] = _country(self._field.country(code))
+        return country
+
+
+# What the list reads of each organization: the public columns it shows, as values.
+ORGANIZATION_FIELDS = (
+    "slug",
+    "name",
+    "local_name",
+    "acronym",
+    "country",
+    "region",
+    "kind",
+    "website",
+    "logo",
+    "description_en",
+    "description_ko",
+    "description_ja",
+    "member_since",
+    "founding_member",
+)
+_LOGOS = Organization._meta.get_field("logo").storage
+
+
 def organization_json(organization, request):
+    """One organization (a model) as the APIs show it."""
+    row = {name: getattr(organization, name) for name in ORGANIZATION_FIELDS}
+    row.update(country=organization.country.code, logo=organization.logo.name)
+    return _organization_row(row, request, _ListShared(Organization))
+
+
+def _organization_row(row, request, shared):
+    """One organization from the values of ORGANIZATION_FIELDS (`row`): the stored country
+    code and logo name, each shown as the model's fields would show them."""
+    logo = row["logo"]
     return {
         "type": "organization",
-        "slug": organization.slug,
-        "name": organization.name,
-        "local_name": organization.local_name,
-        "acronym": organization.acronym,
-        "country": {"code": organization.country.code, "name": organization.country.name}
-        if organization.country
-        else None,
-        "region": organization.region,
-        "kind": organization.kind,
-        "website": organization.website,
-        "logo": request.build_absolute_uri(organization.logo.url) if organization.logo else None,
+        "slug": row["slug"],
+        "name": row["name"],
+        "local_name": row["local_name"],
+        "acronym": row["acronym"],
+        "country": shared.country(row["country"]),
+        "region": row["region"],
+        "kind": row["kind"],
+        "website": row["website"],
+        "logo": request.build_absolute_uri(_LOGOS.url(logo)) if logo else None,
         "description": {
-            "en": organization.description_en,
-            "ko": organization.description_ko,
-            "ja": organization.description_ja,
+            "en": row["description_en"],
+            "ko": row["description_ko"],
+            "ja": row["description_ja"],
         },
-        "member_since": organization.member_since.isoformat(),
-        "founding_member": organization.founding_member,
-        "url": request.build_absolute_uri(organization.get_absolute_url()),
+        "member_since": row["member_since"].isoformat(),
+        "founding_member": row["founding_member"],
+        "url": request.build_absolute_uri(shared.page(row["slug"])),
     }
 
 
-def supporter_json(supporter):
+def supporter_json(supporter, shared):
     return {
         "type": "supporter",
         "name": supporter.public_name,
         "affiliation": supporter.public_affiliation,
-        "country": {"code": supporter.country.code, "name": supporter.country.name}
-        if supporter.country
-        else None,
+        "country": shared.country(supporter.country.code),
     }
 
 
@@ -157,11 +209,14 @@ def member_list(request, filters: Query[MemberFilters]):
         queryset, count = query.organizations(), counts.organization_results
     pages = num_pages(count, API_PER_PAGE)
     check_page(filters.page, pages)
-    rows = page_slice(queryset, count, filters.page, API_PER_PAGE)
+    shared = _ListShared(Supporter if individuals else Organization)
     if individuals:
-        results = [supporter_json(s) for s in rows]
+        rows = page_slice(queryset, count, filters.page, API_PER_PAGE)
+        results = [supporter_json(s, shared) for s in rows]
     else:
-        results = [organization_json(o, request) for o in rows]
+        # As values: only the public columns shown, no model a row.
+        rows = page_slice(queryset.values(*ORGANIZATION_FIELDS), count, filters.page, API_PER_PAGE)
+        results = [_organization_row(row, request, shared) for row in rows]
     totals = counts.totals()
     totals.pop("headline")
     body = page_of(request, count=count, number=filters.page, pages=pages, rows=results)

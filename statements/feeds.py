@@ -1,5 +1,7 @@
 """The Atom feed of published statements, one per language (Django's syndication framework)."""
 
+import io
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,10 +15,21 @@ from icnk.site_url import absolute_url
 from statements.models import Statement
 
 
+class _Atom(Atom1Feed):
+    """Atom written to the response in one piece. Handed the response itself, the XML writer
+    passes it each tag and text apart (some 33 writes an entry, each encoded and copied on
+    its own); the document is the same, encoded as that writer encodes it."""
+
+    def write(self, outfile, encoding):
+        text = io.StringIO()
+        super().write(text, encoding)
+        outfile.write(text.getvalue().encode(encoding, "xmlcharrefreplace"))
+
+
 class StatementFeed(Feed):
     """Atom feed of the latest published statements in the language of the URL."""
 
-    feed_type = Atom1Feed
+    feed_type = _Atom
     limit = 20
 
     def __call__(self, request, *args, **kwargs):
@@ -49,10 +62,12 @@ class StatementFeed(Feed):
             return self.request.build_absolute_uri(reverse("home"))
 
     def items(self):
+        # What an entry shows: not the Markdown source or the search vector (7 KB a
+        # statement at full size), nor the campaign.
         return (
             Statement.objects.published()
             .in_language(current_language())
-            .for_listing()
+            .defer("body", "search_vector")
             .order_by("-published_at", "-pk")[: self.limit]
         )
 

@@ -209,6 +209,37 @@ def test_api_lists_public_organizations_with_filters(client, coalition):
     assert body["totals"] == {"organizations": 4, "countries": 2, "supporters": 2}
 
 
+def test_api_rows_name_each_ones_country_and_link_its_page(client, coalition, settings):
+    # A list translates each country's name once and reverses the page's pattern once
+    # (members/api.py): each row still shows its own country and address.
+    settings.PAGE_CACHE_SECONDS = 0
+    Organization.objects.create(
+        name="Second Korean Group", slug="second-korean", country="KR", logo="logos/second.png"
+    )
+    make_supporter("Second Supporter", V.FULL_NAME, country="KR")
+    rows = client.get("/api/v1/members/", {"order": "alpha"}).json()["results"]
+    countries = {row["slug"]: row["country"] for row in rows}
+    assert countries == {
+        "human-rights-watch": None,
+        "open-north-korea": {"code": "KR", "name": "South Korea"},
+        "second-korean": {"code": "KR", "name": "South Korea"},
+        "life-funds": {"code": "JP", "name": "Japan"},
+    }
+    logo = Organization.objects.get(slug="second-korean").logo.url
+    assert {row["slug"]: row["logo"] for row in rows if row["logo"]} == {
+        "second-korean": f"http://testserver{logo}"
+    }
+    for row in rows:
+        assert row["url"] == f"http://testserver/en/members/{row['slug']}/"
+        detail = client.get(f"/api/v1/members/{row['slug']}/").json()
+        assert {name: detail[name] for name in row} == row
+    people = client.get("/api/v1/members/", {"kind": "individual"}).json()["results"]
+    assert [(p["name"], p["country"]) for p in people] == [
+        ("Second Supporter", {"code": "KR", "name": "South Korea"}),
+        ("Suzanne Scholte", {"code": "US", "name": "United States of America"}),
+    ]
+
+
 def test_api_lists_named_supporters_by_public_name(client, coalition):
     make_supporter("Real Name", V.INITIALS, affiliation="Secret post")
     body = client.get("/api/v1/members/", {"kind": "individual"}).json()

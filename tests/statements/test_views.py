@@ -246,6 +246,32 @@ def test_feed_is_valid_atom_with_the_languages_statements(
     english = ET.fromstring(client.get("/en/statements/feed/").content)
     titles = [e.findtext(f"{ATOM}title") for e in english.findall(f"{ATOM}entry")]
     assert titles == [statement.title, "Older one"]
+    # An entry shows its summary, or the statement's HTML when it has none.
+    assert english.find(f"{ATOM}entry").findtext(f"{ATOM}summary") == statement.summary
+    make_statement(title="No summary", summary="", body="A **bold** body.")
+    english = ET.fromstring(client.get("/en/statements/feed/").content)
+    entry = english.find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "No summary"
+    assert entry.findtext(f"{ATOM}summary") == "<p>A <strong>bold</strong> body.</p>"
+
+
+def test_the_feed_is_the_document_djangos_atom_writer_writes(
+    client, site_settings, settings, statement, translations, make_statement, monkeypatch
+):
+    # statements.feeds writes the document to the response in one piece: the same bytes.
+    from django.utils.feedgenerator import Atom1Feed
+
+    from statements.feeds import StatementFeed
+
+    settings.PAGE_CACHE_SECONDS = 0
+    make_statement(title="Tom & Jerry <b>“quoted”</b> 🎉", summary="", body="**x** & y")
+    for url in ["/en/statements/feed/", "/ja/statements/feed/"]:
+        ours = client.get(url).content
+        with monkeypatch.context() as patch:
+            patch.setattr(StatementFeed, "feed_type", Atom1Feed)
+            assert client.get(url).content == ours, url
+    english = client.get("/en/statements/feed/").content
+    assert "<title>Tom &amp; Jerry &lt;b&gt;“quoted”&lt;/b&gt; 🎉</title>".encode() in english
 
 
 def test_list_filters_by_kind_year_and_campaign(client, site_settings, make_statement, campaign):
@@ -445,6 +471,80 @@ def test_api_lists_and_shows_public_statements(client, site_settings, statement,
     assert {v["language"] for v in detail["versions"]} == {"ko", "ja"}
     assert client.get("/api/v1/statements/", {"language": "fr"}).status_code == 400
     assert client.get("/api/v1/statements/", {"page": 9}).status_code == 404
+
+
+def test_the_apis_summary_of_a_statement_is_the_same_in_the_list_and_on_its_own(
+    client, site_settings, settings, statement, translations, campaign
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    korean = translations["ko"]
+    korean.campaign = campaign
+    korean.save()
+    expected = {
+        "slug": "국제연대-환영",
+        "language": "ko",
+        "translation_key": str(statement.translation_key),
+        "kind": "joint_statement",
+        "title": "국제연대, 조사위원회 환영",
+        "summary": korean.summary,
+        "dateline": "도쿄",
+        "published_at": korean.published_at.isoformat(),
+        "updated_at": korean.updated_at.isoformat(),
+        "campaign": "coi",
+        # Each under its own language, the slug quoted as reverse() quotes it.
+        "url": "http://testserver/ko/statements/%EA%B5%AD%EC%A0%9C%EC%97%B0%EB%8C%80-%ED%99%98%EC%98%81/",
+        "api_url": "http://testserver/api/v1/statements/"
+        "%EA%B5%AD%EC%A0%9C%EC%97%B0%EB%8C%80-%ED%99%98%EC%98%81/?language=ko",
+    }  # fmt: skip
+    listed = client.get("/api/v1/statements/", {"language": "ko"}).json()["results"]
+    assert listed == [expected]
+    detail = client.get(f"/api/v1/statements/{korean.slug}/", {"language": "ko"}).json()
+    assert {name: detail[name] for name in expected} == expected
+    english = client.get("/api/v1/statements/").json()["results"]
+    by_language = {row["language"]: row for row in english}
+    assert by_language["ja"]["url"].startswith("http://testserver/ja/statements/")
+    assert by_language["en"]["url"] == "http://testserver/en/statements/welcomes-inquiry/"
+    assert by_language["en"]["campaign"] is None
+    # A campaign that is no longer public is named nowhere.
+    campaign.is_public = False
+    campaign.save()
+    listed = client.get("/api/v1/statements/", {"language": "ko"}).json()["results"]
+    assert listed == [{**expected, "campaign": None}]
+    detail = client.get(f"/api/v1/statements/{korean.slug}/", {"language": "ko"}).json()
+    assert detail["campaign"] is None
+
+
+def test_the_apis_count_follows_every_change_at_once(
+    client, site_settings, settings, statement, campaign, make_statement,
+    django_assert_num_queries,
+):  # fmt: skip
+    # The count is kept under the page cache's generation (statements.queries.api_count);
+    # the whole-page cache is off, so that this test sees the kept count itself.
+    from tests.factories import wait_for
+
+    settings.PAGE_CACHE_SECONDS = 0
+
+    def count(**filters):
+        return client.get("/api/v1/statements/", filters).json()["count"]
+
+    assert (count(), count(language="en"), count(language="ko")) == (1, 1, 0)
+    with django_assert_num_queries(1):  # the page of statements; the count is kept
+        assert count() == 1
+    other = make_statement(title="In the campaign", campaign=campaign, kind="news")
+    assert (count(), count(language="en"), count(kind="news")) == (2, 2, 1)
+    assert count(campaign="coi") == count(campaign="coi", kind="news") == 1
+    campaign.is_public = False
+    campaign.save()
+    assert count(campaign="coi") == 0
+    other.status = Statement.Status.UNPUBLISHED
+    other.save()
+    assert (count(), count(kind="news")) == (1, 0)
+    assert count(q="campaign") == 0  # a search is counted each time, never kept
+    due = timezone.now() + datetime.timedelta(seconds=1.5)
+    make_statement(title="Embargoed statement", published_at=due)
+    assert count() == 1
+    wait_for(lambda: timezone.now() > due, what="the statement's publication time")
+    assert count() == 2
 
 
 def test_a_statement_published_with_microseconds_carries_a_valid_machine_date(
