@@ -3,9 +3,11 @@ import json
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -51,6 +53,8 @@ class StatementListView(ListView):
         return self.filters.apply(statements, language=current_language())
 
     def get_paginator(self, queryset, per_page, **kwargs):
+        if self.facts.count is None:  # a search: its number of matches is not kept
+            return SearchPaginator(queryset, per_page, number=self.filters.page, **kwargs)
         return KnownCountPaginator(queryset, per_page, count=self.facts.count, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -88,6 +92,33 @@ class KnownCountPaginator(Paginator):
         super().__init__(*args, **kwargs)
         if count is not None:
             self.count = count  # in place of the cached property's COUNT query
+
+
+class SearchPaginator(Paginator):
+    """A search's pages, each read with the number of matches on every row (a window COUNT
+    over the matches, at most search.SEARCH_WINDOW): one query where Paginator's COUNT and
+    slice were two, each of which read the newest matches' text again (2.5 ms at full size).
+    `number`: the page the reader asked for, read with the count."""
+
+    def __init__(self, queryset, per_page, *, number, **kwargs):
+        self.matches = queryset
+        counted = queryset.annotate(search_matches=Window(Count("pk")))
+        super().__init__(counted, per_page, **kwargs)
+        self.asked = (number - 1) * per_page  # the first row of that page
+        self.rows = []
+
+    @cached_property
+    def count(self):
+        self.rows = list(self.object_list[self.asked : self.asked + self.per_page])
+        if self.rows:
+            return self.rows[0].search_matches
+        return 0 if self.asked == 0 else self.matches.count()  # past the last page
+
+    def page(self, number):
+        number = self.validate_number(number)  # reads the count, and with it the rows asked for
+        if self.rows and (number - 1) * self.per_page == self.asked:
+            return self._get_page(self.rows, number, self)
+        return super().page(number)
 
 
 # ---------------------------------------------------------------------------------------------
