@@ -86,3 +86,42 @@ def test_each_statement_it_signed_is_listed_once_in_the_readers_language_with_it
     assert ">25 January 2013</time>" in english and ">22 January 2013</time>" in english
     for hidden in ("Withdrawn from", "A draft", "Scheduled", "조사위원회 환영"):
         assert hidden not in english
+
+
+def test_the_kept_list_changes_at_once_with_a_withdrawal_a_take_down_or_a_new_signature(
+    client, site_settings, settings
+):
+    """The list is kept between readers (statements.queries.signed_by): every change that
+    the page shows starts a new generation of what is kept."""
+    settings.PAGE_CACHE_SECONDS = 0  # the page itself is not kept: only the list
+    org = Organization.objects.create(name="Open North Korea", slug="open-north-korea")
+    now = timezone.now()
+
+    def make(title, slug, days):
+        return Statement.objects.create(
+            title=title, slug=slug, language="en", body="Text.", status="published",
+            published_at=now - datetime.timedelta(days=days),
+        )  # fmt: skip
+
+    first, second = make("First", "first", 1), make("Second", "second", 2)
+    signature = Signature.objects.create(statement=first, organization=org)
+    Signature.objects.create(statement=second, organization=org)
+
+    def listed():
+        html = client.get("/en/members/open-north-korea/").content.decode()
+        return [t for t in ("First", "Second", "Third") if f'/{t.lower()}/">{t}</a>' in html]
+
+    assert listed() == ["First", "Second"]
+    assert listed() == ["First", "Second"]  # read again from what is kept
+    signature.withdrawn_on = now.date()
+    signature.save()
+    assert listed() == ["Second"]
+    second.status = Statement.Status.UNPUBLISHED
+    second.save()
+    assert listed() == []
+    third = make("Third", "third", 3)
+    Signature.objects.create(statement=third, organization=org)
+    assert listed() == ["Third"]
+    org.listing = "unlisted"
+    org.save()
+    assert client.get("/en/members/open-north-korea/").status_code == 404
