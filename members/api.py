@@ -37,7 +37,7 @@ from members.queries import (
     num_pages,
     page_slice,
 )
-from statements.queries import signed_by
+from statements.queries import signed_by, statement_path
 
 api = json_api(title="Members", description=__doc__, namespace="members-api")
 
@@ -236,7 +236,7 @@ def member_detail(request, slug: Path[Slug]):
     body["statements"] = [
         {
             "title": statement.title,
-            "url": request.build_absolute_uri(statement.get_absolute_url()),
+            "url": request.build_absolute_uri(statement_path(statement)),
             "published_at": statement.published_at.isoformat(),
         }
         for statement in signed_by(organization, "en")

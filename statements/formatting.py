@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.template.defaultfilters import date as date_filter
 from django.utils import dateformat, timezone, translation
 from django.utils.dates import MONTHS
+from django.utils.formats import get_format
 from django.utils.timezone import is_naive
 
 from icnk.i18n import current_language
@@ -27,16 +28,48 @@ MACHINE_DATETIME = "Y-m-d\\TH:i:sO"
 def long_date(value, language=None):
     if not value:
         return ""
-    language = language or current_language()
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date()
+    return long_date_writer(language)(value)
+
+
+def long_date_writer(language=None):
+    """`long_date` for the many dates of a list in one language (default: the active one): a
+    function of a date, or of a datetime already in the zone to show."""
+    language = language or current_language()
     pattern = LONG_DATE.get(language, LONG_DATE["en"])
-    if template := _long_date_template(pattern):
-        return template.format(
-            Y=f"{value.year:04d}", n=value.month, j=value.day, F=_month_names(language)[value.month]
-        )
-    with translation.override(language):
-        return dateformat.format(value, pattern)
+    if writer := _date_writer(pattern, language):
+        return writer
+
+    def write(value):
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        with translation.override(language):
+            return dateformat.format(value, pattern)
+
+    return write
+
+
+def date_writer():
+    """A function writing what `{{ value|date:"DATE_FORMAT" }}` writes ("30 November 2026",
+    "2026년 11월 30일") for a datetime already in the zone to show, in the active language:
+    through `long_date`'s template when the language's DATE_FORMAT has only a year, a month
+    and a day, else through Django's DateFormat (12 µs a date). Made once for a list."""
+    language = translation.get_language()
+    writer = _date_writer(get_format("DATE_FORMAT"), language) if language else None
+    return writer or (lambda value: date_filter(value, "DATE_FORMAT"))
+
+
+def _date_writer(pattern, language):
+    """A function writing a date in `pattern` as Django would in `language`, or None when the
+    pattern has more than a year, a month and a day."""
+    template = _long_date_template(pattern)
+    if template is None:
+        return None
+    months = _month_names(language)
+    return lambda value: template.format(
+        Y=f"{value.year:04d}", n=value.month, j=value.day, F=months[value.month]
+    )
 
 
 # Django's date format characters (django.utils.dateformat.re_formatchars).

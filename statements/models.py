@@ -169,6 +169,11 @@ class Topic(models.Model):
         return self.name_en
 
 
+# The columns a statement card reads (statements_tags.statement_cards; the campaign's id for
+# ListFacts.with_campaigns).
+CARD_FIELDS = ("pk", "kind", "title", "slug", "language", "published_at", "summary", "campaign")
+
+
 class StatementQuerySet(models.QuerySet):
     def published(self, now=None):
         """Published and due: drafts and statements scheduled for later stay invisible.
@@ -213,11 +218,13 @@ class StatementQuerySet(models.QuerySet):
         )
 
     def for_cards(self, *, campaign=True):
-        """What a statement card shows of each row (statements_tags.statement_cards):
-        `for_listing()` without the text, its HTML and its search vector (7 KB a statement).
+        """What a statement card shows of each row (statements_tags.statement_cards), and
+        nothing else: not the text, its HTML and its search vector (7 KB a statement), nor the
+        eight other columns, which made each of a list's twenty model instances half as
+        costly again (two more datetimes to read).
         `campaign=False`: without the campaign too, for a caller that sets it from campaigns
         it has already (the statement list: statements.queries.ListFacts.with_campaigns)."""
-        cards = self.defer("body", "body_html", "search_vector")
+        cards = self.only(*CARD_FIELDS)
         return cards.select_related("campaign") if campaign else cards
 
     def outdated_translations(self):

@@ -5,9 +5,10 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from html import escape
+from operator import itemgetter
 
 from django.conf import settings
 from django.core.cache import cache
@@ -298,19 +299,16 @@ def press_contacts(statement):
 
 def in_language(statements, language):
     """From several versions of several statements, keep one per statement: the reader's
-    language where it exists, else the original, else any. Keeps the input order."""
+    language where it exists, else the original, else any (the first of equals). Keeps the
+    input order."""
     chosen = {}
-    for statement in statements:
-        current = chosen.get(statement.translation_key)
-        if current is None or _preference(statement, language) < _preference(current, language):
-            chosen[statement.translation_key] = statement
-    seen, result = set(), []
-    for statement in statements:
+    for index, statement in enumerate(statements):
         key = statement.translation_key
-        if key not in seen and chosen[key] is statement:
-            seen.add(key)
-            result.append(statement)
-    return result
+        preference = _preference(statement, language)
+        current = chosen.get(key)
+        if current is None or preference < current[0]:
+            chosen[key] = (preference, index, statement)
+    return [statement for _, _, statement in sorted(chosen.values(), key=itemgetter(1))]
 
 
 def _preference(statement, language):
@@ -319,9 +317,37 @@ def _preference(statement, language):
     return 1 if not statement.translation_of_id else 2
 
 
+# What an organization's page and its API detail show of each statement it signed.
+SignedStatement = namedtuple("SignedStatement", ["title", "slug", "language", "published_at"])
+
+
 def signed_by(organization, language):
     """Published statements the organization signed (and has not withdrawn from), newest
-    first, each in the reader's language where a version exists. One query."""
+    first, each in the reader's language where a version exists, as SignedStatement rows
+    (`statement_path()` gives the address).
+
+    Kept under the page cache's generation like ListFacts, for every page of the list: a
+    long-standing member signed some 300 statements in up to three languages, and reading
+    them all (every signature, every version) to show twenty cost about 2.5 ms of database
+    and 1.5 ms of Python at full size. Any save or delete of a statement, a signature or an
+    organization starts a new generation, as does a scheduled statement's time: a take-down,
+    a withdrawal or a publication shows at once. The organization itself is read on every
+    request (Organization.objects.public()), so one that is no longer listed is never shown.
+    """
+    state = page_cache.known_state()
+    key = f"signed-by:v{LIST_FACTS_VERSION}:{state['generation']}:{organization.pk}:{language}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            SignedStatement(row.title, row.slug, row.language, row.published_at)
+            for row in _signed_versions(organization, language)
+        ]
+        cache.set(key, rows, _kept_seconds(state))
+    return rows
+
+
+def _signed_versions(organization, language):
+    """What `signed_by()` keeps, from the database: one query."""
     keys = (
         Signature.objects.standing()
         .filter(organization=organization)
@@ -330,7 +356,8 @@ def signed_by(organization, language):
     candidates = list(
         Statement.objects.published()
         .filter(translation_key__in=keys)
-        .only(
+        .order_by("-published_at", "-pk")
+        .values_list(
             "pk",
             "title",
             "slug",
@@ -338,12 +365,16 @@ def signed_by(organization, language):
             "published_at",
             "translation_key",
             "translation_of_id",
-            "kind",
-            "summary",
+            named=True,
         )
-        .order_by("-published_at", "-pk")
     )
     return in_language(candidates, language)
+
+
+def statement_path(row):
+    """A statement's address (`Statement.get_absolute_url`) from a row that has its language
+    and slug."""
+    return slug_url("statements:detail", row.language)(row.slug)
 
 
 def featured_campaign():

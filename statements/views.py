@@ -4,10 +4,12 @@ import json
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -54,6 +56,8 @@ class StatementListView(ListView):
         return self.filters.apply(statements, language=current_language())
 
     def get_paginator(self, queryset, per_page, **kwargs):
+        if self.facts.count is None:  # a search: its number of matches is not kept
+            return SearchPaginator(queryset, per_page, number=self.filters.page, **kwargs)
         return KnownCountPaginator(queryset, per_page, count=self.facts.count, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -72,6 +76,8 @@ class StatementListView(ListView):
             filters=self.filters.model_dump(),
             kinds=Statement.Kind.choices,
             years=self.facts.years(),
+            # One <option> a year (14 at full size), written once rather than by a loop.
+            year_options=year_options(self.facts.years(), self.filters.year),
             # The filter and the subscribe box both list every public campaign (200 at full
             # size), as <option>s written once rather than by two template loops.
             campaigns=self.facts.campaigns,
@@ -83,6 +89,15 @@ class StatementListView(ListView):
         return context
 
 
+def year_options(years, selected):
+    """The year filter's <option>s, `selected` (a year, or "") marked."""
+    options = (
+        f'<option value="{year:d}"{" selected" if year == selected else ""}>{year:d}</option>'
+        for year in years
+    )
+    return mark_safe("".join(options))  # numbers only
+
+
 class KnownCountPaginator(Paginator):
     """A paginator given the number of objects when it is known already (`count`, or None to
     ask the database as usual)."""
@@ -91,6 +106,33 @@ class KnownCountPaginator(Paginator):
         super().__init__(*args, **kwargs)
         if count is not None:
             self.count = count  # in place of the cached property's COUNT query
+
+
+class SearchPaginator(Paginator):
+    """A search's pages, each read with the number of matches on every row (a window COUNT
+    over the matches, at most search.SEARCH_WINDOW): one query where Paginator's COUNT and
+    slice were two, each of which read the newest matches' text again (2.5 ms at full size).
+    `number`: the page the reader asked for, read with the count."""
+
+    def __init__(self, queryset, per_page, *, number, **kwargs):
+        self.matches = queryset
+        counted = queryset.annotate(search_matches=Window(Count("pk")))
+        super().__init__(counted, per_page, **kwargs)
+        self.asked = (number - 1) * per_page  # the first row of that page
+        self.rows = []
+
+    @cached_property
+    def count(self):
+        self.rows = list(self.object_list[self.asked : self.asked + self.per_page])
+        if self.rows:
+            return self.rows[0].search_matches
+        return 0 if self.asked == 0 else self.matches.count()  # past the last page
+
+    def page(self, number):
+        number = self.validate_number(number)  # reads the count, and with it the rows asked for
+        if self.rows and (number - 1) * self.per_page == self.asked:
+            return self._get_page(self.rows, number, self)
+        return super().page(number)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,11 +6,14 @@ from django import template
 from django.core.cache import cache
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext
 
 from icnk import cache as page_cache
 from icnk.i18n import current_language
 from members.queries import COUNTS_SECONDS, member_counts
+from statements.formatting import date_writer, machine_datetime
+from statements.queries import statement_path
 
 register = template.Library()
 
@@ -177,5 +180,26 @@ def embed_supporter_items(supporters):
             '<li class="embed-list__item">\n'
             f'  <span class="embed-list__name">{escape(supporter["public_name"])}</span>\n'
             f"  {affiliation}\n  {country}\n</li>\n"
+        )
+    return mark_safe("".join(html))  # every value above is escaped
+
+
+@register.simple_tag
+def signed_statement_items(statements):
+    """An organization's page's `<li>` for each statement it signed (rows of
+    `statements.queries.signed_by`): the title linked, and the publication date. Printed here
+    for the reason above: twenty rows through a template loop (an address, two date filters
+    and an escaped title each) cost about 0.6 ms more than a demo member's two."""
+    zone = get_current_timezone()  # the zone a template shows times in
+    date_shown = date_writer()
+    html = []
+    for statement in statements:
+        machine = shown = ""
+        if (published := statement.published_at) is not None:
+            local = published.astimezone(zone)
+            machine, shown = machine_datetime(local), date_shown(local)
+        html.append(
+            f'<li><a href="{escape(statement_path(statement))}">{escape(statement.title)}</a>'
+            f' <time class="muted small" datetime="{escape(machine)}">{escape(shown)}</time></li>\n'
         )
     return mark_safe("".join(html))  # every value above is escaped

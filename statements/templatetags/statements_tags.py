@@ -2,17 +2,18 @@
 the statements' sections on the home page."""
 
 import unicodedata
+from html import escape as html_escape
 
 from django import template
 from django.template.defaultfilters import stringfilter
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone
 
+from icnk.fasturls import slug_url
 from icnk.i18n import current_language
 from statements import queries
-from statements.formatting import dateline, long_date, machine_datetime
+from statements.formatting import dateline, long_date, long_date_writer, machine_datetime
 from statements.queries import featured_campaign
 
 register = template.Library()
@@ -53,32 +54,51 @@ def statement_cards(statements, heading="h3"):
 
     Written in one pass rather than a template included once a card: the twenty includes of a
     full list cost about 1.5 ms more, which made a full list half as slow again as the demo's
-    list of two. Each row needs what `for_cards()` reads."""
+    list of two. What is the same for every card (the time zone, the way dates are written,
+    the kinds' labels, a campaign's link) is worked out once, and values are escaped by
+    `html.escape` as `escape` does, without its check for lazy strings: 48 µs a card became
+    17. Each row needs what `for_cards()` reads."""
     if heading not in ("h2", "h3"):
         raise ValueError(f"statement cards take an h2 or h3 heading, not {heading!r}")
-    html = []
+    zone = get_current_timezone()  # the zone a template shows times in
+    written = long_date_writer()
+    kinds, campaigns, paths, html = {}, {}, {}, []
     for statement in statements:
-        published = statement.published_at
+        machine = shown = ""
+        if (published := statement.published_at) is not None:
+            local = published.astimezone(zone)
+            machine, shown = machine_datetime(local), _escape(written(local))
         campaign = ""
         if (found := statement.campaign) is not None and found.is_public:
-            campaign = f' · <a href="{escape(found.get_absolute_url())}">{escape(found.title)}</a>'
+            if found.pk not in campaigns:
+                link = f'<a href="{_escape(found.get_absolute_url())}">{_escape(found.title)}</a>'
+                campaigns[found.pk] = f" · {link}"
+            campaign = campaigns[found.pk]
         summary = ""
         if statement.summary:
             summary = (
                 '\n  <p class="statement-card__summary">'
-                f"{escape(shortened(statement.summary, 280))}</p>"
+                f"{_escape(shortened(statement.summary, 280))}</p>"
             )
+        # Statement.get_absolute_url, its pattern found once a language rather than once a card.
+        if (path := paths.get(statement.language)) is None:
+            path = paths[statement.language] = slug_url("statements:detail", statement.language)
+        if (kind := kinds.get(statement.kind)) is None:
+            kind = kinds[statement.kind] = _escape(statement.get_kind_display())
         html.append(
             '<article class="statement-card">\n'
-            '  <p class="statement-card__meta"><span class="tag">'
-            f"{escape(statement.get_kind_display())}</span> "
-            f'<time datetime="{machine_datetime_filter(template_localtime(published))}">'
-            f"{escape(long_date(published))}</time>{campaign}</p>\n"
+            f'  <p class="statement-card__meta"><span class="tag">{kind}</span> '
+            f'<time datetime="{machine}">{shown}</time>{campaign}</p>\n'
             f'  <{heading} class="statement-card__title"><a href="'
-            f'{escape(statement.get_absolute_url())}">{escape(statement.title)}</a></{heading}>'
+            f'{_escape(path(statement.slug))}">{_escape(statement.title)}</a></{heading}>'
             f"{summary}\n</article>\n"
         )
     return mark_safe("".join(html))  # every value above is escaped
+
+
+def _escape(value):
+    """`django.utils.html.escape` (the same `html.escape`) without its check for lazy strings."""
+    return html_escape(str(value))
 
 
 @register.simple_tag(name="dateline")

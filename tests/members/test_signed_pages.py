@@ -30,3 +30,98 @@ def test_statements_an_organization_signed_are_paged(client, site_settings, sett
     assert "Signed statement 24" in second
     # A page number out of range shows the last page rather than an error.
     assert client.get("/en/members/open-north-korea/?page=99").status_code == 200
+
+
+def test_each_statement_it_signed_is_listed_once_in_the_readers_language_with_its_date(
+    client, site_settings, settings
+):
+    """One row a statement, newest first: the reader's language version, else the original;
+    linked to that version's page, dated in the reader's language and the coalition's zone.
+    Withdrawn signatures, drafts and statements scheduled for later are not listed."""
+    settings.PAGE_CACHE_SECONDS = 0
+    org = Organization.objects.create(name="Open North Korea", slug="open-north-korea")
+    at = datetime.datetime(2013, 1, 25, 2, 0, tzinfo=datetime.UTC)  # 11:00 in Tokyo
+
+    def make(title, slug, language="en", days=0, **fields):
+        return Statement.objects.create(
+            title=title, slug=slug, language=language, body="Text.",
+            status=fields.pop("status", "published"),
+            published_at=at - datetime.timedelta(days=days), **fields,
+        )  # fmt: skip
+
+    original = make("Welcomes the inquiry", "welcomes")
+    make("조사위원회 환영", "inquiry-ko", "ko", days=-1, translation_of=original)
+    older = make("Older & shorter", "older", days=3)
+    withdrawn = make("Withdrawn from", "withdrawn", days=1)
+    draft = make("A draft", "draft", days=1, status="draft")
+    later = make("Scheduled", "scheduled", days=-365 * 100)
+    for statement in (original, older, withdrawn, draft, later):
+        Signature.objects.create(statement=statement, organization=org)
+    Signature.objects.filter(statement=withdrawn).update(withdrawn_on=datetime.date(2013, 2, 1))
+
+    def rows(language):
+        html = client.get(f"/{language}/members/open-north-korea/").content.decode()
+        return html[
+            html.index('<ul class="signed-list">') : html.index("</ul>", html.index("signed-list"))
+        ]
+
+    korean = rows("ko")
+    assert korean.count("<li>") == 2
+    assert (
+        '<li><a href="/ko/statements/inquiry-ko/">'
+        '조사위원회 환영</a> <time class="muted small" datetime="2013-01-26T11:00:00+0900">'
+        "2013년 1월 26일</time></li>"
+    ) in korean
+    assert (
+        '<li><a href="/en/statements/older/">Older &amp; shorter</a> <time class="muted small"'
+        ' datetime="2013-01-22T11:00:00+0900">2013년 1월 22일</time></li>'
+    ) in korean
+    assert korean.index("조사위원회 환영") < korean.index("Older")
+    japanese = rows("ja")
+    assert japanese.count("<li>") == 2
+    assert '<a href="/en/statements/welcomes/">Welcomes the inquiry</a>' in japanese
+    assert ">2013年1月25日</time>" in japanese
+    english = rows("en")
+    assert '<a href="/en/statements/welcomes/">Welcomes the inquiry</a>' in english
+    assert ">25 January 2013</time>" in english and ">22 January 2013</time>" in english
+    for hidden in ("Withdrawn from", "A draft", "Scheduled", "조사위원회 환영"):
+        assert hidden not in english
+
+
+def test_the_kept_list_changes_at_once_with_a_withdrawal_a_take_down_or_a_new_signature(
+    client, site_settings, settings
+):
+    """The list is kept between readers (statements.queries.signed_by): every change that
+    the page shows starts a new generation of what is kept."""
+    settings.PAGE_CACHE_SECONDS = 0  # the page itself is not kept: only the list
+    org = Organization.objects.create(name="Open North Korea", slug="open-north-korea")
+    now = timezone.now()
+
+    def make(title, slug, days):
+        return Statement.objects.create(
+            title=title, slug=slug, language="en", body="Text.", status="published",
+            published_at=now - datetime.timedelta(days=days),
+        )  # fmt: skip
+
+    first, second = make("First", "first", 1), make("Second", "second", 2)
+    signature = Signature.objects.create(statement=first, organization=org)
+    Signature.objects.create(statement=second, organization=org)
+
+    def listed():
+        html = client.get("/en/members/open-north-korea/").content.decode()
+        return [t for t in ("First", "Second", "Third") if f'/{t.lower()}/">{t}</a>' in html]
+
+    assert listed() == ["First", "Second"]
+    assert listed() == ["First", "Second"]  # read again from what is kept
+    signature.withdrawn_on = now.date()
+    signature.save()
+    assert listed() == ["Second"]
+    second.status = Statement.Status.UNPUBLISHED
+    second.save()
+    assert listed() == []
+    third = make("Third", "third", 3)
+    Signature.objects.create(statement=third, organization=org)
+    assert listed() == ["Third"]
+    org.listing = "unlisted"
+    org.save()
+    assert client.get("/en/members/open-north-korea/").status_code == 404

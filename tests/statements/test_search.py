@@ -89,3 +89,28 @@ def test_a_search_matching_more_than_the_window_ranks_the_newest_and_says_so(
         assert "Only the 3 most recent matches are shown." in html
     html = client.get("/en/statements/", {"q": "Camps report 4"}).content.decode()
     assert "most recent matches" not in html
+
+
+def test_a_search_counts_its_matches_and_pages_them(client, site_settings, make_statement):
+    # The page and the number of matches are read together (statements.views.SearchPaginator).
+    now = datetime.datetime.now(datetime.UTC)
+    for days in range(25):
+        make_statement(
+            title=f"Camps report {days:02d}", published_at=now - datetime.timedelta(days)
+        )
+    make_statement(title="Other news", body="Nothing to find.")
+
+    def page(**params):
+        response = client.get("/en/statements/", {"q": "camps", **params})
+        return response.status_code, response.content.decode()
+
+    status, first = page()
+    assert status == 200 and "25 statements" in first and "Page 1 of 2" in first
+    assert first.count('class="statement-card"') == 20
+    assert "Camps report 00" in first and "Camps report 20" not in first
+    status, second = page(page=2)
+    assert "25 statements" in second and "Page 2 of 2" in second
+    assert second.count('class="statement-card"') == 5 and "Camps report 24" in second
+    assert page(page=3)[0] == 404
+    status, kind = page(kind="report")
+    assert status == 200 and "0 statements" in kind and "No statement matches" in kind

@@ -290,6 +290,12 @@ def test_list_filters_by_kind_year_and_campaign(client, site_settings, make_stat
     assert titles() == ["Letter 2011", "Press 2013"]
     assert titles(kind="press_release") == ["Press 2013"]
     assert titles(year="2011") == ["Letter 2011"]
+    # Every year from the newest statement's back to the oldest's, the chosen one marked.
+    years = client.get("/en/statements/", {"year": "2011"}).content.decode()
+    assert (
+        '<option value="">All years</option>\n        <option value="2013">2013</option>'
+        '<option value="2012">2012</option><option value="2011" selected>2011</option>\n'
+    ) in years
     assert titles(campaign="coi") == ["Letter 2011"]
     refused = client.get("/en/statements/", {"kind": "nonsense"})
     assert refused.status_code == 400
