@@ -28,7 +28,12 @@ from icnk.api import (
     read,
 )
 from icnk.fasturls import slug_url
-from members.models import Organization, OrganizationKind, Supporter
+from members.models import (
+    PUBLIC_ORGANIZATION_FIELDS,
+    Organization,
+    OrganizationKind,
+    Supporter,
+)
 from members.queries import (
     API_PER_PAGE,
     INDIVIDUALS,
@@ -129,22 +134,12 @@ class _ListShared:
         return country
 
 
-# What the list reads of each organization: the public columns it shows, as values.
-ORGANIZATION_FIELDS = (
-    "slug",
-    "name",
-    "local_name",
-    "acronym",
-    "country",
-    "region",
-    "kind",
-    "website",
-    "logo",
-    "description_en",
-    "description_ko",
-    "description_ja",
-    "member_since",
-    "founding_member",
+# What the list reads of each organization, as values: the public columns (the model's own
+# list, so a column kept from the public can never be read here) less those it does not show.
+ORGANIZATION_FIELDS = tuple(
+    name
+    for name in PUBLIC_ORGANIZATION_FIELDS
+    if name not in {"id", "updated_at", "status", "listing"}
 )
 _LOGOS = Organization._meta.get_field("logo").storage
 
