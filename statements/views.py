@@ -75,7 +75,6 @@ class StatementListView(ListView):
         context.update(
             filters=self.filters.model_dump(),
             kinds=Statement.Kind.choices,
-            years=self.facts.years(),
             # One <option> a year (14 at full size), written once rather than by a loop.
             year_options=year_options(self.facts.years(), self.filters.year),
             # The filter and the subscribe box both list every public campaign (200 at full
