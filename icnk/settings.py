@@ -173,6 +173,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _timeout = env.int("DATABASE_STATEMENT_TIMEOUT", default=5000)
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c statement_timeout={_timeout}".strip()
+    # The few queries the site writes once per process (icnk/compiled.py) are prepared on each
+    # connection: PostgreSQL then plans them once, not on every page. Django turns prepared
+    # statements off unless this is set; every other query is still sent with its values
+    # written in and is never prepared. 0 turns them off, for a connection pooler that cannot
+    # keep prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        _options.setdefault("prepare_threshold", 2**31 - 1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -100,3 +100,32 @@ def test_a_value_the_query_changes_or_of_the_wrong_kind_is_refused():
         PUBLISHED_BY_SLUG.rows(slug=3, now=timezone.now())
     with pytest.raises(TypeError, match="needs exactly"):
         PUBLISHED_BY_SLUG.rows(slug="first")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_on_postgresql_the_query_is_planned_once_per_connection_and_still_follows_its_values():
+    first = _statement("first")
+    second = _statement("second")
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                "WHERE statement LIKE %s",
+                ['%"statements_statement"."slug" = $%'],
+            )
+            return [(generic, generic + custom) for generic, custom in cursor.fetchall()]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert PUBLISHED_BY_SLUG.rows(slug="first", now=timezone.now()) == [first]
+    assert len(queries) == 1  # counted and logged like any other query
+    for _ in range(7):
+        assert PUBLISHED_BY_SLUG.rows(slug="second", now=timezone.now()) == [second]
+    # One statement on this connection, run eight times with its values beside it; after five
+    # runs the planner has settled on one plan for every value (a generic plan).
+    assert prepared() == [(3, 8)]
+    tomorrow = timezone.now() + datetime.timedelta(days=1, minutes=1)
+    later = _statement("later", days_ago=-1)
+    assert PUBLISHED_BY_SLUG.rows(slug="later", now=timezone.now()) == []
+    assert PUBLISHED_BY_SLUG.rows(slug="later", now=tomorrow) == [later]
+    assert prepared() == [(5, 10)]
