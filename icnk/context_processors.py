@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 
 from icnk import cache as page_cache
 from icnk.i18n import OG_LOCALES, current_language
@@ -37,9 +38,7 @@ def language_url(request, code):
         return reverse("home")
 
 
-def site(request):
-    """The coalition's details and this page's address in every site language."""
-    state = page_cache.known_state()
+def _alternates(request):
     alternates = []
     for code, name in settings.LANGUAGES:
         url = language_url(request, code)
@@ -52,6 +51,12 @@ def site(request):
                 "og_locale": OG_LOCALES.get(code, code),
             }
         )
+    return alternates
+
+
+def site(request):
+    """The coalition's details and this page's address in every site language."""
+    state = page_cache.known_state()
     return {
         # Every page reads them: kept in the process while the page cache's generation, which
         # saving them replaces, stands (one round trip a second at most, not one a page).
@@ -59,7 +64,9 @@ def site(request):
         # What the page's parts kept per generation ({% kept %}) are kept under: read before
         # anything they show was loaded, so they never hold older data than it names.
         "page_generation": state["generation"],
-        "language_alternates": alternates,
+        # Worked out where a page reads them, and not at all on a page that gives its own (a
+        # statement points at its real language versions).
+        "language_alternates": SimpleLazyObject(lambda: _alternates(request)),
         "current_language": current_language(),
         "site_url": site_url(),
     }
