@@ -14,6 +14,8 @@ beside the SQL, not inside it, and PostgreSQL plans it once instead of on every 
 was most of the database's time for these short queries (the statement page's: 0.5 ms of 0.6,
 its signatories 0.4 of 0.65). Everywhere else the site keeps Django's default, values written
 into the SQL by psycopg (`server_side_binding` off), so only queries written here are prepared.
+Django's query log (`connection.queries`, DEBUG) shows such a query with `%s` and its values
+beside it, not with the values in place.
 
     PAGE = Compiled(
         lambda slug, now: Statement.objects.filter(slug=slug, published_at__lte=now),
@@ -34,8 +36,9 @@ import datetime
 import functools
 import itertools
 import threading
+import time
 
-from django.db import connections, router
+from django.db import NotSupportedError, connections, router
 
 _KINDS = (str, int, datetime.datetime)
 
@@ -76,7 +79,20 @@ class Compiled:
         queryset._iterable_class = entry.queryset._iterable_class
         queryset._fields = entry.queryset._fields
         queryset._fetch_mode = entry.queryset._fetch_mode
-        return list(queryset)
+        try:
+            return list(queryset)
+        except NotSupportedError as error:
+            if not (entry.prepares and getattr(error.__cause__, "sqlstate", None) == "0A000"):
+                raise
+            # "cached plan must not change result type": a migration changed the type of a
+            # column the statement reads while this connection kept it prepared, and the
+            # connection would refuse it until it closes. Start a new one, which prepares the
+            # statement afresh; inside a transaction (no retry there), once this request ends.
+            if connection.in_atomic_block:
+                connection.close_at = time.monotonic()
+                raise
+            connection.close()
+            return list(queryset)
 
     def _entry(self, using):
         alias = using or router.db_for_read(self._model())

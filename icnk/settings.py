@@ -177,7 +177,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connection: PostgreSQL then plans them once, not on every page. Django turns prepared
     # statements off unless this is set; every other query is still sent with its values
     # written in and is never prepared. 0 turns them off, for a connection pooler that cannot
-    # keep prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+    # keep prepared statements (PgBouncer before 1.22, or without max_prepared_statements).
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         _options.setdefault("prepare_threshold", 2**31 - 1)
 

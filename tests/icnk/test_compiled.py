@@ -3,6 +3,7 @@ queryset itself gives, for each request's values, on SQLite and on PostgreSQL.""
 
 import datetime
 
+import psycopg
 import pytest
 from django.db import connection
 from django.db.models import Count
@@ -114,7 +115,7 @@ def test_on_postgresql_the_query_is_planned_once_per_connection_and_still_follow
                 "WHERE statement LIKE %s",
                 ['%"statements_statement"."slug" = $%'],
             )
-            return [(generic, generic + custom) for generic, custom in cursor.fetchall()]
+            return [(generic > 0, generic + custom) for generic, custom in cursor.fetchall()]
 
     with CaptureQueriesContext(connection) as queries:
         assert PUBLISHED_BY_SLUG.rows(slug="first", now=timezone.now()) == [first]
@@ -123,9 +124,39 @@ def test_on_postgresql_the_query_is_planned_once_per_connection_and_still_follow
         assert PUBLISHED_BY_SLUG.rows(slug="second", now=timezone.now()) == [second]
     # One statement on this connection, run eight times with its values beside it; after five
     # runs the planner has settled on one plan for every value (a generic plan).
-    assert prepared() == [(3, 8)]
+    assert prepared() == [(True, 8)]
     tomorrow = timezone.now() + datetime.timedelta(days=1, minutes=1)
     later = _statement("later", days_ago=-1)
     assert PUBLISHED_BY_SLUG.rows(slug="later", now=timezone.now()) == []
     assert PUBLISHED_BY_SLUG.rows(slug="later", now=tomorrow) == [later]
-    assert prepared() == [(5, 10)]
+    assert prepared() == [(True, 10)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+@pytest.mark.django_db(transaction=True)  # autocommit, as the site's requests run
+def test_a_column_type_changed_under_a_prepared_query_does_not_break_the_page():
+    """A migration that changes a column's type while the site runs (a longer title): the
+    connection's prepared statement is refused ("cached plan must not change result type"),
+    and the reader still gets the statement, from a new connection."""
+    first = _statement("first")
+    for _ in range(2):
+        assert PUBLISHED_BY_SLUG.rows(slug="first", now=timezone.now()) == [first]
+    length = Statement._meta.get_field("title").max_length
+    database = connection.settings_dict
+    migration = psycopg.connect(
+        dbname=database["NAME"],
+        user=database["USER"],
+        password=database["PASSWORD"],
+        host=database["HOST"],
+        port=database["PORT"],
+        autocommit=True,
+    )
+    alter = "ALTER TABLE statements_statement ALTER COLUMN title TYPE varchar({})"
+    try:
+        migration.execute(alter.format(length + 1))
+        assert PUBLISHED_BY_SLUG.rows(slug="first", now=timezone.now()) == [first]
+    finally:
+        migration.execute(alter.format(length))
+        migration.close()
+    # And back, on the connection that prepared it anew.
+    assert PUBLISHED_BY_SLUG.rows(slug="first", now=timezone.now()) == [first]
