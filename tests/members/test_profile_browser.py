@@ -12,8 +12,11 @@ from tests.factories import authenticator, make_staff, png_bytes, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Screenshots for the issue's note; outside the repository, never committed.
-SHOTS = Path(os.environ.get("EDITS_SHOTS_DIR", "/work/wt/shots"))
+# Screenshots for the issue's note, in test-artifacts/ as the other browser tests' (never
+# committed), or where EDITS_SHOTS_DIR says.
+SHOTS = Path(
+    os.environ.get("EDITS_SHOTS_DIR") or Path(__file__).resolve().parents[2] / "test-artifacts"
+)
 
 
 def shot(page, name, **kwargs):
