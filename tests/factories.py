@@ -243,3 +243,20 @@ def totp_code(device):
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     return f"{totp.token():06d}"
+
+
+def another_session(**options):
+    """A second PostgreSQL session on the test database, as another process (a migration, a
+    long lock) would open it beside the site's own connection."""
+    import psycopg
+    from django.db import connection
+
+    database = connection.settings_dict
+    return psycopg.connect(
+        dbname=database["NAME"],
+        user=database["USER"],
+        password=database["PASSWORD"],
+        host=database["HOST"],
+        port=database["PORT"],
+        **options,
+    )

@@ -3,7 +3,6 @@ queryset itself gives, for each request's values, on SQLite and on PostgreSQL.""
 
 import datetime
 
-import psycopg
 import pytest
 from django.db import connection
 from django.db.models import Count
@@ -13,7 +12,7 @@ from django.utils import timezone
 from icnk.compiled import Compiled
 from members.models import Organization
 from statements.models import Campaign, Signature, Statement
-from tests.factories import bulk_organizations
+from tests.factories import another_session, bulk_organizations
 
 pytestmark = pytest.mark.django_db
 
@@ -142,15 +141,7 @@ def test_a_column_type_changed_under_a_prepared_query_does_not_break_the_page():
     for _ in range(2):
         assert PUBLISHED_BY_SLUG.rows(slug="first", now=timezone.now()) == [first]
     length = Statement._meta.get_field("title").max_length
-    database = connection.settings_dict
-    migration = psycopg.connect(
-        dbname=database["NAME"],
-        user=database["USER"],
-        password=database["PASSWORD"],
-        host=database["HOST"],
-        port=database["PORT"],
-        autocommit=True,
-    )
+    migration = another_session(autocommit=True)
     alter = "ALTER TABLE statements_statement ALTER COLUMN title TYPE varchar({})"
     try:
         migration.execute(alter.format(length + 1))

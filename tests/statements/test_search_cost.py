@@ -8,12 +8,12 @@ import os
 import subprocess
 import sys
 
-import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from statements.models import Statement
+from tests.factories import another_session
 
 pytestmark = [
     pytest.mark.django_db,
@@ -106,14 +106,7 @@ def statements_locked():
     """Another session holds the statements table, as a long migration would: every query of
     it waits, and the time limit cancels it. (Requests run in autocommit here, as in
     production, hence the transactional tests.)"""
-    database = connection.settings_dict
-    other = psycopg.connect(
-        dbname=database["NAME"],
-        user=database["USER"],
-        password=database["PASSWORD"],
-        host=database["HOST"],
-        port=database["PORT"],
-    )
+    other = another_session()
     other.execute("LOCK TABLE statements_statement IN ACCESS EXCLUSIVE MODE")
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 300")
