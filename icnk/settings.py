@@ -176,8 +176,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The few queries the site writes once per process (icnk/compiled.py) are prepared on each
     # connection: PostgreSQL then plans them once, not on every page. Django turns prepared
     # statements off unless this is set; every other query is still sent with its values
-    # written in and is never prepared. 0 turns them off, for a connection pooler that cannot
-    # keep prepared statements (PgBouncer before 1.22, or without max_prepared_statements).
+    # written in and is never prepared. DATABASE_PREPARED_STATEMENTS=0 turns them off, for a
+    # pooler that cannot keep prepared statements (PgBouncer before 1.22, or without
+    # max_prepared_statements).
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         _options.setdefault("prepare_threshold", 2**31 - 1)
 
