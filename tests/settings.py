@@ -25,3 +25,17 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# On SQLite the test database is a file, not Django's in-memory default. An in-memory database
+# has a single connection, which the live server's request threads would share with each other
+# and with the test: two requests at once from the browser (a page and its translations script)
+# then break SQLite ("bad parameter or other API misuse") and fail a browser test at random.
+# With a file each thread has its own connection, as on PostgreSQL. One file per run, so two
+# runs on the same machine do not meet; Django removes it at the end.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+    from pathlib import Path
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"icnk-tests-{os.getpid()}.sqlite3")
+    }
