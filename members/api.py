@@ -42,7 +42,7 @@ from members.queries import (
     num_pages,
     page_slice,
 )
-from statements.queries import signed_by, statement_path
+from statements.queries import SIGNED_FIELDS, signed_by, statement_path
 
 api = json_api(title="Members", description=__doc__, namespace="members-api")
 
@@ -234,6 +234,6 @@ def member_detail(request, slug: Path[Slug]):
             "url": request.build_absolute_uri(statement_path(statement)),
             "published_at": statement.published_at.isoformat(),
         }
-        for statement in signed_by(organization, "en")
+        for statement in signed_by(organization, "en").values_list(*SIGNED_FIELDS, named=True)
     ]
     return body

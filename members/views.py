@@ -8,7 +8,7 @@ visibility level allows and no private field is ever loaded.
 import datetime
 
 from django.core import signing
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
@@ -32,7 +32,7 @@ from members.queries import (
     page_number,
     supporter_rows,
 )
-from statements.queries import signed_by
+from statements.queries import signed_page
 
 
 @require_safe
@@ -117,9 +117,11 @@ SIGNED_PER_PAGE = 20
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization.objects.public(), slug=slug)
     # Twenty at a time: a long-standing member may have signed hundreds.
-    page = Paginator(signed_by(organization, current_language()), SIGNED_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    number = request.GET.get("page")
+    number = int(number) if number and is_page_number(number) else 1
+    rows, count = signed_page(organization, current_language(), number, SIGNED_PER_PAGE)
+    paginator = Paginator(range(count), SIGNED_PER_PAGE)
+    page = Page(rows, paginator.validate_number(min(number, paginator.num_pages)), paginator)
     context = {"organization": organization, "statements": page.object_list, "page_obj": page}
     return render(request, "members/organization_detail.html", context)
 

@@ -279,12 +279,10 @@ class CampaignDetailView(DetailView):
         keys = {m.statement_key for m in milestones if m.statement_key}
         linked = {}
         if keys:
-            found = (
-                Statement.objects.published()
-                .filter(translation_key__in=keys)
-                .only("pk", "slug", "title", "language", "translation_key", "translation_of_id")
-            )
-            linked = {s.translation_key: s for s in queries.in_language(list(found), language)}
+            found = queries.one_version_each(
+                Statement.objects.published().filter(translation_key__in=keys), language
+            ).only("pk", "slug", "title", "language", "translation_key")
+            linked = {s.translation_key: s for s in found}
         for milestone in milestones:
             milestone.statement = linked.get(milestone.statement_key)
         context.update(

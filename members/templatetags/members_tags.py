@@ -187,7 +187,7 @@ def embed_supporter_items(supporters):
 @register.simple_tag
 def signed_statement_items(statements):
     """An organization's page's `<li>` for each statement it signed (rows of
-    `statements.queries.signed_by`): the title linked, and the publication date. Printed here
+    `statements.queries.signed_page`): the title linked, and the publication date. Printed here
     for the reason above: twenty rows through a template loop (an address, two date filters
     and an escaped title each) cost about 0.6 ms more than a demo member's two."""
     zone = get_current_timezone()  # the zone a template shows times in

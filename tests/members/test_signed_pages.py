@@ -28,8 +28,12 @@ def test_statements_an_organization_signed_are_paged(client, site_settings, sett
     second = client.get("/en/members/open-north-korea/?page=2").content.decode()
     assert second.count("Signed statement ") == 5
     assert "Signed statement 24" in second
-    # A page number out of range shows the last page rather than an error.
-    assert client.get("/en/members/open-north-korea/?page=99").status_code == 200
+    # A page number out of range shows the last page rather than an error; one that is not a
+    # number, the first.
+    past = client.get("/en/members/open-north-korea/?page=99").content.decode()
+    assert past.count("Signed statement ") == 5 and "Page 2 of 2" in past
+    odd = client.get("/en/members/open-north-korea/?page=two").content.decode()
+    assert "Signed statement 00" in odd and "Page 1 of 2" in odd
 
 
 def test_each_statement_it_signed_is_listed_once_in_the_readers_language_with_its_date(

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from pypdf import PdfWriter
 
-from statements.models import Attachment, PressContact, Statement
+from statements.models import Attachment, Milestone, PressContact, Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -453,6 +453,31 @@ def test_campaign_page_shows_timeline_and_related_statements(
     assert "timeline__item--achieved" in html
     assert "Related statement" in html
     assert "国連調査委員会の設置" in client.get("/ja/campaigns/coi/").content.decode()
+
+
+def test_a_milestone_links_its_statement_in_the_readers_language(
+    client, site_settings, settings, campaign, statement, translations
+):
+    """The reader's language version where one is published, else the original; never a
+    version that is not public."""
+    settings.PAGE_CACHE_SECONDS = 0
+    Milestone.objects.filter(date=datetime.date(2013, 3, 21)).update(
+        statement_key=statement.translation_key
+    )
+    translations["ja"].status = Statement.Status.DRAFT
+    translations["ja"].save()
+
+    def link(language):
+        html = client.get(f"/{language}/campaigns/coi/").text
+        start = html.index('class="timeline"')
+        return html[start : html.index("</ol>", start)]
+
+    assert f'href="{translations["ko"].get_absolute_url()}"' in link("ko")
+    assert translations["ko"].title in link("ko")
+    japanese = link("ja")
+    assert f'href="{statement.get_absolute_url()}"' in japanese
+    assert translations["ja"].title not in japanese
+    assert f'href="{statement.get_absolute_url()}"' in link("en")
 
 
 def test_sitemap_lists_statements_with_hreflang_alternates(
