@@ -139,6 +139,10 @@ def _new_generation():
     except Exception:  # a cache configured to raise (django-redis swallows by default)
         logger.exception("page cache: writing the new generation raised")
         written = False
+    # This worker's own copies go now, not when Redis's word of the change arrives on the
+    # tracking connection, which can come a moment after the write's answer: the next request
+    # this worker serves (the editor's own look at the page) must not be one of the old ones.
+    local_answers.forget()
     if not written:
         # Pages cached before this write may still show what it removed (a taken-down name)
         # until they expire: whoever made the change must know.

@@ -260,3 +260,15 @@ def another_session(**options):
         port=database["PORT"],
         **options,
     )
+
+
+def empty_cache():
+    """Nothing cached anywhere: the shared cache emptied, and this process's own copies of its
+    answers forgotten at once (icnk/local_answers.py), not when Redis's word of the emptying
+    reaches the tracking connection, which can come a moment after FLUSHDB's own answer."""
+    from django.core.cache import cache
+
+    from icnk.local_answers import answers
+
+    cache.clear()
+    answers.forget()

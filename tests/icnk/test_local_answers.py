@@ -128,3 +128,15 @@ def test_a_take_down_in_this_process_reaches_its_own_copy(client, statement):
     statement.save()  # signals: a new generation, as the admin's unpublish gives
     response = client.get(PAGE)
     assert "Joint letter on detention" not in response.text
+
+
+def test_a_change_in_this_process_drops_its_copies_before_redis_says_so(client, statement):
+    """Redis's word of a new generation can reach the tracking connection a moment after the
+    write's own answer: the worker that wrote it does not wait for it."""
+    warm(client)
+    local_answers.answers._poll = select.poll()  # the word has not arrived (nor ever will)
+    Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.UNPUBLISHED)
+    statement.refresh_from_db()
+    statement.save()  # signals: a new generation
+    response = client.get(PAGE)
+    assert "Joint letter on detention" not in response.text

@@ -15,11 +15,10 @@ you meant to add, and write M in the table below.
 import pytest
 from django.conf import settings as django_settings
 from django.contrib import admin
-from django.core.cache import cache
 from django.utils import timezone
 
 from icnk.roles import ADMINISTRATORS
-from tests.factories import coalition, login_with_two_factor, make_staff
+from tests.factories import coalition, empty_cache, login_with_two_factor, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +107,7 @@ def data(request, site_settings, settings):
 @pytest.mark.parametrize(("url", "queries"), PUBLIC_PAGES.items())
 def test_public_page_queries(client, data, django_assert_num_queries, url, queries):
     assert client.get(url).status_code == 200  # lazy per-process set-up is done
-    cache.clear()
+    empty_cache()
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
 
@@ -118,7 +117,7 @@ def test_admin_changelist_queries(client, data, django_assert_num_queries, path,
     login_with_two_factor(client, make_staff("chief", ADMINISTRATORS))
     url = f"/{django_settings.ADMIN_URL}{path}"
     assert client.get(url).status_code == 200  # lazy per-process set-up is done
-    cache.clear()
+    empty_cache()
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
 
