@@ -28,7 +28,10 @@ The values a query takes must be its keyword arguments, and each must be compare
 column as it is (a text, a whole number or an aware datetime): a value that changes the query's
 shape (a list for `__in`, None for `isnull`, a language that picks another column) needs a
 `Compiled` of its own. The first run checks that every value landed among the query's
-parameters and refuses the query otherwise.
+parameters and refuses the query otherwise. A whole number's marker is a big integer: compared
+with an annotation that Django takes for a plain integer (a row number, a count), Django would
+drop the comparison as out of range (`EmptyResultSet`), so give such an annotation
+`output_field=BigIntegerField()`.
 """
 
 import copy
