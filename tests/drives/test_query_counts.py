@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from drives import services
@@ -13,7 +12,7 @@ from drives.models import Answer
 from drives.tokens import token_for
 from icnk.roles import ADMINISTRATORS
 from members.models import Organization, Supporter
-from tests.factories import login_with_two_factor, make_staff
+from tests.factories import empty_cache, login_with_two_factor, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +54,7 @@ def big_drive(request, draft, editor, settings):
 def test_sign_on_page_queries(client, big_drive, django_assert_num_queries, language):
     url = f"/{language}/sign/{token_for(big_drive.invitations.first())}/"
     assert client.get(url).status_code == 200
-    cache.clear()
+    empty_cache()
     with django_assert_num_queries(QUERIES["sign"]):
         assert client.get(url).status_code == 200
 
@@ -67,6 +66,6 @@ def test_drive_admin_queries(client, big_drive, django_assert_num_queries, path,
     login_with_two_factor(client, make_staff("chief", ADMINISTRATORS))
     url = f"/{django_settings.ADMIN_URL}{path}"
     assert client.get(url).status_code == 200
-    cache.clear()
+    empty_cache()
     with django_assert_num_queries(QUERIES[key]):
         assert client.get(url).status_code == 200

@@ -6,7 +6,6 @@ before, nor keep a working link to the draft, nor be reminded to sign it.
 """
 
 import pytest
-from django.core.cache import cache
 
 from drives import services
 from drives.models import Answer
@@ -23,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 def url(invitation, language="en"):
     return f"/{language}/sign/{token_for(invitation)}/"
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
 
 
 @pytest.mark.parametrize("status", [MemberStatus.LEFT, MemberStatus.SUSPENDED])

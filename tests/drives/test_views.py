@@ -3,7 +3,6 @@ import re
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import override_settings
 
 from drives import services
@@ -16,11 +15,6 @@ pytestmark = pytest.mark.django_db
 
 def url(invitation, language="en"):
     return f"/{language}/sign/{token_for(invitation)}/"
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
 
 
 @pytest.fixture
