@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries.fields import Country
 
-from icnk.api import is_page_number
+from icnk.api import MAX_PAGE, is_page_number
 from icnk.errors import bad_request, invalid_parameters
 from icnk.headers import embeddable
 from icnk.i18n import current_language
@@ -113,12 +113,22 @@ def kind_choices():
 SIGNED_PER_PAGE = 20
 
 
+def _signed_page_number(value):
+    """The page of an organization's signed statements that `?page=` asks for, read as Django's
+    `Paginator.get_page` reads it: a number past the end, however large, asks for the last page;
+    anything else that is not a page number, for the first."""
+    if is_page_number(value):
+        return int(value)
+    if value.isascii() and value.isdigit() and value.strip("0"):
+        return MAX_PAGE  # past any real end (a longer number is not read as one): the last page
+    return 1
+
+
 @require_safe
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization.objects.public(), slug=slug)
     # Twenty at a time: a long-standing member may have signed hundreds.
-    number = request.GET.get("page")
-    number = int(number) if number and is_page_number(number) else 1
+    number = _signed_page_number(request.GET.get("page", ""))
     rows, count = signed_page(organization, current_language(), number, SIGNED_PER_PAGE)
     paginator = Paginator(range(count), SIGNED_PER_PAGE)
     page = Page(rows, paginator.validate_number(min(number, paginator.num_pages)), paginator)

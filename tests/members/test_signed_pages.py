@@ -30,8 +30,9 @@ def test_statements_an_organization_signed_are_paged(client, site_settings, sett
     assert "Signed statement 24" in second
     # A page number out of range shows the last page rather than an error; one that is not a
     # number, the first.
-    past = client.get("/en/members/open-north-korea/?page=99").content.decode()
-    assert past.count("Signed statement ") == 5 and "Page 2 of 2" in past
+    for number in ("99", "100001", "9" * 5000):  # past the APIs' largest page number too
+        past = client.get(f"/en/members/open-north-korea/?page={number}").content.decode()
+        assert past.count("Signed statement ") == 5 and "Page 2 of 2" in past
     odd = client.get("/en/members/open-north-korea/?page=two").content.decode()
     assert "Signed statement 00" in odd and "Page 1 of 2" in odd
 
