@@ -449,7 +449,7 @@ class Seeder:
                 ]
                 body = "\n\n".join(["## " + " ".join(words[v % 5 : v % 5 + 3]), *paragraphs])
                 bodies[language].append((body, render_markdown(body)))
-        self.statements = []  # (id, published date) for signatures
+        self.statements = []  # (id, published date, translation key) for signatures
         keys = [uuid.uuid4() for _ in range(per_language)]
         kinds = Statement.Kind.values
         translated = per_language // 4
@@ -473,16 +473,15 @@ class Seeder:
                         english_ids[i] = pk
                     body, body_html = bodies[language][i % 20]
                     title = " ".join(rng.choice(words) for _ in range(6)).capitalize()
-                    self.statements.append((pk, published_at.date()))
+                    key = keys[i] if is_translation or language == "en" else uuid.uuid4()
+                    self.statements.append((pk, published_at.date(), key))
                     yield {
                         "id": pk,
                         "kind": kinds[i % len(kinds)],
                         "title": f"{title} {i}",
                         "slug": f"bench-{language}-{i:05d}",
                         "language": language,
-                        "translation_key": keys[i]
-                        if is_translation or language == "en"
-                        else (uuid.uuid4()),
+                        "translation_key": key,
                         "translation_of_id": english_ids[i] if is_translation else None,
                         "dateline": DATELINES[language][i % len(DATELINES[language])],
                         "published_at": published_at,
@@ -511,13 +510,14 @@ class Seeder:
         ids = itertools.count(1)
 
         def rows():
-            for index, (statement_id, signed_on) in enumerate(self.statements):
+            for index, (statement_id, signed_on, key) in enumerate(self.statements):
                 base = index * 37
                 for j in range(n_orgs):
                     org = orgs[(base + j) % len(orgs)]
                     yield {
                         "id": next(ids),
                         "statement_id": statement_id,
+                        "translation_key": key,
                         "organization_id": org,
                         "supporter_id": None,
                         "name_at_signing": names[org],
@@ -530,6 +530,7 @@ class Seeder:
                     yield {
                         "id": next(ids),
                         "statement_id": statement_id,
+                        "translation_key": key,
                         "organization_id": None,
                         "supporter_id": people[(base * 3 + j) % len(people)],
                         "name_at_signing": "",

@@ -325,11 +325,7 @@ def signed_by(organization, language, now=None):
     """Published statements the organization (or its id) signed and has not withdrawn from,
     newest first, each in the reader's language where a version exists: a queryset.
     `now`: as for `published()`."""
-    keys = (
-        Signature.objects.standing()
-        .filter(organization=organization)
-        .values("statement__translation_key")
-    )
+    keys = Signature.objects.standing().filter(organization=organization).values("translation_key")
     chosen = one_version_each(
         Statement.objects.published(now).filter(translation_key__in=keys), language
     )

@@ -91,3 +91,41 @@ def test_each_statement_it_signed_is_listed_once_in_the_readers_language_with_it
     assert ">25 January 2013</time>" in english and ">22 January 2013</time>" in english
     for hidden in ("Withdrawn from", "A draft", "Scheduled", "조사위원회 환영"):
         assert hidden not in english
+
+
+def test_a_statement_made_a_translation_stays_on_the_page_of_who_signed_it(
+    client, site_settings, settings
+):
+    """Staff link a Korean statement, signed on its own, as the translation of an English one:
+    the organization that signed the Korean text is listed under the statement, in English for
+    an English reader, and a move of the signature to another statement moves it on the page."""
+    settings.PAGE_CACHE_SECONDS = 0
+    org = Organization.objects.create(name="Open North Korea", slug="open-north-korea")
+    at = timezone.now() - datetime.timedelta(days=2)
+
+    def make(title, slug, language):
+        return Statement.objects.create(
+            title=title, slug=slug, language=language, body="Text.", status="published",
+            published_at=at,
+        )  # fmt: skip
+
+    english = make("Welcomes the inquiry", "welcomes", "en")
+    korean = make("조사위원회 환영", "inquiry-ko", "ko")
+    signature = Signature.objects.create(statement=korean, organization=org)
+
+    def listed(language):
+        html = client.get(f"/{language}/members/open-north-korea/").content.decode()
+        start = html.index('<ul class="signed-list">')
+        return html[start : html.index("</ul>", start)]
+
+    assert "Welcomes the inquiry" not in listed("en")
+    korean.translation_of = english
+    korean.save()
+    assert "Welcomes the inquiry" in listed("en")
+    assert "조사위원회 환영" in listed("ko") and "Welcomes" not in listed("ko")
+
+    other = make("Calls for accountability", "accountability", "en")
+    signature.statement = other
+    signature.save()
+    english_list = listed("en")
+    assert "Calls for accountability" in english_list and "Welcomes" not in english_list
