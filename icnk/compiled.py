@@ -47,14 +47,25 @@ _KINDS = (str, int, datetime.datetime)
 
 
 class Compiled:
-    def __init__(self, build, **kinds):
+    def __init__(self, build, *, around=None, around_values=(), **kinds):
         """`build(**values)` returns the queryset; `kinds` names each value's type (str, int or
-        datetime.datetime)."""
+        datetime.datetime).
+
+        `around`: SQL that reads the queryset's rows as a subquery, where `{query}` stands for
+        it, for what the ORM cannot say in one query (a window over rows another window chose).
+        Its first columns must be the queryset's, in order (Django converts those); columns it
+        adds after them come back as the database gives them. `around_values` names the values
+        it takes, in the order of its `%s` markers, all after the query's own; `build` does not
+        take them."""
         for name, kind in kinds.items():
             if kind not in _KINDS:
                 raise TypeError(f"{name}: a compiled query takes str, int or datetime values")
+        if not set(around_values) <= kinds.keys() or (around_values and not around):
+            raise TypeError("around_values must be values of the query, and need around")
         self._build = build
         self._kinds = kinds
+        self._around = around
+        self._around_values = tuple(around_values)
         self._by_database = {}
         self._lock = threading.Lock()
 
@@ -111,8 +122,13 @@ class Compiled:
 
     def _model(self):
         if not hasattr(self, "_model_class"):
-            self._model_class = self._build(**_markers(self._kinds)).model
+            self._model_class = self._queryset(_markers(self._kinds)).model
         return self._model_class
+
+    def _queryset(self, markers):
+        return self._build(
+            **{name: m for name, m in markers.items() if name not in self._around_values}
+        )
 
 
 class _Entry:
@@ -122,12 +138,17 @@ class _Entry:
     def __init__(self, compiled, alias, connection):
         markers = _markers(compiled._kinds)
         self.alias = alias
-        self.queryset = compiled._build(**markers).using(alias)
+        self.queryset = compiled._queryset(markers).using(alias)
         if self.queryset._prefetch_related_lookups:
             raise ValueError("a compiled query cannot prefetch")
         self.compiler = self.queryset.query.get_compiler(using=alias)
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
+        if compiled._around:
+            self.sql = compiled._around.format(query=self.sql)
+            self.params += [
+                _prepared(markers[name], connection) for name in compiled._around_values
+            ]
         self.prepares = connection.vendor == "postgresql"
         self.positions = {}
         for name, marker in markers.items():

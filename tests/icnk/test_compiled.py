@@ -91,6 +91,36 @@ def test_values_come_back_converted_as_the_queryset_gives_them():
     assert dates.rows(statement_id=statement.pk + 1000) == []
 
 
+def test_sql_around_the_query_takes_its_own_values_and_gives_converted_columns_first():
+    statement = _statement("dated")
+    bulk_organizations(3)
+    for day, organization in enumerate(Organization.objects.order_by("name"), start=25):
+        Signature.objects.create(
+            statement=statement, organization=organization, signed_on=datetime.date(2013, 1, day)
+        )
+    first_signed = Compiled(
+        lambda statement_id: Signature.objects.filter(statement_id=statement_id).values_list(
+            "signed_on", "organization__name"
+        ),
+        around='SELECT "q".*, COUNT(*) OVER () FROM ({query}) AS "q" ORDER BY 1 LIMIT %s',
+        around_values=("limit",),
+        statement_id=int,
+        limit=int,
+    )
+    names = list(Organization.objects.order_by("name").values_list("name", flat=True))
+    # The queryset's columns as it gives them (a date on SQLite too), then the added count.
+    assert first_signed.rows(statement_id=statement.pk, limit=2) == [
+        (datetime.date(2013, 1, 25), names[0], 3),
+        (datetime.date(2013, 1, 26), names[1], 3),
+    ]
+    assert first_signed.rows(statement_id=statement.pk, limit=1) == [
+        (datetime.date(2013, 1, 25), names[0], 3)
+    ]
+    assert first_signed.rows(statement_id=statement.pk + 1000, limit=2) == []
+    with pytest.raises(TypeError, match="need around"):
+        Compiled(lambda: Statement.objects.all(), around_values=("limit",), limit=int)
+
+
 def test_a_value_the_query_changes_or_of_the_wrong_kind_is_refused():
     # icontains wraps the value in % signs: its SQL cannot take the value as it is.
     searched = Compiled(lambda q: Statement.objects.filter(title__icontains=q), q=str)
