@@ -274,6 +274,20 @@ def test_the_feed_is_the_document_djangos_atom_writer_writes(
     assert "<title>Tom &amp; Jerry &lt;b&gt;“quoted”&lt;/b&gt; 🎉</title>".encode() in english
 
 
+def test_a_control_character_in_one_statement_does_not_take_the_feed_down(
+    client, site_settings, settings, make_statement
+):
+    """A vertical tab pasted from a word processor cannot be written in XML: the feed leaves it
+    out (Django's writer refuses the whole document, a server error for every reader)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    make_statement(title="Joint\x0bletter", summary="On the\x01 inquiry")
+    response = client.get("/en/statements/feed/")
+    assert response.status_code == 200
+    entry = ET.fromstring(response.content).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "Jointletter"
+    assert entry.findtext(f"{ATOM}summary") == "On the inquiry"
+
+
 def test_list_filters_by_kind_year_and_campaign(client, site_settings, make_statement, campaign):
     make_statement(title="Press 2013", kind="press_release", published_at=PUBLISHED)
     make_statement(
