@@ -2,16 +2,17 @@
 
 import io
 import re
-from xml.sax.saxutils import XMLGenerator
+from xml.sax.saxutils import XMLGenerator, escape, quoteattr
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, rfc3339_date
 from django.utils.translation import gettext
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from icnk import cache as page_cache
 from icnk.i18n import current_language
 from icnk.labels import choice_label
 from icnk.models import SiteSettings
@@ -58,9 +59,44 @@ class _Atom(Atom1Feed):
         handler.startDocument()
         handler.startElement("feed", self.root_attributes())
         self.add_root_elements(handler)
-        self.write_items(handler)
+        # The feed's own elements are closed: nothing of the writer's is pending.
+        text.write("".join(map(_entry, self.items)))
         handler.endElement("feed")
         outfile.write(text.getvalue().encode(encoding, "xmlcharrefreplace"))
+
+
+def _entry(item):
+    """An entry as `Atom1Feed.add_item_elements` writes it through the writer above, in one
+    string rather than some 20 calls to the writer (a fifth of a 20-entry feed's time, and
+    growing with the entries), for what `StatementFeed` gives an entry: no author, document
+    or rights of its own. A test compares the whole document with Django's."""
+    parts = [
+        "<entry>",
+        _element("title", item["title"]),
+        f'<link href={_attribute(item["link"])} rel="alternate"/>',
+    ]
+    if item["pubdate"] is not None:
+        parts.append(_element("published", rfc3339_date(item["pubdate"])))
+    if item["updateddate"] is not None:
+        parts.append(_element("updated", rfc3339_date(item["updateddate"])))
+    parts.append(_element("id", item["unique_id"]))
+    if item["description"] is not None:
+        parts.append(_element("summary", item["description"], ' type="html"'))
+    parts.extend(f"<category term={_attribute(term)}/>" for term in item["categories"])
+    parts.append("</entry>")
+    return "".join(parts)
+
+
+def _element(name, text, attributes=""):
+    if text:
+        text = _CONTROL_CHARACTERS.sub("", text)
+    if not text:
+        return f"<{name}{attributes}/>"
+    return f"<{name}{attributes}>{escape(text)}</{name}>"
+
+
+def _attribute(value):
+    return quoteattr(_CONTROL_CHARACTERS.sub("", value))
 
 
 # What an entry shows of a statement.
@@ -77,7 +113,8 @@ class StatementFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
-        self.site = SiteSettings.load()
+        # As every page reads them: kept in the process while the generation stands.
+        self.site = page_cache.per_generation("site-settings", SiteSettings.load)
         return super().__call__(request, *args, **kwargs)
 
     def title(self):
@@ -104,7 +141,30 @@ class StatementFeed(Feed):
         with translation.override(current_language()):
             return self.request.build_absolute_uri(reverse("home"))
 
-    def items(self):
+    # None through the framework: `get_feed` adds the entries, the rows of `entries`.
+    items = ()
+
+    def get_feed(self, obj, request):
+        """The feed as Django's syndication makes it, with the entries added here from the same
+        `item_*` methods. The framework finds each of an entry's sixteen parts by name and
+        inspects the method it finds: 270 lookups for 20 entries, about a third of the feed's
+        time, and a cost that grew with the entries. A test compares the whole document with
+        the one the framework writes."""
+        feed = super().get_feed(obj, request)
+        for row in self.entries():
+            feed.add_item(
+                title=self.item_title(row),
+                link=self.item_link(row),
+                description=self.item_description(row),
+                unique_id=self.item_guid(row),
+                unique_id_is_permalink=self.item_guid_is_permalink(row),
+                pubdate=self.item_pubdate(row),
+                updateddate=self.item_updateddate(row),
+                categories=self.item_categories(row),
+            )
+        return feed
+
+    def entries(self):
         # Rows of what an entry shows, not model instances (which cost more to make): not the
         # Markdown source or the search vector (7 KB a statement at full size), nor the
         # campaign.

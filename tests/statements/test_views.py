@@ -258,7 +258,9 @@ def test_feed_is_valid_atom_with_the_languages_statements(
 def test_the_feed_is_the_document_djangos_atom_writer_writes(
     client, site_settings, settings, statement, translations, make_statement, monkeypatch
 ):
-    # statements.feeds writes the document to the response in one piece: the same bytes.
+    # statements.feeds adds the entries itself and writes the document to the response in one
+    # piece: the same bytes as Django's syndication framework and Atom writer.
+    from django.contrib.syndication.views import Feed
     from django.utils.feedgenerator import Atom1Feed
 
     from statements.feeds import StatementFeed
@@ -269,9 +271,22 @@ def test_the_feed_is_the_document_djangos_atom_writer_writes(
         ours = client.get(url).content
         with monkeypatch.context() as patch:
             patch.setattr(StatementFeed, "feed_type", Atom1Feed)
+            patch.setattr(StatementFeed, "get_feed", Feed.get_feed)
+            patch.setattr(StatementFeed, "items", StatementFeed.entries)
             assert client.get(url).content == ours, url
     english = client.get("/en/statements/feed/").content
     assert "<title>Tom &amp; Jerry &lt;b&gt;“quoted”&lt;/b&gt; 🎉</title>".encode() in english
+
+
+def test_the_feed_names_the_coalition_as_staff_last_wrote_it(client, site_settings, statement):
+    """The feed reads the site settings as every page does, kept while nothing changes: a new
+    name is the feed's title and author on the next request."""
+    client.get("/en/statements/feed/")
+    site_settings.name_en = "Coalition renamed"
+    site_settings.save()
+    feed = ET.fromstring(client.get("/en/statements/feed/").content)
+    assert feed.findtext(f"{ATOM}title") == "Coalition renamed: statements"
+    assert feed.find(f"{ATOM}author").findtext(f"{ATOM}name") == "Coalition renamed"
 
 
 def test_a_control_character_in_one_statement_does_not_take_the_feed_down(
