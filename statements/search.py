@@ -17,6 +17,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.lookups import Contains, IContains
 
 MAX_QUERY_LENGTH = 200
 # A search ranks the newest matches only, at most this many: ranking reads each match's text
@@ -63,8 +64,34 @@ def refresh_search_vectors(queryset):
     )
 
 
-def _contains(query):
-    return Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query)
+class _ContainsAnyCase(Contains):
+    """`icontains` as PostgreSQL's ILIKE, which the trigram indexes on the columns themselves
+    serve (Django's `icontains` there is UPPER(column) LIKE UPPER(pattern))."""
+
+    def get_rhs_op(self, connection, rhs):
+        return f"ILIKE {rhs}"
+
+
+def _containing(query):
+    """The lookup that finds `query` inside a column in any case, as cheaply as it can be
+    asked. A query without a letter that has a case (Hangul, kana, kanji, digits) is the same
+    in any case: PostgreSQL reads the text as it is (LIKE), where upper-casing every title,
+    summary and body first cost a millisecond for the 200 newest statements a Korean search
+    ranks. Other queries: ILIKE. Both are served by the same trigram indexes. SQLite: Django's
+    own `icontains`."""
+    if connection.vendor != "postgresql":
+        return IContains
+    if query.upper() == query.lower():
+        return Contains
+    return _ContainsAnyCase
+
+
+def _contains(query, fields=("title", "summary", "body")):
+    lookup = _containing(query)
+    condition = Q()
+    for name in fields:
+        condition |= lookup(F(name), query)
+    return condition
 
 
 def _newest(queryset, condition):
@@ -77,8 +104,8 @@ def _newest(queryset, condition):
 def _substring(queryset, query):
     return _newest(queryset, _contains(query)).annotate(
         search_rank=Case(
-            When(title__icontains=query, then=Value(2)),
-            When(summary__icontains=query, then=Value(1)),
+            When(_contains(query, ["title"]), then=Value(2)),
+            When(_contains(query, ["summary"]), then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         )
@@ -107,7 +134,7 @@ def search_statements(queryset, query, *, language=None):
     return matches.annotate(
         search_rank=SearchRank(F("search_vector"), english),
         title_hit=Case(
-            When(title__icontains=query, then=Value(1)),
+            When(_contains(query, ["title"]), then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         ),

@@ -51,6 +51,33 @@ def test_search_finds_words_inside_korean_and_japanese_text(client, site_setting
     assert titles(client, "ja", "人道") == [corpus["ja"].title]
 
 
+def test_korean_and_japanese_search_finds_latin_words_in_any_case_and_wildcards_as_text(
+    client, site_settings, make_statement
+):
+    """A query with letters that have a case is matched in any case; one without (Hangul,
+    kana, kanji, digits) as it is, which is the same thing. % and _ are characters."""
+    now = datetime.datetime.now(datetime.UTC)
+    report = make_statement(
+        language="ko",
+        title="유엔 COI 보고서",
+        body="Commission of Inquiry 설립을 촉구합니다. 참여율 50%, 파일 report_v2.",
+        published_at=now - datetime.timedelta(days=1),
+    )
+    other = make_statement(
+        language="ko",
+        title="다른 소식",
+        body="참여자 500명, 파일 reportXv2. 유엔 보고서의 coi 요약.",
+        published_at=now,
+    )
+    assert titles(client, "ko", "commission of INQUIRY") == [report.title]
+    assert titles(client, "ko", "50%") == [report.title]
+    assert titles(client, "ko", "REPORT_V2") == [report.title]
+    # Both match; the one with the word in its title comes first, though older.
+    for query in ["coi", "보고서"]:
+        found = Statement.objects.published().search(query, language="ko")
+        assert [s.title for s in found] == [report.title, other.title], query
+
+
 def test_search_with_no_match_says_so(client, site_settings, corpus):
     html = client.get("/en/statements/", {"q": "zzzz"}).content.decode()
     assert "No statement matches “zzzz”." in html
