@@ -21,6 +21,9 @@ def _rebuild(schema_editor, expression):
             f"CREATE INDEX {name} ON statements_statement "
             f"USING gin ({expression.format(column=column)} gin_trgm_ops)"
         )
+    # An index on an expression has no statistics until the table is analysed: without them
+    # PostgreSQL misjudged a common Korean word and read the whole archive (1.3 s, not 9 ms).
+    schema_editor.execute("ANALYZE statements_statement")
 
 
 def on_the_columns(apps, schema_editor):
