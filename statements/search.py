@@ -66,7 +66,9 @@ def refresh_search_vectors(queryset):
 
 class _ContainsAnyCase(Contains):
     """`icontains` as PostgreSQL's ILIKE, which the trigram indexes on the columns themselves
-    serve (Django's `icontains` there is UPPER(column) LIKE UPPER(pattern))."""
+    serve (Django's `icontains` there is UPPER(column) LIKE UPPER(pattern)). For a value
+    only, as `_contains` gives it: an expression on the right would need Django's pattern
+    operators."""
 
     def get_rhs_op(self, connection, rhs):
         return f"ILIKE {rhs}"
