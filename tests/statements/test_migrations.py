@@ -1,5 +1,8 @@
-"""The data step of 0009: a draft that was once public becomes Unpublished; one that was only
-ever scheduled, or never published, stays a draft."""
+"""The data steps of migrations.
+
+0009: a draft that was once public becomes Unpublished; one that was only ever scheduled, or
+never published, stays a draft. 0014 (PostgreSQL): Korean and Japanese statements get the
+character pairs their search reads, and lose them when it is reversed."""
 
 import datetime
 
@@ -50,5 +53,36 @@ def test_drafts_that_were_public_become_unpublished():
         Statement = apps.get_model("statements", "Statement")
         status = dict(Statement.objects.values_list("pk", "status"))
         assert status == {taken_back: "unpublished", only_scheduled: "draft", never: "draft"}
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def _trigram_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm_idx"])
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="text vectors are PostgreSQL's")
+def test_korean_and_japanese_statements_get_their_character_pairs():
+    from statements.models import Statement as Current
+
+    apps = migrate([("statements", "0013_trigram_indexes_on_the_columns")])
+    try:
+        Statement = apps.get_model("statements", "Statement")
+        published = {"status": "published", "published_at": timezone.now()}
+        korean = Statement.objects.create(
+            title="유엔 조사위원회", slug="ko-1", language="ko", body="반인도범죄.", **published
+        ).pk
+        Statement.objects.create(title="Inquiry", slug="en-1", language="en", body="x", **published)
+
+        migrate([("statements", "0014_korean_and_japanese_character_pairs")])
+        assert [s.pk for s in Current.objects.search("유엔", language="ko")] == [korean]
+        assert _trigram_indexes() == set()
+
+        migrate([("statements", "0013_trigram_indexes_on_the_columns")])
+        vectors = Current.objects.filter(language="ko").values_list("search_vector", flat=True)
+        assert list(vectors) == [None]
+        assert len(_trigram_indexes()) == 3
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from statements.models import Statement
-from tests.factories import another_session
+from tests.factories import another_session, bulk_statements
 
 pytestmark = [
     pytest.mark.django_db,
@@ -42,21 +42,64 @@ def test_english_search_reads_the_gin_index_of_stored_vectors(make_statement):
     assert [s.title for s in found] == ["Inquiry into crimes"]
 
 
-def test_korean_and_japanese_search_read_the_trigram_indexes(make_statement):
-    make_statement(language="ko", title="유엔 조사위원회", body="반인도범죄를 조사합니다.")
-    for language, query in [("ko", "조사위원회"), ("ja", "調査委員会")]:
-        text = plan(Statement.objects.search(query, language=language))
-        assert "statement_title_trgm_idx" in text, text
-        assert "statement_body_trgm_idx" in text, text
+def test_korean_and_japanese_search_read_the_index_of_character_pairs(make_statement):
+    # Two characters (the commonest Korean and Japanese search, which no trigram could
+    # serve), a longer word, and Latin letters in any case.
+    ko = make_statement(language="ko", title="유엔 조사위원회", body="UN이 조사합니다.")
+    ja = make_statement(language="ja", title="国連調査委員会", body="人道に対する罪を調査します。")
+    for language, query, statement in [
+        ("ko", "유엔", ko),
+        ("ko", "조사위원회", ko),
+        ("ko", "un", ko),
+        ("ja", "調査委員会", ja),
+        ("ja", "罪", ja),
+    ]:
+        found = Statement.objects.search(query, language=language)
+        text = plan(found)
+        assert "statement_search_idx" in text, text
+        assert "Seq Scan" not in text, text
+        assert list(found) == [statement], query
 
 
 def test_a_search_in_every_language_reads_all_the_indexes(make_statement):
-    # The API without ?language=: English by vector, the others by substring.
-    make_statement(title="Inquiry into crimes", body="A commission of inquiry.")
-    # (On a tiny table the English half reads the language index; at full size the GIN one.)
-    text = plan(Statement.objects.search("inquiry"))
+    # The API without ?language=: English by its words, the others by their pairs.
+    english = make_statement(title="Inquiry into crimes", body="A commission of inquiry.")
+    korean = make_statement(language="ko", title="Inquiry 보고서", body="조사위원회 보고서.")
+    found = Statement.objects.search("inquiry")
+    text = plan(found)
     assert "Seq Scan" not in text, text
-    assert "statement_title_trgm_idx" in text, text
+    assert "statement_search_idx" in text, text
+    assert set(found) == {english, korean}
+
+
+def test_the_pairs_find_what_the_text_holds_whatever_its_characters(make_statement):
+    """Quotes, backslashes and the tsquery operators are characters of the text, in a
+    statement and in a query alike; a phrase is found where its words stand together."""
+    odd = make_statement(
+        language="ko",
+        title="성명: 'O\\Brien' & <보고서> | !중요",
+        body="유엔 조사위원회 설립을 촉구합니다.",
+    )
+    make_statement(language="ko", title="다른 소식", body="조사위원회와 유엔.")
+    for query in ["'o\\b", "& <보고", "| !중", "유엔 조사위원회", "성"]:
+        assert list(Statement.objects.search(query, language="ko")) == [odd], query
+    assert list(Statement.objects.search("유엔 설립", language="ko")) == []
+
+
+def test_editing_a_korean_statement_updates_its_pairs(make_statement):
+    statement = make_statement(language="ko", title="수용소", body="강제노동에 관한 보고.")
+    statement.body = "생존자들의 증언."
+    statement.save(update_fields=["body"])
+    korean = Statement.objects.published().in_language("ko")
+    assert list(korean.search("증언", language="ko")) == [statement]
+    assert list(korean.search("강제노동", language="ko")) == []
+
+
+def test_a_bulk_load_writes_the_pairs_of_korean_and_japanese_statements():
+    bulk_statements(3, language="ja")
+    found = Statement.objects.search("statement 1", language="ja")
+    assert "statement_search_idx" in plan(found)
+    assert [s.slug for s in found] == ["bulk-ja-1"]
 
 
 def test_editing_a_statement_updates_what_search_finds(make_statement):
