@@ -1,11 +1,11 @@
-from itertools import batched
+from itertools import batched, pairwise
 
 from django.db import migrations
 
-# Korean and Japanese statements' search_vector holds their character pairs (statements/search.py
-# grams()), which the GIN index of migration 0004 serves: the trigram indexes of 0013 read no
-# query of two characters and go. Written out here, as 0004 wrote out its vector, so that this
-# migration keeps doing what it did when that code changes.
+# Korean and Japanese statements' search_vector holds their character pairs and where their
+# words meet (statements/search.py grams()), which the GIN index of migration 0004 serves: the
+# trigram indexes of 0013 read no query of two characters and go. Written out here, as 0004
+# wrote out its vector, so that this migration keeps doing what it did when that code changes.
 TRIGRAM_INDEXES = {
     "statement_title_trgm_idx": "title",
     "statement_summary_trgm_idx": "summary",
@@ -16,9 +16,11 @@ TRIGRAM_INDEXES = {
 def _grams(*texts):
     found = set()
     for text in texts:
-        for run in (text or "").lower().split():
+        runs = (text or "").lower().split()
+        for run in runs:
             found.update(run)
             found.update(run[i : i + 2] for i in range(len(run) - 1))
+        found.update(f"{before[-1]} {after[0]}" for before, after in pairwise(runs))
     return " ".join(
         "'" + gram.replace("\\", "\\\\").replace("'", "''") + "'" for gram in sorted(found)
     )

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from statements import search
 from statements.models import Statement
 from tests.factories import another_session, bulk_statements
 
@@ -184,3 +185,22 @@ def test_an_api_search_over_the_time_limit_answers_503_in_json(
     response = client.get("/api/v1/statements/", {"q": "inquiry"})
     assert response.status_code == 503
     assert "took too long" in response.json()["detail"]
+
+
+def test_the_index_is_asked_for_the_grams_fewest_statements_hold(make_statement, monkeypatch):
+    """PostgreSQL multiplies the shares of the grams it is asked for, as if independent: the
+    search asks for the two rarest only, by the table's statistics, so that a common word of
+    many pairs is not taken for a rare one (and read through the index, every statement)."""
+    for i in range(30):
+        make_statement(language="ko", title=f"조사위원회 {i}", body="조사위원회 보고서.")
+    rare = make_statement(language="ko", title="조사위원장", body="위원장 성명.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE statements_statement")
+    monkeypatch.setattr(search, "_statistics", {"read_at": -1e9, "frequencies": {}})
+    frequencies = search._frequencies()
+    assert frequencies["조사"] > 0.5  # in every Korean statement
+    assert frequencies.get("원장", 0) < 0.1  # in one
+    # 조사위원장: the pairs only the rare statement has come first.
+    assert search._rarest({"조사", "사위", "위원", "원장"}, frequencies) == ["원장", "사위"]
+    assert list(Statement.objects.search("조사위원장", language="ko")) == [rare]
+    assert len(Statement.objects.search("조사위원회", language="ko")) == 30
