@@ -21,6 +21,12 @@ from icnk.labels import choice_display
 from icnk.uploads import ATTACHMENT_TYPES, RandomName, inspect_attachment, strip_pdf_metadata
 from members.models import Organization, Supporter, Visibility
 
+# A statement's text is at most this long: some twenty pages, far beyond a statement, and well
+# within what a Korean or Japanese statement's search vector can hold (PostgreSQL keeps at most
+# 1 MB of one, which 200,000 characters that never repeat a pair overflow: statements/search.py
+# grams()).
+BODY_MAX_LENGTH = 50_000
+
 LANGUAGE_CHOICES = [("en", _("English")), ("ko", _("Korean")), ("ja", _("Japanese"))]
 
 
@@ -314,7 +320,7 @@ class Statement(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     summary = models.TextField(_("summary"), max_length=1000, blank=True)
-    body = models.TextField(_("body (Markdown)"))
+    body = models.TextField(_("body (Markdown)"), max_length=BODY_MAX_LENGTH)
     body_html = models.TextField(editable=False, blank=True)
     image = models.ImageField(_("image"), upload_to=RandomName("statements"), blank=True)
     image_alt = models.CharField(_("image description (alt text)"), max_length=300, blank=True)

@@ -30,6 +30,8 @@ from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
 from django.db.models.lookups import IContains, Lookup
 
+from statements.models import BODY_MAX_LENGTH
+
 MAX_QUERY_LENGTH = 200
 # A search ranks the newest matches only, at most this many: ranking reads each match's text
 # (ts_rank on the stored vector), so ranking all of them would cost in proportion to the
@@ -85,9 +87,16 @@ def _quoted(lexemes):
     ]
 
 
+def _gram_text(title, summary, body):
+    """The text of a Korean or Japanese statement's vector. Of a body longer than the forms
+    accept (written some other way), the part they would: a longer one could make more grams
+    than a vector holds, and the save would fail."""
+    return " ".join(_quoted(grams(title, summary, (body or "")[:BODY_MAX_LENGTH])))
+
+
 def _gram_vector(statement):
     return Cast(
-        Value(" ".join(_quoted(grams(statement.title, statement.summary, statement.body)))),
+        Value(_gram_text(statement.title, statement.summary, statement.body)),
         SearchVectorField(),
     )
 
@@ -176,7 +185,7 @@ def refresh_search_vectors(queryset):
         for batch in batched(others.iterator(chunk_size=BATCH), BATCH, strict=False):
             cursor.executemany(
                 f"UPDATE {table} SET search_vector = %s::tsvector WHERE id = %s",
-                [(" ".join(_quoted(grams(*texts))), pk) for pk, *texts in batch],
+                [(_gram_text(*texts), pk) for pk, *texts in batch],
             )
             updated += len(batch)
     return updated

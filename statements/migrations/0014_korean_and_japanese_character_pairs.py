@@ -13,9 +13,10 @@ TRIGRAM_INDEXES = {
 }
 
 
-def _grams(*texts):
+def _grams(title, summary, body):
     found = set()
-    for text in texts:
+    # (As statements/search.py: of a body longer than the forms accept, the part they would.)
+    for text in (title, summary, (body or "")[:50_000]):
         runs = (text or "").lower().split()
         for run in runs:
             found.update(run)

@@ -319,3 +319,21 @@ def test_the_list_filters_by_state_scheduled_included(desk, draft, statement, ma
     assert statement.title not in page and draft.title not in page
     page = desk.get(f"{CHANGELIST}?state=published").content.decode()
     assert statement.title in page and scheduled.title not in page
+
+
+def test_a_body_longer_than_a_statement_can_be_is_refused_on_the_form(desk, draft):
+    """At most 50,000 characters (what a Korean or Japanese statement's search vector can
+    hold): a longer text is an error on the form, and nothing is saved."""
+    response = desk.post(
+        f"{CHANGELIST}{draft.pk}/change/",
+        _form(draft, body="가" * 50_001, _continue="Save draft"),
+    )
+    assert response.status_code == 200
+    assert "at most 50000 characters (it has 50001)" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.body != "가" * 50_001
+    response = desk.post(
+        f"{CHANGELIST}{draft.pk}/change/",
+        _form(draft, body="가" * 50_000, _continue="Save draft"),
+    )
+    assert response.status_code == 302

@@ -5,6 +5,7 @@ searches by plain matching, tested in test_search.py).
 """
 
 import os
+import random
 import subprocess
 import sys
 
@@ -204,3 +205,15 @@ def test_the_index_is_asked_for_the_grams_fewest_statements_hold(make_statement,
     assert search._rarest({"조사", "사위", "위원", "원장"}, frequencies) == ["원장", "사위"]
     assert list(Statement.objects.search("조사위원장", language="ko")) == [rare]
     assert len(Statement.objects.search("조사위원회", language="ko")) == 30
+
+
+def test_a_body_written_past_the_forms_limit_is_saved_and_searched_as_far_as_they_allow(
+    make_statement,
+):
+    """Written other than through a form (a shell, a bulk load), a body of 200,000 kanji
+    that never repeat a pair would make more grams than a vector holds: the vector takes the
+    part a form would have accepted, and the save goes through."""
+    rng = random.Random(1)
+    noise = "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(200_000))
+    statement = make_statement(language="ja", title="長文", body=f"拉致問題 {noise}")
+    assert list(Statement.objects.search("拉致問題", language="ja")) == [statement]
