@@ -6,6 +6,7 @@ from django.db import migrations
 # words meet (statements/search.py grams()), which the GIN index of migration 0004 serves: the
 # trigram indexes of 0013 read no query of two characters and go. Written out here, as 0004
 # wrote out its vector, so that this migration keeps doing what it did when that code changes.
+# Each gram is stored after a space (search.py MARK), which no English word holds.
 TRIGRAM_INDEXES = {
     "statement_title_trgm_idx": "title",
     "statement_summary_trgm_idx": "summary",
@@ -13,17 +14,20 @@ TRIGRAM_INDEXES = {
 }
 
 
+AS_POSTGRESQL = str.maketrans({"İ": "i", "Σ": "σ"})
+
+
 def _grams(title, summary, body):
     found = set()
     # (As statements/search.py: of a body longer than the forms accept, the part they would.)
     for text in (title, summary, (body or "")[:50_000]):
-        runs = (text or "").lower().split()
+        runs = (text or "").translate(AS_POSTGRESQL).lower().split()
         for run in runs:
             found.update(run)
             found.update(run[i : i + 2] for i in range(len(run) - 1))
         found.update(f"{before[-1]} {after[0]}" for before, after in pairwise(runs))
     return " ".join(
-        "'" + gram.replace("\\", "\\\\").replace("'", "''") + "'" for gram in sorted(found)
+        "' " + gram.replace("\\", "\\\\").replace("'", "''") + "'" for gram in sorted(found)
     )
 
 

@@ -203,8 +203,28 @@ def test_the_index_is_asked_for_the_grams_fewest_statements_hold(make_statement,
     assert frequencies.get("원장", 0) < 0.1  # in one
     # 조사위원장: the pairs only the rare statement has come first.
     assert search._rarest({"조사", "사위", "위원", "원장"}, frequencies) == ["원장", "사위"]
-    assert list(Statement.objects.search("조사위원장", language="ko")) == [rare]
-    assert len(Statement.objects.search("조사위원회", language="ko")) == 30
+    rare_search = Statement.objects.search("조사위원장", language="ko")
+    assert list(rare_search) == [rare]
+    assert "@@" in str(rare_search.query)  # through the index
+    # A word every statement holds: the newest by date, without reading each one's grams.
+    common_search = Statement.objects.search("조사위원회", language="ko")
+    assert len(common_search) == 30
+    assert "@@" not in str(common_search.query)
+
+
+def test_english_words_do_not_make_a_korean_search_look_common(make_statement, monkeypatch):
+    """ "UN" is in most English statements ("un" in their vectors); in one Korean statement
+    it is rare, and a Korean search for it reads the index."""
+    for i in range(30):
+        make_statement(title=f"UN inquiry {i}", body="The UN must act. UN members agree.")
+    korean = make_statement(language="ko", title="UN 조사위원회", body="보고서.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE statements_statement")
+    monkeypatch.setattr(search, "_statistics", {"read_at": -1e9, "frequencies": {}})
+    assert search._frequencies().get("un", 0) < 0.1
+    found = Statement.objects.search("UN", language="ko")
+    assert list(found) == [korean]
+    assert "@@" in str(found.query)
 
 
 def test_a_body_written_past_the_forms_limit_is_saved_and_searched_as_far_as_they_allow(
@@ -217,3 +237,14 @@ def test_a_body_written_past_the_forms_limit_is_saved_and_searched_as_far_as_the
     noise = "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(200_000))
     statement = make_statement(language="ja", title="長文", body=f"拉致問題 {noise}")
     assert list(Statement.objects.search("拉致問題", language="ja")) == [statement]
+
+
+def test_letters_python_and_postgresql_lower_case_differently_are_still_found(make_statement):
+    """İ and a word-final Σ: the grams lower-case them as PostgreSQL does, whose lower() the
+    search reads a text with when the query has capitals."""
+    turkish = make_statement(language="ko", title="İstanbul 회의", body="회의 보고.")
+    greek = make_statement(language="ja", title="ΝΟΣ 報告", body="ΝΟΣΟΚΟΜΕΙΟ の報告。")
+    for query in ["istanbul", "İSTANBUL", "Istanbul"]:
+        assert list(Statement.objects.search(query, language="ko")) == [turkish], query
+    for query in ["ΝΟΣ", "νοσοκομειο", "ΝΟΣ 報告"]:
+        assert list(Statement.objects.search(query, language="ja")) == [greek], query
