@@ -45,7 +45,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from icnk.mail import retry_delay
+from icnk.mail import pending_tasks, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +237,9 @@ def _tasks_for(label, statuses):
 
 
 def _waiting(label):
-    return bool(_tasks_for(label, ["READY", "RUNNING"]))
+    """A sending task for this model is ready, or running in a worker that is alive."""
+    rows = pending_tasks(send_bulk).values_list("args_kwargs", flat=True)
+    return any(row.get("args") == [label] for row in rows)
 
 
 def schedule_sending(label, *, at=None):

@@ -19,6 +19,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -100,19 +101,32 @@ def deliver_email(email_id):
     return "sent"
 
 
-def requeue_stranded_mail():
-    """Queue again what a dead worker left behind; returns how many messages were requeued."""
+def pending_tasks(task_function):
+    """The queue's rows of this task that a worker will run, or may be running now.
+
+    A row is `READY` until a worker takes it, then `RUNNING` until the task returns. A worker
+    that is killed (SIGKILL, a crashed machine) leaves its row `RUNNING` for ever, and counting
+    that row as pending would leave its message unsent for ever. No task of ours runs longer
+    than MAIL_STALE_SECONDS (an SMTP conversation times out after 10 s, a bulk batch stops
+    after BULK_MAIL_BATCH_SECONDS), so a row started before that belongs to a dead worker.
+    """
     from django_tasks_db.models import DBTaskResult
 
+    stale = timezone.now() - datetime.timedelta(seconds=settings.MAIL_STALE_SECONDS)
+    return DBTaskResult.objects.filter(task_path=task_function.module_path).filter(
+        Q(status="READY") | Q(status="RUNNING", started_at__gte=stale)
+    )
+
+
+def requeue_stranded_mail():
+    """Queue again what a dead worker left behind; returns how many messages were requeued."""
     stale = timezone.now() - datetime.timedelta(seconds=settings.MAIL_STALE_SECONDS)
     OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING, claimed_at__lt=stale).update(
         status=OutboundEmail.Status.QUEUED
     )
     waiting = {
         int(row["args_kwargs"]["args"][0])
-        for row in DBTaskResult.objects.filter(
-            task_path=deliver_email.module_path, status__in=["READY", "RUNNING"]
-        ).values("args_kwargs")
+        for row in pending_tasks(deliver_email).values("args_kwargs")
         if row["args_kwargs"].get("args")
     }
     requeued = 0

@@ -211,6 +211,27 @@ def test_a_worker_killed_mid_batch_leaves_nothing_sent_twice_or_lost(
     assert len(smtp.messages) == 120 and Delivery.objects.count() == 120
 
 
+def test_a_sending_task_left_running_by_a_dead_worker_does_not_stop_the_list(
+    site_settings, smtp, run_worker, clock, settings, make_statement, many_subscribers
+):
+    from django_tasks_db.models import DBTaskResult
+
+    many_subscribers(3)
+    make_statement()
+    announce_due()
+    # A worker takes the sending task, claims the three messages and is killed before sending.
+    DBTaskResult.objects.filter(task_path=bulk.send_bulk.module_path).update(
+        status="RUNNING", started_at=timezone.now(), worker_ids=["killed"]
+    )
+    Delivery.objects.update(status=Delivery.Status.SENDING, claimed_at=timezone.now())
+    run_worker()
+    assert smtp.messages == []  # for all a new worker knows, that one is alive and sending
+    clock.advance(seconds=settings.MAIL_STALE_SECONDS + 1)
+    run_worker()
+    counts = recipients(smtp)
+    assert len(counts) == 3 and set(counts.values()) == {1}
+
+
 def test_refusals_5xx_stop_mail_to_an_address_after_the_limit_and_4xx_are_retried(
     site_settings, smtp, run_worker, clock, settings, make_statement, make_subscriber
 ):

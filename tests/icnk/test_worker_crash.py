@@ -40,24 +40,50 @@ def queue_one(site_settings):
     )
 
 
+def left_by_a_worker_killed(minutes_ago, email, status):
+    """What a worker killed while delivering `email` leaves: its task still marked running,
+    and the message claimed (`sending`) or, after a failed attempt, back to `queued`."""
+    from django_tasks_db.models import DBTaskResult
+
+    then = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    DBTaskResult.objects.update(status="RUNNING", started_at=then, worker_ids=["killed"])
+    fields = {"claimed_at": then, "status": status}
+    if status == OutboundEmail.Status.QUEUED:
+        fields["attempts"] = 1
+    OutboundEmail.objects.filter(pk=email.pk).update(**fields)
+
+
 def test_a_message_left_sending_by_a_dead_worker_is_sent_once_by_the_next(
     site_settings, run_worker
 ):
     email = queue_one(site_settings)
-    # What a worker killed mid-conversation leaves: the message claimed, its task gone.
-    from django_tasks_db.models import DBTaskResult
-
-    DBTaskResult.objects.all().delete()
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.SENDING,
-        claimed_at=timezone.now() - datetime.timedelta(minutes=10),
-    )
+    left_by_a_worker_killed(10, email, OutboundEmail.Status.SENDING)
     run_worker()
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.SENT
     assert len(mail.outbox) == 1
     run_worker()
     assert len(mail.outbox) == 1
+
+
+def test_a_message_whose_worker_died_after_a_failed_attempt_is_sent_by_the_next(
+    site_settings, run_worker
+):
+    # Killed after recording the failure, before scheduling the retry: the message waits
+    # with no task but the dead worker's, which will never finish.
+    email = queue_one(site_settings)
+    left_by_a_worker_killed(10, email, OutboundEmail.Status.QUEUED)
+    run_worker()
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_a_message_whose_task_a_live_worker_has_just_taken_is_left_to_it(site_settings, run_worker):
+    email = queue_one(site_settings)
+    left_by_a_worker_killed(0, email, OutboundEmail.Status.QUEUED)
+    run_worker()
+    assert len(mail.outbox) == 0  # the worker that took it a moment ago may well be alive
 
 
 def test_a_message_being_sent_right_now_is_not_sent_twice(site_settings, run_worker):
