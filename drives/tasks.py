@@ -12,11 +12,10 @@ CHECK_EVERY = datetime.timedelta(minutes=15)
 
 @task
 def send_reminders():
-    """Send the reminders that are due (and any missed while no worker ran), then schedule the
-    next check."""
-    sent = send_due_reminders()
+    """Send the reminders that are due (and any missed while no worker ran); the next check is
+    queued first."""
     schedule_reminders(after=CHECK_EVERY)
-    return sent
+    return send_due_reminders()
 
 
 def schedule_reminders(*, after=datetime.timedelta(0)):

@@ -21,13 +21,12 @@ def _ready(task_to_run):
 
 @task
 def announce_statements():
-    """Announce what became public; then run again at the next scheduled publication, and in
-    any case within FOLLOW_SWEEP_SECONDS (a statement published without a signal, or while
-    the worker was down)."""
-    count = announce_due()
+    """Announce what became public. The next run, queued first, is at the next scheduled
+    publication, and in any case within FOLLOW_SWEEP_SECONDS (a statement published without a
+    signal, or while the worker was down)."""
     soon = timezone.now() + datetime.timedelta(seconds=settings.FOLLOW_SWEEP_SECONDS)
     schedule_announcements(at=min(filter(None, [soon, Statement.objects.next_scheduled_at()])))
-    return count
+    return announce_due()
 
 
 def schedule_announcements(*, at=None):
@@ -60,9 +59,8 @@ def statement_published(*, statement, user):
 def purge_subscribers():
     from followers.press import journalists_purge
 
-    erased = subscribers_purge() + journalists_purge()
     schedule_purge(after=PURGE_EVERY)
-    return erased
+    return subscribers_purge() + journalists_purge()
 
 
 def schedule_purge(*, after=datetime.timedelta(0)):

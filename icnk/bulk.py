@@ -281,10 +281,9 @@ def requeue_stranded():
 
 @task
 def sweep_bulk():
-    """Every few minutes: requeue what a dead worker left, then schedule the next sweep."""
-    count = requeue_stranded()
+    """Every few minutes: requeue what a dead worker left (the next sweep is queued first)."""
     schedule_sweep(after=SWEEP_EVERY)
-    return count
+    return requeue_stranded()
 
 
 def schedule_sweep(*, after=datetime.timedelta(0)):

@@ -143,10 +143,10 @@ def requeue_stranded_mail():
 
 @task
 def sweep_outbox():
-    """Every few minutes: requeue stranded mail, then schedule the next sweep."""
-    count = requeue_stranded_mail()
+    """Every few minutes: requeue stranded mail. The next sweep is queued first, so that an
+    error here or a worker killed mid-way does not end the sweeps."""
     schedule_sweep(after=SWEEP_EVERY)
-    return count
+    return requeue_stranded_mail()
 
 
 def schedule_sweep(*, after=SWEEP_EVERY):

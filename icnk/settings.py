@@ -277,7 +277,8 @@ TASKS = {
     }
 }
 # Periodic jobs: the worker calls each of these functions when it starts. Each queues its task
-# unless it is queued already, and every run of the task queues the next one.
+# unless it is queued already, and every run of the task queues the next one before it does its
+# work, so that an error or a worker killed mid-run does not end the chain.
 PERIODIC_TASKS = [
     "icnk.mail.schedule_sweep",  # requeue stranded mail every few minutes
     "members.tasks.schedule_purge",  # erase stale join requests daily

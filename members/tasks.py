@@ -25,10 +25,9 @@ def _schedule(task_to_run, *, after):
 
 @task
 def purge_join_requests():
-    """Erase stale personal data, then schedule the next run a day later."""
-    erased = join_requests_purge()
+    """Erase stale personal data; the next run, a day later, is queued first."""
     schedule_purge(after=PURGE_EVERY)
-    return erased
+    return join_requests_purge()
 
 
 def schedule_purge(*, after=datetime.timedelta(0)):
@@ -37,14 +36,14 @@ def schedule_purge(*, after=datetime.timedelta(0)):
 
 @task
 def clear_expired_sessions():
-    """Delete expired sessions (what `manage.py clearsessions` does), then schedule the next run.
+    """Delete expired sessions (what `manage.py clearsessions` does); the next run is queued first.
 
     A visitor's session can hold what they just did (the join form's "sent to" address, masked);
     an expired one must not linger in the database until someone remembers the command.
     """
+    schedule_session_clearing(after=CLEAR_SESSIONS_EVERY)
     engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
-    schedule_session_clearing(after=CLEAR_SESSIONS_EVERY)
 
 
 def schedule_session_clearing(*, after=datetime.timedelta(0)):
@@ -56,16 +55,16 @@ MEMBERSHIP_RULES_EVERY = datetime.timedelta(hours=24)
 
 @task
 def apply_membership_rules():
-    """Renewal reminders and lapses (members/renewal.py), then the next run a day later.
+    """Renewal reminders and lapses (members/renewal.py); the next run, a day later, is queued
+    first.
 
     The rules read dates, not the time of the last run: a worker that was down for weeks
     catches up on its first run, and a second run the same day changes nothing.
     """
     from members.renewal import membership_rules_apply
 
-    done = membership_rules_apply()
     schedule_membership_rules(after=MEMBERSHIP_RULES_EVERY)
-    return done
+    return membership_rules_apply()
 
 
 def schedule_membership_rules(*, after=datetime.timedelta(0)):
