@@ -216,20 +216,26 @@ def test_a_sending_task_left_running_by_a_dead_worker_does_not_stop_the_list(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    many_subscribers(3)
+    many_subscribers(5)
     make_statement()
     announce_due()
-    # A worker takes the sending task, claims the three messages and is killed before sending.
+    # A worker takes the sending task, claims a batch of two and is killed before sending.
     DBTaskResult.objects.filter(task_path=bulk.send_bulk.module_path).update(
         status="RUNNING", started_at=timezone.now(), worker_ids=["killed"]
     )
-    Delivery.objects.update(status=Delivery.Status.SENDING, claimed_at=timezone.now())
+    batch = Delivery.objects.order_by("pk")[:2].values_list("pk", flat=True)
+    Delivery.objects.filter(pk__in=list(batch)).update(
+        status=Delivery.Status.SENDING, claimed_at=timezone.now()
+    )
     run_worker()
-    assert smtp.messages == []  # for all a new worker knows, that one is alive and sending
+    # For all a new worker knows, that one is alive and sending the list: a second sending
+    # task would send beside it, over the provider's rate.
+    assert DBTaskResult.objects.filter(task_path=bulk.send_bulk.module_path).count() == 1
+    assert smtp.messages == []
     clock.advance(seconds=settings.MAIL_STALE_SECONDS + 1)
     run_worker()
     counts = recipients(smtp)
-    assert len(counts) == 3 and set(counts.values()) == {1}
+    assert len(counts) == 5 and set(counts.values()) == {1}
 
 
 def test_refusals_5xx_stop_mail_to_an_address_after_the_limit_and_4xx_are_retried(
