@@ -40,7 +40,9 @@ class Command(BaseCommand):
                 delay = min(delay * 2, 30.0)
 
     def _run(self, *, batch, interval, verbosity):
-        # Whatever a killed worker left half-done is queued again before anything else.
+        # Whatever a killed worker left half-done is queued again before anything else, once
+        # it is older than MAIL_STALE_SECONDS (until then its worker may be alive; the sweep
+        # every few minutes finds it later).
         requeue_stranded_mail()
         for schedule in settings.PERIODIC_TASKS:
             import_string(schedule)()
