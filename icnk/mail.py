@@ -58,16 +58,19 @@ def retry_delay(attempts):
 
 
 def _claim(email_id):
-    """Move one queued message to `sending`; False if another worker has it or it is done."""
+    """Move one queued message to `sending`; returns the claim's time, or None if another
+    worker has it or it is done."""
+    now = timezone.now()
     claimed = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.QUEUED).update(
-        status=OutboundEmail.Status.SENDING, claimed_at=timezone.now()
+        status=OutboundEmail.Status.SENDING, claimed_at=now
     )
-    return claimed == 1
+    return now if claimed == 1 else None
 
 
 @task(queue_name="mail")
 def deliver_email(email_id):
-    if not _claim(email_id):
+    claimed_at = _claim(email_id)
+    if claimed_at is None:
         return "nothing to do"
     email = OutboundEmail.objects.get(pk=email_id)
     message = EmailMessage(
@@ -86,7 +89,14 @@ def deliver_email(email_id):
         if email.attempts >= settings.MAIL_MAX_ATTEMPTS:
             email.status = OutboundEmail.Status.FAILED
             logger.error("giving up on email %s after %s attempts", email.pk, email.attempts)
-        email.save(update_fields=["attempts", "last_error", "status"])
+        # Only while the claim is still ours: a worker that stalled past MAIL_STALE_SECONDS
+        # (a frozen machine) may find that another took the message over and sent it.
+        still_ours = OutboundEmail.objects.filter(
+            pk=email.pk, status=OutboundEmail.Status.SENDING, claimed_at=claimed_at
+        ).update(attempts=email.attempts, last_error=email.last_error, status=email.status)
+        if not still_ours:
+            logger.warning("email %s: another worker took it over while this one waited", email.pk)
+            return "taken over"
         if email.status == OutboundEmail.Status.QUEUED:
             delay = retry_delay(email.attempts)
             run_after = timezone.now() + datetime.timedelta(seconds=delay)

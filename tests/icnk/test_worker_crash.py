@@ -1,5 +1,6 @@
 """Mail queued before a worker dies is sent, once, after a worker starts again."""
 
+import asyncio
 import contextlib
 import datetime
 import os
@@ -12,11 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
+from django import db
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from icnk.mail import queue_mail
+from icnk.mail import deliver_email, queue_mail, requeue_stranded_mail
 from icnk.models import OutboundEmail
 from tests.factories import SMTPSink, wait_for
 
@@ -93,6 +95,53 @@ def test_a_message_being_sent_right_now_is_not_sent_twice(site_settings, run_wor
     )
     run_worker()
     assert len(mail.outbox) == 0  # another (live) worker holds it
+
+
+class StallingSink(SMTPSink):
+    """A mail server whose first conversation stalls at RCPT while `meanwhile` runs, then is
+    refused for now (451), as a worker frozen past its claim finds when it wakes."""
+
+    def __init__(self, meanwhile):
+        super().__init__()
+        self.meanwhile = meanwhile
+        self.stalled = False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if not self.stalled:
+            self.stalled = True
+            await asyncio.get_running_loop().run_in_executor(None, self.meanwhile)
+            return "451 4.3.0 Try again later"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+def test_a_worker_that_stalls_past_its_claim_does_not_queue_again_what_another_sent(
+    site_settings, settings, run_worker
+):
+    email = queue_one(site_settings)
+
+    def another_worker_takes_over():
+        requeue_stranded_mail()  # the stalled worker's claim is past MAIL_STALE_SECONDS
+        deliver_email.call(email.pk)
+        db.connections.close_all()
+
+    sink = StallingSink(another_worker_takes_over)
+    sink.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 10},
+        }
+    }
+    settings.MAIL_STALE_SECONDS = 0
+    settings.MAIL_RETRY_BACKOFF_SECONDS = 0  # a retry would be due at once
+    try:
+        deliver_email.call(email.pk)  # the worker that stalls, then is refused
+        run_worker()
+    finally:
+        sink.stop()
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert len(sink.messages) == 1
 
 
 def test_worker_killed_with_sigkill_loses_no_mail(site_settings, settings, free_port):
