@@ -88,7 +88,6 @@ def deliver_email(email_id):
         email.status = OutboundEmail.Status.QUEUED
         if email.attempts >= settings.MAIL_MAX_ATTEMPTS:
             email.status = OutboundEmail.Status.FAILED
-            logger.error("giving up on email %s after %s attempts", email.pk, email.attempts)
         # Only while the claim is still ours: a worker that stalled past MAIL_STALE_SECONDS
         # (a frozen machine) may find that another took the message over and sent it.
         still_ours = OutboundEmail.objects.filter(
@@ -97,6 +96,8 @@ def deliver_email(email_id):
         if not still_ours:
             logger.warning("email %s: another worker took it over while this one waited", email.pk)
             return "taken over"
+        if email.status == OutboundEmail.Status.FAILED:
+            logger.error("giving up on email %s after %s attempts", email.pk, email.attempts)
         if email.status == OutboundEmail.Status.QUEUED:
             delay = retry_delay(email.attempts)
             run_after = timezone.now() + datetime.timedelta(seconds=delay)
