@@ -120,9 +120,11 @@ def test_a_worker_that_stalls_past_its_claim_does_not_queue_again_what_another_s
     email = queue_one(site_settings)
 
     def another_worker_takes_over():
-        requeue_stranded_mail()  # the stalled worker's claim is past MAIL_STALE_SECONDS
-        deliver_email.call(email.pk)
-        db.connections.close_all()
+        try:
+            requeue_stranded_mail()  # the stalled worker's claim is past MAIL_STALE_SECONDS
+            deliver_email.call(email.pk)
+        finally:
+            db.connections.close_all()  # this thread's own connection
 
     sink = StallingSink(another_worker_takes_over)
     sink.start()
