@@ -229,22 +229,18 @@ def send_batch(model):
     return sent, due
 
 
-def _tasks_for(label, statuses):
-    from django_tasks_db.models import DBTaskResult
-
-    rows = DBTaskResult.objects.filter(task_path=send_bulk.module_path, status__in=statuses)
-    return [row for row in rows.values_list("args_kwargs", flat=True) if row.get("args") == [label]]
-
-
-def _waiting(label):
-    """A sending task for this model is ready, or running in a worker that is alive."""
-    rows = pending_tasks(send_bulk).values_list("args_kwargs", flat=True)
-    return any(row.get("args") == [label] for row in rows)
+def _waiting(label, *, running=True):
+    """A sending task for this model is ready, or (with `running`) running in a worker that is
+    alive."""
+    rows = pending_tasks(send_bulk)
+    if not running:
+        rows = rows.filter(status="READY")
+    return any(row.get("args") == [label] for row in rows.values_list("args_kwargs", flat=True))
 
 
 def schedule_sending(label, *, at=None):
     """Queue the sending task for this model unless one is already waiting to run."""
-    if not _tasks_for(label, ["READY"]):
+    if not _waiting(label, running=False):
         send_bulk.using(run_after=at or timezone.now()).enqueue(label)
 
 
