@@ -128,7 +128,10 @@ def _claim(model, count):
     the mail server only after it is claimed and marked `sent` right after, so a worker killed
     with claimed rows it had not reached leaves them `sending`, and they are queued again
     (never sent twice) after MAIL_STALE_SECONDS.
+
+    Returns the rows and the time of the claim, which every later write about them names.
     """
+    claimed_at = timezone.now()
     with transaction.atomic():
         pks = list(
             model.objects.select_for_update(skip_locked=True)
@@ -137,9 +140,10 @@ def _claim(model, count):
             .values_list("pk", flat=True)[:count]
         )
         model.objects.filter(pk__in=pks).update(
-            status=BulkDelivery.Status.SENDING, claimed_at=timezone.now()
+            status=BulkDelivery.Status.SENDING, claimed_at=claimed_at
         )
-    return list(model.objects.select_related(*model.BULK_RELATED).filter(pk__in=pks).order_by("pk"))
+    rows = model.objects.select_related(*model.BULK_RELATED).filter(pk__in=pks).order_by("pk")
+    return list(rows), claimed_at
 
 
 def _smtp_code(error):
@@ -149,8 +153,33 @@ def _smtp_code(error):
     return getattr(error, "smtp_code", None)
 
 
-def _finish(row, **fields):
-    type(row).objects.filter(pk=row.pk).update(**fields)
+def _finish(row, claim, **fields):
+    """Write what became of a claimed row, only while the claim is still this worker's.
+
+    A worker frozen past MAIL_STALE_SECONDS (a paused machine, a stopped process) wakes to
+    find its rows queued again and perhaps sent by another worker: writing `queued` over that
+    `sent` would send the message once more. Returns whether the claim was still ours.
+    """
+    return bool(
+        type(row)
+        .objects.filter(pk=row.pk, status=BulkDelivery.Status.SENDING, claimed_at=claim)
+        .update(**fields)
+    )
+
+
+def _retry_or_give_up(row, claim, text):
+    """A temporary failure: queued again after the back-off, or `failed` after
+    MAIL_MAX_ATTEMPTS. Returns whether the claim was still ours."""
+    attempts = row.attempts + 1
+    give_up = attempts >= settings.MAIL_MAX_ATTEMPTS
+    return _finish(
+        row,
+        claim,
+        status=BulkDelivery.Status.FAILED if give_up else BulkDelivery.Status.QUEUED,
+        attempts=attempts,
+        last_error=text,
+        next_attempt_at=timezone.now() + datetime.timedelta(seconds=retry_delay(attempts)),
+    )
 
 
 def send_batch(model):
@@ -164,61 +193,72 @@ def send_batch(model):
         return 0, wait_until
     connection = mailers.default
     started = time.monotonic()
+    # After this, another worker may have taken the rows over (requeue_stranded): stop. The
+    # wall clock, because a machine that was paused may not count the pause on the monotonic.
+    lapses = datetime.timedelta(seconds=settings.MAIL_STALE_SECONDS)
     memo = {}
     sent = 0
     server_down = None
-    rows = _claim(model, budget)
+    rows, claimed_at = _claim(model, budget)
     done = 0
     try:
         for row in rows:
-            if time.monotonic() - started >= settings.BULK_MAIL_BATCH_SECONDS:
+            if (
+                time.monotonic() - started >= settings.BULK_MAIL_BATCH_SECONDS
+                or timezone.now() - claimed_at >= lapses
+            ):
                 break
             done += 1
-            message = row.build_message(memo)
+            try:
+                message = row.build_message(memo)
+            except Exception as error:
+                # A bug or bad data in one message must not hold up the rest of the list: this
+                # row is tried again after the back-off, like a busy mailbox, then given up.
+                logger.exception("bulk mail: %s %s could not be built", model._meta.label, row.pk)
+                _retry_or_give_up(row, claimed_at, f"{type(error).__name__}: {error}"[:500])
+                continue
             if message is None:
-                _finish(row, status=BulkDelivery.Status.SKIPPED, claimed_at=None)
+                _finish(row, claimed_at, status=BulkDelivery.Status.SKIPPED, claimed_at=None)
                 continue
             try:
                 connection.send_messages([message])
             except (smtplib.SMTPException, OSError) as error:
                 code = _smtp_code(error)
-                attempts = row.attempts + 1
                 text = f"{type(error).__name__}: {error}"[:500]
                 if code and 500 <= code < 600:
-                    _finish(row, status=BulkDelivery.Status.FAILED, attempts=attempts,
-                            last_error=text)  # fmt: skip
-                    row.refused(permanent=True, error=text)
+                    ours = _finish(row, claimed_at, status=BulkDelivery.Status.FAILED,
+                                   attempts=row.attempts + 1, last_error=text)  # fmt: skip
+                else:
+                    ours = _retry_or_give_up(row, claimed_at, text)
+                if not ours:  # another worker has it now: what it does stands, refusal or not
+                    logger.warning("bulk mail: %s %s was taken over while this worker tried it",
+                                   model._meta.label, row.pk)  # fmt: skip
                     continue
-                give_up = attempts >= settings.MAIL_MAX_ATTEMPTS
-                _finish(
-                    row,
-                    status=BulkDelivery.Status.FAILED if give_up else BulkDelivery.Status.QUEUED,
-                    attempts=attempts,
-                    last_error=text,
-                    next_attempt_at=timezone.now()
-                    + datetime.timedelta(seconds=retry_delay(attempts)),
-                )
-                if code:  # 4xx: this address is busy, the others may not be
-                    row.refused(permanent=False, error=text)
+                if code:  # 4xx: this address is busy, the others may not be; 5xx: it is refused
+                    row.refused(permanent=code >= 500, error=text)
                     continue
                 server_down = error  # no answer at all: stop, and try again after a while
                 connection.close()
                 break
-            _finish(
+            sent += 1
+            if not _finish(
                 row,
+                claimed_at,
                 status=BulkDelivery.Status.SENT,
                 attempts=row.attempts + 1,
                 sent_at=timezone.now(),
                 last_error="",
-            )
-            sent += 1
-        # Claimed but not reached (time is up, the server went away): back in the queue now.
-        # A worker that is killed does not get here: its rows wait for MAIL_STALE_SECONDS.
+            ):
+                logger.warning("bulk mail: %s %s was sent after another worker took it over; "
+                               "it may have gone twice", model._meta.label, row.pk)  # fmt: skip
+        # Claimed but not reached (time is up, the server went away): back in the queue now,
+        # unless another worker has claimed them since. A worker that is killed does not get
+        # here: its rows wait for MAIL_STALE_SECONDS.
         untried = [row.pk for row in rows[done:]]
         if untried:
-            model.objects.filter(pk__in=untried, status=BulkDelivery.Status.SENDING).update(
-                status=BulkDelivery.Status.QUEUED, claimed_at=None
-            )
+            model.objects.filter(
+                pk__in=untried, status=BulkDelivery.Status.SENDING, claimed_at=claimed_at
+            ).update(status=BulkDelivery.Status.QUEUED, claimed_at=None)
     finally:
         connection.close()
     if server_down is not None:

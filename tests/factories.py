@@ -4,6 +4,7 @@ Fixtures live in the conftest files; plain functions and constants that tests im
 (a conftest is not meant to be imported).
 """
 
+import asyncio
 import datetime
 import io
 import socket
@@ -163,6 +164,23 @@ class SMTPSink:
 
     def stop(self):
         self.controller.stop()
+
+
+class StallingSink(SMTPSink):
+    """A mail server whose first conversation stalls at RCPT while `meanwhile` runs, then is
+    refused for now (451), as a worker frozen past its claim finds when it wakes."""
+
+    def __init__(self, meanwhile):
+        super().__init__()
+        self.meanwhile = meanwhile
+        self.stalled = False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if not self.stalled:
+            self.stalled = True
+            await asyncio.get_running_loop().run_in_executor(None, self.meanwhile)
+            return "451 4.3.0 Try again later"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
 
 
 def coalition(organizations, statements):

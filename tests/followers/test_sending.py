@@ -2,9 +2,11 @@
 real mail server on 127.0.0.1 that refuses, goes down and comes back."""
 
 import collections
+import contextlib
 import datetime
 
 import pytest
+from django import db
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -14,7 +16,7 @@ from followers.services import announce_due
 from icnk import bulk
 from icnk.mail import queue_mail
 from statements.models import Statement
-from tests.factories import SMTPSink
+from tests.factories import SMTPSink, StallingSink
 from tests.followers.conftest import parse, text_of
 
 # The worker runs in the test's process and commits, as a real one does (on PostgreSQL it
@@ -236,6 +238,107 @@ def test_a_sending_task_left_running_by_a_dead_worker_does_not_stop_the_list(
     run_worker()
     counts = recipients(smtp)
     assert len(counts) == 5 and set(counts.values()) == {1}
+
+
+@contextlib.contextmanager
+def frozen_first_worker(settings, meanwhile):
+    """A mail server that holds the first worker's first conversation while `meanwhile` runs
+    (what others do while that worker is frozen), then refuses it for now (451)."""
+    sink = StallingSink(meanwhile)
+    sink.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 10},
+        }
+    }
+    settings.MAIL_RETRY_BACKOFF_SECONDS = 0  # a retry would be due at once
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+def test_a_worker_frozen_past_its_claim_sends_nothing_again_that_another_sent(
+    site_settings, run_worker, clock, settings, make_statement, many_subscribers
+):
+    many_subscribers(3)
+    make_statement()
+    announce_due()
+
+    def another_worker_sends_the_list():
+        try:
+            clock.advance(seconds=settings.MAIL_STALE_SECONDS + 1)
+            bulk.requeue_stranded()  # the frozen worker's claim has lapsed
+            bulk.send_batch(Delivery)
+        finally:
+            db.connections.close_all()  # this thread's own connection
+
+    with frozen_first_worker(settings, another_worker_sends_the_list) as sink:
+        bulk.send_batch(Delivery)  # claims all three, freezes at the first, wakes to a 451
+        run_worker()
+    counts = recipients(sink)
+    assert len(counts) == 3 and set(counts.values()) == {1}
+
+
+def test_a_worker_frozen_past_its_claim_leaves_the_rows_to_the_one_that_holds_them(
+    site_settings, run_worker, clock, settings, make_statement, many_subscribers
+):
+    many_subscribers(3)
+    make_statement()
+    announce_due()
+
+    def another_worker_claims_the_list():
+        try:
+            clock.advance(seconds=settings.MAIL_STALE_SECONDS + 1)
+            bulk.requeue_stranded()
+            bulk._claim(Delivery, 3)  # and is about to send them
+        finally:
+            db.connections.close_all()
+
+    with frozen_first_worker(settings, another_worker_claims_the_list) as sink:
+        bulk.send_batch(Delivery)
+        # A third worker now: the three are in the hands of a live worker, which sends them.
+        run_worker()
+        assert sink.messages == []
+        # That one dies too: after MAIL_STALE_SECONDS they go out, once each.
+        clock.advance(seconds=settings.MAIL_STALE_SECONDS + 1)
+        run_worker()
+    counts = recipients(sink)
+    assert len(counts) == 3 and set(counts.values()) == {1}
+
+
+def test_a_message_that_cannot_be_built_does_not_stop_the_list(
+    site_settings, smtp, run_worker, clock, make_statement, make_subscriber, monkeypatch, caplog
+):
+    from followers import mail as follower_mail
+
+    for address in ("first@example.org", "broken@example.org", "third@example.org"):
+        make_subscriber(address)
+    real_message = follower_mail.announcement_message
+
+    def broken_for_one(delivery, memo):  # a bug that only one subscriber's data meets
+        if delivery.subscriber.email == "broken@example.org":
+            raise ValueError("cannot render this one")
+        return real_message(delivery, memo)
+
+    monkeypatch.setattr(follower_mail, "announcement_message", broken_for_one)
+    make_statement()
+    run_worker()
+    assert recipients(smtp) == {"first@example.org": 1, "third@example.org": 1}
+    broken = Delivery.objects.get(subscriber__email="broken@example.org")
+    assert broken.status == "queued" and "cannot render this one" in broken.last_error
+    # The operator's log names the row, not the address.
+    logged = [record.getMessage() for record in caplog.records if "could not be built" in
+              record.getMessage()]  # fmt: skip
+    assert logged == [f"bulk mail: followers.Delivery {broken.pk} could not be built"]
+
+    # Mended (a release, data corrected): the retry after the back-off reaches them, once.
+    monkeypatch.setattr(follower_mail, "announcement_message", real_message)
+    clock.advance(minutes=2)
+    run_worker()
+    counts = recipients(smtp)
+    assert len(counts) == 3 and set(counts.values()) == {1}
 
 
 def test_refusals_5xx_stop_mail_to_an_address_after_the_limit_and_4xx_are_retried(

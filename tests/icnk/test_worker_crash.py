@@ -1,6 +1,5 @@
 """Mail queued before a worker dies is sent, once, after a worker starts again."""
 
-import asyncio
 import contextlib
 import datetime
 import os
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from icnk.mail import deliver_email, queue_mail, requeue_stranded_mail
 from icnk.models import OutboundEmail
-from tests.factories import SMTPSink, wait_for
+from tests.factories import SMTPSink, StallingSink, wait_for
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -95,23 +94,6 @@ def test_a_message_being_sent_right_now_is_not_sent_twice(site_settings, run_wor
     )
     run_worker()
     assert len(mail.outbox) == 0  # another (live) worker holds it
-
-
-class StallingSink(SMTPSink):
-    """A mail server whose first conversation stalls at RCPT while `meanwhile` runs, then is
-    refused for now (451), as a worker frozen past its claim finds when it wakes."""
-
-    def __init__(self, meanwhile):
-        super().__init__()
-        self.meanwhile = meanwhile
-        self.stalled = False
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if not self.stalled:
-            self.stalled = True
-            await asyncio.get_running_loop().run_in_executor(None, self.meanwhile)
-            return "451 4.3.0 Try again later"
-        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
 
 
 def test_a_worker_that_stalls_past_its_claim_does_not_queue_again_what_another_sent(
