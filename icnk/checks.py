@@ -70,3 +70,41 @@ def check_site_url(app_configs, **kwargs):
     if not validate_host(url.hostname or "", settings.ALLOWED_HOSTS):
         return [Error("SITE_URL's host is not in ALLOWED_HOSTS.", id="icnk.E003")]
     return []
+
+
+# An SMTP conversation is at most about this many round trips (connect, greeting, EHLO,
+# STARTTLS and EHLO again, AUTH, MAIL, RCPT, DATA, the message), each of which may wait for the
+# mailer's timeout.
+SMTP_ROUND_TRIPS = 10
+
+
+@register("mail", deploy=True)
+def check_mail_stale_time(app_configs, **kwargs):
+    """A message "being sent" for MAIL_STALE_SECONDS is taken for a dead worker's and sent by
+    another (icnk/mail.py, icnk/bulk.py): a live worker must never hold one that long."""
+    stale = settings.MAIL_STALE_SECONDS
+    for name, mailer in settings.MAILERS.items():
+        if mailer["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
+            continue
+        timeout = mailer.get("OPTIONS", {}).get("timeout")
+        if timeout is None:
+            held = "without limit: it has no timeout"
+        else:
+            longest = settings.BULK_MAIL_BATCH_SECONDS + SMTP_ROUND_TRIPS * timeout
+            if stale >= longest:
+                continue
+            held = (
+                f"for up to {longest:g} seconds: BULK_MAIL_BATCH_SECONDS, then "
+                f"{SMTP_ROUND_TRIPS} round trips of its timeout"
+            )
+        return [
+            Error(
+                f"MAIL_STALE_SECONDS ({stale}) is too short: a live worker may hold a message "
+                f"of mailer {name!r} {held}. Another worker would take that message for a "
+                "dead worker's and send it again.",
+                hint="Raise MAIL_STALE_SECONDS (300 by default), or give the mailer a shorter "
+                "timeout.",
+                id="icnk.E004",
+            )
+        ]
+    return []

@@ -231,6 +231,7 @@ SECRETARIAT_EMAILS = env.list("SECRETARIAT_EMAILS", default=[])
 MAIL_RETRY_BACKOFF_SECONDS = env.int("MAIL_RETRY_BACKOFF_SECONDS", default=60)
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=12)
 # A message "being sent" for longer than this belonged to a worker that died: send it again.
+# `check --deploy` refuses one shorter than a live worker may hold a message (icnk/checks.py).
 MAIL_STALE_SECONDS = env.int("MAIL_STALE_SECONDS", default=300)
 
 # Mail to many (icnk/bulk.py): at most this many messages a minute, all lists together, for

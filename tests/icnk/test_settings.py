@@ -205,6 +205,21 @@ def test_check_deploy_refuses_a_per_process_page_cache_and_a_missing_site_url(ex
     assert error in result.stderr + result.stdout
 
 
+@pytest.mark.parametrize(
+    ("extra", "refused"),
+    [
+        ({}, False),  # 300 s, where a batch takes 2 s and then ten 10-second round trips
+        ({"MAIL_STALE_SECONDS": "102"}, False),
+        ({"MAIL_STALE_SECONDS": "101"}, True),
+    ],
+)
+def test_check_deploy_refuses_a_stale_time_a_live_worker_could_reach(extra, refused):
+    # Else another worker would take a message in a live worker's hands and send it again.
+    result = check_deploy(**extra)
+    assert ("icnk.E004" in result.stderr) is refused, result.stdout + result.stderr
+    assert (result.returncode != 0) is refused
+
+
 def test_media_goes_to_a_shared_s3_bucket_when_configured():
     code = (
         "import django; django.setup()\n"
