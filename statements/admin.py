@@ -9,6 +9,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -67,6 +68,17 @@ def publication_warning(provider):
     if provider not in PUBLICATION_WARNINGS:
         PUBLICATION_WARNINGS.append(provider)
     return provider
+
+
+def _not_public(statements):
+    """What "Publish now" acts on, as on a statement's own page: drafts, unpublished
+    statements, and scheduled ones (published at once, before their time)."""
+    return statements.exclude(status=Statement.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+def _published(statements):
+    """What "Unpublish" acts on: published statements, and scheduled ones (back to draft)."""
+    return statements.filter(status=Statement.Status.PUBLISHED)
 
 
 class SignatureInlineForm(forms.ModelForm):
@@ -654,11 +666,70 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
 
     # -- actions -------------------------------------------------------------------------------
 
+    def _confirm_bulk_publication(self, request, queryset, step):
+        """The page that asks before "Publish now" or "Unpublish" acts on the selected
+        statements, as the statement's own page does for one: what each becomes, and what the
+        step would break (an embargo given to journalists). None when nothing would change."""
+        changing = list(_not_public(queryset) if step == "publish" else _published(queryset))
+        left = queryset.count() - len(changing)
+        if not changing:
+            self.message_user(
+                request,
+                gettext("Every selected statement is public already: nothing to publish.")
+                if step == "publish"
+                else gettext("No selected statement is published or scheduled: nothing to do."),
+                messages.WARNING,
+            )
+            return None
+        now = timezone.now()
+        rows = [
+            {
+                "statement": statement,
+                "state": publication_sentence(statement, now=now),
+                "when": when_public(services.publish_time(statement, now), now=now)
+                if step == "publish"
+                else "",
+                "warnings": [
+                    w for provider in PUBLICATION_WARNINGS if (w := provider(statement, step))
+                ],
+            }
+            for statement in changing
+        ]
+        count = len(changing)
+        if step == "publish":
+            title = ngettext(
+                "Publish %(count)d statement now?", "Publish %(count)d statements now?", count
+            )
+            button = gettext("Yes, publish now")
+        else:
+            title = ngettext(
+                "Unpublish %(count)d statement?", "Unpublish %(count)d statements?", count
+            )
+            button = gettext("Yes, unpublish")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title % {"count": count},
+            "opts": self.opts,
+            "step": step,
+            "rows": rows,
+            "left": left,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "button": button,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/statements/statement/confirm_bulk_publication.html", context
+        )
+
     @admin.action(description=_("Publish now"), permissions=["publish"])
     def publish(self, request, queryset):
+        """Asks first, listing what each statement becomes and any embargo it breaks."""
+        if request.POST.get("post") != "yes":
+            return self._confirm_bulk_publication(request, queryset, "publish")
         count = sum(
             services.statement_publish(statement=statement, user=request.user)
-            for statement in queryset.exclude(status=Statement.Status.PUBLISHED)
+            for statement in _not_public(queryset)
         )
         page_cache.invalidate()  # also when nothing was selected that needed publishing
         self.message_user(
@@ -674,9 +745,12 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
 
     @admin.action(description=_("Unpublish"), permissions=["publish"])
     def unpublish(self, request, queryset):
+        """Asks first, as "Publish now" does."""
+        if request.POST.get("post") != "yes":
+            return self._confirm_bulk_publication(request, queryset, "unpublish")
         count = sum(
             services.statement_unpublish(statement=statement, user=request.user)
-            for statement in queryset.filter(status=Statement.Status.PUBLISHED)
+            for statement in _published(queryset)
         )
         page_cache.invalidate()
         self.message_user(

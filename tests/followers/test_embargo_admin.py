@@ -117,6 +117,15 @@ def test_the_secretariat_releases_to_the_journalists_it_ticks_and_sees_who_got_i
     publish = editor_client.get(f"{ADMIN}statements/statement/{scheduled.pk}/publish/")
     assert "Journalists were told: Embargoed until 09:00" in publish.text
     assert "Publishing now breaks that embargo" in publish.text
+    # So does "Publish now" chosen for it in the list of statements, before it acts.
+    listed = editor_client.post(
+        f"{ADMIN}statements/statement/",
+        {"action": "publish", "index": 0, "_selected_action": [scheduled.pk]},
+    )
+    assert "Journalists were told: Embargoed until 09:00" in listed.text
+    assert "Publishing now breaks that embargo" in listed.text
+    scheduled.refresh_from_db()
+    assert scheduled.is_scheduled
 
 
 def test_a_draft_or_a_public_statement_cannot_be_released(editor_client, scheduled):

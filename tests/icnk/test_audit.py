@@ -164,7 +164,7 @@ def test_publishing_and_adding_all_members_record_history(client, site_settings,
     Organization.objects.create(name="Citizens' Alliance", slug="nkhr")
     changelist = reverse("admin:statements_statement_changelist")
 
-    client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
+    client.post(changelist, {"action": "publish", "post": "yes", "_selected_action": [draft.pk]})
     latest = draft.history.latest()
     assert latest.history_user == editor
     assert latest.history_change_reason == "Published"
@@ -175,7 +175,7 @@ def test_publishing_and_adding_all_members_record_history(client, site_settings,
     signature = Signature.objects.get(statement=draft)
     assert signature.history.get().history_user == editor
 
-    client.post(changelist, {"action": "unpublish", "_selected_action": [draft.pk]})
+    client.post(changelist, {"action": "unpublish", "post": "yes", "_selected_action": [draft.pk]})
     assert draft.history.latest().status == Statement.Status.UNPUBLISHED
     assert draft.history.latest().history_change_reason == "Unpublished"
 

@@ -126,7 +126,7 @@ def test_publishing_in_the_admin_shows_the_statement_at_once(editor_client, site
     )
     response = editor_client.post(
         f"{ADMIN}statements/statement/",
-        {"action": "publish", "_selected_action": [draft.pk]},
+        {"action": "publish", "post": "yes", "_selected_action": [draft.pk]},
     )
     assert response.status_code == 302
     editor_client.logout()
@@ -143,7 +143,7 @@ def test_unpublishing_in_the_admin_hides_the_statement_at_once(client, site_sett
     login_with_two_factor(client, make_staff("editor", EDITORS))
     client.post(
         f"{ADMIN}statements/statement/",
-        {"action": "unpublish", "_selected_action": [statement.pk]},
+        {"action": "unpublish", "post": "yes", "_selected_action": [statement.pk]},
     )
     client.logout()
     client.cookies.clear()

@@ -185,7 +185,8 @@ def test_two_app_servers_share_publishing_rate_limits_and_staff_sessions(two_ser
         assert status == 200 and "Scale-out check statement" not in html
     status, _ = fetch(
         staff, f"{a}/admin/statements/statement/",
-        {"action": "publish", "_selected_action": [draft.pk], "csrfmiddlewaretoken": csrf(jar)},
+        {"action": "publish", "post": "yes", "_selected_action": [draft.pk],
+         "csrfmiddlewaretoken": csrf(jar)},
     )  # fmt: skip
     assert status == 302
     status, html = fetch(reader, f"{b}/en/statements/")

@@ -1,6 +1,7 @@
 """The statement desk: roles, translations, preview, publishing, signatories."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -62,16 +63,56 @@ def test_editor_writes_a_statement_and_it_stays_a_draft(client, editor):
     assert client.get("/en/statements/new-statement/").status_code == 404
 
 
-def test_publish_and_unpublish_actions(client, editor, make_statement):
-    draft = make_statement(status=Statement.Status.DRAFT, published_at=None, slug="d")
+def confirmation(page):
+    """What the confirmation page's "Yes" button posts: its form's hidden fields."""
+    data = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page):
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def test_publish_and_unpublish_actions_ask_first_then_act(client, editor, make_statement):
+    draft = make_statement(
+        status=Statement.Status.DRAFT, published_at=None, slug="d", title="A draft to publish"
+    )
+    public = make_statement(slug="p", title="Already public")
+    scheduled = make_statement(
+        slug="s", title="Scheduled for Friday",
+        published_at=timezone.now() + datetime.timedelta(days=3),
+    )  # fmt: skip
     login_with_two_factor(client, editor)
-    client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
-    draft.refresh_from_db()
-    assert draft.is_public
-    assert client.get("/en/statements/d/").status_code == 200
-    client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [draft.pk]})
+    chosen = {"index": 0, "_selected_action": [draft.pk, public.pk, scheduled.pk]}
+
+    asked = client.post(CHANGELIST, {"action": "publish", **chosen})
+    assert asked.status_code == 200
+    assert "Publish 2 statements now?" in asked.text
+    assert "A draft to publish" in asked.text and "Scheduled for Friday" in asked.text
+    assert "Already public" not in asked.text
+    assert "Now: Draft: readers cannot see it." in asked.text
+    assert "Now: Scheduled: public in " in asked.text
+    assert asked.text.count("It will be public at once") == 2
+    assert "One other selected statement is public already and stays as it is." in asked.text
+    # Asking changes nothing.
     assert client.get("/en/statements/d/").status_code == 404
+    assert client.get("/en/statements/s/").status_code == 404
+    done = client.post(CHANGELIST, confirmation(asked.text), follow=True)
+    assert "2 statements published." in done.text
+    assert client.get("/en/statements/d/").status_code == 200
+    assert client.get("/en/statements/s/").status_code == 200
+
+    asked = client.post(CHANGELIST, {"action": "unpublish", **chosen})
+    assert "Unpublish 3 statements?" in asked.text
+    assert asked.text.count("Readers will no longer see it") == 3
+    assert client.get("/en/statements/d/").status_code == 200
+    client.post(CHANGELIST, confirmation(asked.text))
+    for slug in "dps":
+        assert client.get(f"/en/statements/{slug}/").status_code == 404
     assert LogEntry.objects.filter(object_id=str(draft.pk)).count() == 2
+
+    # Nothing the step would change: it says so, and asks nothing.
+    nothing = client.post(CHANGELIST, {"action": "unpublish", **chosen}, follow=True)
+    assert "No selected statement is published or scheduled: nothing to do." in nothing.text
+    assert 'name="post"' not in nothing.text
 
 
 def test_publish_now_publishes_now_even_a_draft_that_carries_a_time_ahead(
@@ -81,7 +122,7 @@ def test_publish_now_publishes_now_even_a_draft_that_carries_a_time_ahead(
     later = timezone.now() + datetime.timedelta(days=3)
     draft = make_statement(status=Statement.Status.DRAFT, published_at=later, slug="later")
     login_with_two_factor(client, editor)
-    client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    client.post(CHANGELIST, {"action": "publish", "post": "yes", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.is_public and draft.published_at <= timezone.now()
     assert client.get("/en/statements/later/").status_code == 200
