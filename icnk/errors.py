@@ -1,6 +1,9 @@
-"""Bad input answers 400 with a reason: the page a reader gets, and the NUL-byte guard."""
+"""Bad input answers 400 with a reason: the page a reader gets, and the NUL-byte guard; a form
+that Django's CSRF protection refuses answers 403, saying what to do."""
 
 from django.http import JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE, REASON_NO_REFERER
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 
@@ -35,3 +38,17 @@ class RejectNulBytesMiddleware:
             reason = gettext("The address contains a NUL byte, which no page here uses.")
             return bad_request(request, reason).render()  # no view renders it here
         return self.get_response(request)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form this site cannot tell came from one of its own pages.
+
+    Django's own page is written for developers (and in Japanese addresses the reader as
+    あなた): a reader, often one whose browser withholds cookies or the Referer header for
+    privacy, gets instead the site's page in their language, with the one thing to change.
+    """
+    context = {
+        "no_cookie": reason == REASON_NO_CSRF_COOKIE,
+        "no_referer": reason == REASON_NO_REFERER,
+    }
+    return render(request, "403_csrf.html", context, status=403)

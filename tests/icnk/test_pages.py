@@ -112,6 +112,40 @@ def test_unknown_page_gets_a_404_in_the_sites_design(client, site_settings):
     assert 'class="site-header"' in html
 
 
+@pytest.mark.parametrize(
+    ("language", "how", "advice", "never"),
+    [
+        # A browser that withholds cookies (plain HTTP: no Referer check).
+        ("en", {}, "Allow cookies for this site", "Referer"),
+        # Over HTTPS, a browser that withholds the Referer header.
+        ("ja", {"secure": True}, "「Referer」ヘッダー", "クッキー"),
+        # The cookie is there but the form's token is not (an old page, another window).
+        ("ko", {"cookie": True}, "양식이 있는 페이지를 오래 열어 두셨거나", "쿠키"),
+    ],
+)
+def test_a_refused_form_says_in_the_readers_language_what_to_do_and_keeps_nothing(
+    site_settings, language, how, advice, never
+):
+    from django.test import Client
+
+    from members.models import JoinRequest
+
+    client = Client(enforce_csrf_checks=True)
+    if how.get("cookie"):
+        client.cookies["csrftoken"] = "a" * 32
+    response = client.post(
+        f"/{language}/join/", {"name": "Someone at risk"}, secure=how.get("secure", False)
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html and 'class="site-header"' in html
+    assert advice in html and never not in html
+    # Django's page for developers, and its Japanese あなた, are not what a reader gets.
+    assert "DEBUG" not in html and "CSRF" not in html and "あなた" not in html
+    assert f'href="/{language}/join/"' in html  # back to the form
+    assert not JoinRequest.objects.exists()
+
+
 def test_robots_txt_points_to_the_sitemap_and_keeps_only_the_emailed_links_out(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200

@@ -106,6 +106,23 @@ RULED_OUT = {
 
 
 @pytest.mark.parametrize("language", ["ko", "ja"])
+def test_djangos_own_words_that_break_the_glossary_are_ours_instead(language):
+    from django.contrib.auth.password_validation import password_validators_help_texts
+
+    from icnk.django_strings import RETRANSLATED
+
+    with translation.override(language):
+        shown = [translation.gettext(message) for message in RETRANSLATED]
+        rules = " ".join(map(str, password_validators_help_texts()))
+    for message, text in zip(RETRANSLATED, shown, strict=True):
+        assert text != message, f"not translated: {message}"
+    for word, reason in RULED_OUT[language].items():
+        assert not [t for t in [*shown, rules] if word in t], f"{word} ({reason})"
+    # The password rules a member reads when choosing one.
+    assert shown[0] in rules
+
+
+@pytest.mark.parametrize("language", ["ko", "ja"])
 def test_catalogues_are_complete_valid_and_follow_the_glossary(settings, language):
     po = settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
     check = subprocess.run(

@@ -273,6 +273,12 @@ class Site:
                     {"post": {"email": "nobody@example.org"}},
                 ),
                 ("members' area: link", urls["area link"], 200),
+                (
+                    "a form refused: its page is older than the reader's token",
+                    f"/{code}/members/area/",
+                    403,
+                    {"post": {"email": "nobody@example.org"}, "token": "wrong"},
+                ),
                 *[
                     (
                         f"members' area: {name} ({who})",
@@ -290,13 +296,18 @@ class Site:
             ]
         # (name, path, expected status, how): how is None for a plain GET, {"session": who} for
         # a page of the members' area signed in as `who`, {"post": fields} for the page the
-        # form at `path` answers with.
+        # form at `path` answers with (with "token": "wrong", sent with a token that does not
+        # match the reader's cookie: the page a refused form gets).
         return [(page + (None,))[:4] for page in pages]
 
     def session_cookie(self, how):
         if how and how.get("session"):
             return {"name": "sessionid", "value": self.urls["sessions"][how["session"]]}
         return None
+
+
+# Well formed, and not the reader's: what a form from a page older than the cookie sends.
+WRONG_TOKEN = "x" * 64
 
 
 def fetch(url, how=None, site=None):
@@ -317,7 +328,8 @@ def fetch(url, how=None, site=None):
         with opener.open(url, timeout=30) as response:
             form = response.read().decode()
         found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
-        fields = {**how["post"], "csrfmiddlewaretoken": found.group(1) if found else ""}
+        token = WRONG_TOKEN if how.get("token") == "wrong" else found.group(1) if found else ""
+        fields = {**how["post"], "csrfmiddlewaretoken": token}
         data = urllib.parse.urlencode(fields).encode()
         headers["Referer"] = url
     try:
@@ -431,6 +443,11 @@ def check_in_browser(site, pages, *, axe, scroll):
                     # Fill the form and send it: the page checked is the one it answers with.
                     for field, value in how["post"].items():
                         page.fill(f"form [name={field}]", value)
+                    if how.get("token") == "wrong":
+                        page.eval_on_selector_all(
+                            "[name=csrfmiddlewaretoken]",
+                            f"inputs => inputs.forEach(e => e.value = '{WRONG_TOKEN}')",
+                        )
                     with page.expect_navigation(wait_until="load"):
                         page.eval_on_selector(
                             f"form [name={next(iter(how['post']))}]", "e => e.form.requestSubmit()"
