@@ -182,6 +182,16 @@ def _retry_or_give_up(row, claim, text):
     )
 
 
+def _not_sendable(row, claimed_at, what, error):
+    """A bug or bad data in one message (a body that fails to render, an address the mail
+    library refuses to write) must not hold up the rest of the list: the row is tried again
+    after the back-off, like a busy mailbox, then given up. The log names the row and the
+    error's type only: its text can hold the address, which stays in `last_error`."""
+    label = type(row)._meta.label
+    logger.error("bulk mail: %s %s %s (%s)", label, row.pk, what, type(error).__name__)
+    _retry_or_give_up(row, claimed_at, f"{type(error).__name__}: {error}"[:500])
+
+
 def send_batch(model):
     """Send up to one batch of due rows of `model`; returns (sent, more_due_at).
 
@@ -212,10 +222,7 @@ def send_batch(model):
             try:
                 message = row.build_message(memo)
             except Exception as error:
-                # A bug or bad data in one message must not hold up the rest of the list: this
-                # row is tried again after the back-off, like a busy mailbox, then given up.
-                logger.exception("bulk mail: %s %s could not be built", model._meta.label, row.pk)
-                _retry_or_give_up(row, claimed_at, f"{type(error).__name__}: {error}"[:500])
+                _not_sendable(row, claimed_at, "could not be built", error)
                 continue
             if message is None:
                 _finish(row, claimed_at, status=BulkDelivery.Status.SKIPPED, claimed_at=None)
@@ -240,6 +247,9 @@ def send_batch(model):
                 server_down = error  # no answer at all: stop, and try again after a while
                 connection.close()
                 break
+            except Exception as error:  # not the server: the backend would not send it as it is
+                _not_sendable(row, claimed_at, "could not be sent", error)
+                continue
             sent += 1
             if not _finish(
                 row,

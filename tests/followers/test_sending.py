@@ -329,9 +329,8 @@ def test_a_message_that_cannot_be_built_does_not_stop_the_list(
     broken = Delivery.objects.get(subscriber__email="broken@example.org")
     assert broken.status == "queued" and "cannot render this one" in broken.last_error
     # The operator's log names the row, not the address.
-    logged = [record.getMessage() for record in caplog.records if "could not be built" in
-              record.getMessage()]  # fmt: skip
-    assert logged == [f"bulk mail: followers.Delivery {broken.pk} could not be built"]
+    assert f"followers.Delivery {broken.pk} could not be built (ValueError)" in caplog.text
+    assert "broken@example.org" not in caplog.text
 
     # Mended (a release, data corrected): the retry after the back-off reaches them, once.
     monkeypatch.setattr(follower_mail, "announcement_message", real_message)
@@ -339,6 +338,21 @@ def test_a_message_that_cannot_be_built_does_not_stop_the_list(
     run_worker()
     counts = recipients(smtp)
     assert len(counts) == 3 and set(counts.values()) == {1}
+
+
+def test_an_address_the_mail_library_will_not_write_does_not_stop_the_list(
+    site_settings, smtp, run_worker, make_statement, make_subscriber, caplog
+):
+    # Django's email validation accepts the long s (U+017F); its SMTP backend refuses it.
+    for address in ("first@example.org", "t\u017ft@example.org", "third@example.org"):
+        make_subscriber(address)
+    make_statement()
+    run_worker()
+    assert recipients(smtp) == {"first@example.org": 1, "third@example.org": 1}
+    odd = Delivery.objects.get(subscriber__email="t\u017ft@example.org")
+    assert odd.status == "queued" and "ValueError" in odd.last_error
+    assert f"followers.Delivery {odd.pk} could not be sent (ValueError)" in caplog.text
+    assert "t\u017ft@" not in caplog.text
 
 
 def test_refusals_5xx_stop_mail_to_an_address_after_the_limit_and_4xx_are_retried(
