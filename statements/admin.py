@@ -713,8 +713,6 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
             "step": step,
             "rows": rows,
             "left": left,
-            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
             "button": button,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }

@@ -83,7 +83,8 @@ def test_publish_and_unpublish_actions_ask_first_then_act(client, editor, make_s
     login_with_two_factor(client, editor)
     chosen = {"index": 0, "_selected_action": [draft.pk, public.pk, scheduled.pk]}
 
-    asked = client.post(CHANGELIST, {"action": "publish", **chosen})
+    # "Select all" across the list.
+    asked = client.post(CHANGELIST, {"action": "publish", "select_across": 1, **chosen})
     assert asked.status_code == 200
     assert "Publish 2 statements now?" in asked.text
     assert "A draft to publish" in asked.text and "Scheduled for Friday" in asked.text
@@ -95,10 +96,13 @@ def test_publish_and_unpublish_actions_ask_first_then_act(client, editor, make_s
     # Asking changes nothing.
     assert client.get("/en/statements/d/").status_code == 404
     assert client.get("/en/statements/s/").status_code == 404
+    # A colleague writes a draft meanwhile: "Yes" acts on what the page listed, not on it.
+    make_statement(status=Statement.Status.DRAFT, published_at=None, slug="meanwhile")
     done = client.post(CHANGELIST, confirmation(asked.text), follow=True)
     assert "2 statements published." in done.text
     assert client.get("/en/statements/d/").status_code == 200
     assert client.get("/en/statements/s/").status_code == 200
+    assert client.get("/en/statements/meanwhile/").status_code == 404
 
     asked = client.post(CHANGELIST, {"action": "unpublish", **chosen})
     assert "Unpublish 3 statements?" in asked.text
