@@ -131,6 +131,10 @@ def test_drive_from_invitation_to_released_statement(live_server, page, artifact
     ).check()
     page.locator("select[name=action]").select_option("publish")
     page.get_by_role("button", name="Run").click()
+    assert "Call for accountability" in page.locator("#content-main").inner_text()
+    page.screenshot(path=artifacts_dir / "drive-4-publish-confirmation.png", full_page=True)
+    page.get_by_role("button", name="Yes, publish now").click()
+    assert "1 statement published." in page.locator(".messagelist").inner_text()
 
     # 6. Two days later the last member signs: a dated later endorsement.
     with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
