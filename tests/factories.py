@@ -5,6 +5,7 @@ Fixtures live in the conftest files; plain functions and constants that tests im
 """
 
 import asyncio
+import contextlib
 import datetime
 import io
 import socket
@@ -181,6 +182,26 @@ class StallingSink(SMTPSink):
             await asyncio.get_running_loop().run_in_executor(None, self.meanwhile)
             return "451 4.3.0 Try again later"
         return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+@contextlib.contextmanager
+def frozen_first_worker(settings, meanwhile):
+    """A mail server that holds the first worker's first conversation while `meanwhile` runs
+    (what others do while that worker is frozen), then refuses it for now (451); a retry is
+    due at once. Yields the server."""
+    sink = StallingSink(meanwhile)
+    sink.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 10},
+        }
+    }
+    settings.MAIL_RETRY_BACKOFF_SECONDS = 0
+    try:
+        yield sink
+    finally:
+        sink.stop()
 
 
 def coalition(organizations, statements):

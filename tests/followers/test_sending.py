@@ -2,7 +2,6 @@
 real mail server on 127.0.0.1 that refuses, goes down and comes back."""
 
 import collections
-import contextlib
 import datetime
 
 import pytest
@@ -16,7 +15,7 @@ from followers.services import announce_due
 from icnk import bulk
 from icnk.mail import queue_mail
 from statements.models import Statement
-from tests.factories import SMTPSink, StallingSink
+from tests.factories import SMTPSink, frozen_first_worker
 from tests.followers.conftest import parse, text_of
 
 # The worker runs in the test's process and commits, as a real one does (on PostgreSQL it
@@ -238,25 +237,6 @@ def test_a_sending_task_left_running_by_a_dead_worker_does_not_stop_the_list(
     run_worker()
     counts = recipients(smtp)
     assert len(counts) == 5 and set(counts.values()) == {1}
-
-
-@contextlib.contextmanager
-def frozen_first_worker(settings, meanwhile):
-    """A mail server that holds the first worker's first conversation while `meanwhile` runs
-    (what others do while that worker is frozen), then refuses it for now (451)."""
-    sink = StallingSink(meanwhile)
-    sink.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 10},
-        }
-    }
-    settings.MAIL_RETRY_BACKOFF_SECONDS = 0  # a retry would be due at once
-    try:
-        yield sink
-    finally:
-        sink.stop()
 
 
 def test_a_worker_frozen_past_its_claim_sends_nothing_again_that_another_sent(

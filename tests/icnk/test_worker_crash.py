@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from icnk.mail import deliver_email, queue_mail, requeue_stranded_mail
 from icnk.models import OutboundEmail
-from tests.factories import SMTPSink, StallingSink, wait_for
+from tests.factories import SMTPSink, frozen_first_worker, wait_for
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -108,21 +108,10 @@ def test_a_worker_that_stalls_past_its_claim_does_not_queue_again_what_another_s
         finally:
             db.connections.close_all()  # this thread's own connection
 
-    sink = StallingSink(another_worker_takes_over)
-    sink.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 10},
-        }
-    }
     settings.MAIL_STALE_SECONDS = 0
-    settings.MAIL_RETRY_BACKOFF_SECONDS = 0  # a retry would be due at once
-    try:
+    with frozen_first_worker(settings, another_worker_takes_over) as sink:
         deliver_email.call(email.pk)  # the worker that stalls, then is refused
         run_worker()
-    finally:
-        sink.stop()
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.SENT
     assert len(sink.messages) == 1
