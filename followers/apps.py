@@ -10,14 +10,15 @@ class FollowersConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from followers import personal_data, tasks
-        from followers.models import Delivery, PressDelivery
+        from followers.models import Delivery, PressDelivery, PressNotice
         from icnk import bulk
         from members.personal_data import register_source
         from statements.models import Statement
-        from statements.services import on_publication
+        from statements.services import on_publication, on_publication_change
 
         bulk.register(Delivery)
         bulk.register(PressDelivery)
+        bulk.register(PressNotice)
         register_source(personal_data.SubscriptionRecords())
         register_source(personal_data.PressListRecords())
         register_source(personal_data.PressReleasesReceived())
@@ -29,6 +30,10 @@ class FollowersConfig(AppConfig):
             tasks.statement_saved, sender=Statement, dispatch_uid="followers-statement-saved"
         )
         on_publication(tasks.statement_published)
+        # Journalists holding a release are told when its embargo stops holding.
+        from followers.embargo import embargo_changed
+
+        on_publication_change(embargo_changed)
 
         # The desk: subscribers are people on the coalition's lists, whose data the
         # secretariat exports or erases beside members' (not requests: nothing waits on them);

@@ -8,6 +8,9 @@ journalist (PressDelivery, sent by icnk/bulk.py exactly once), and changes nothi
 public sees it. So there is one time to set, one rule for "public", and no second clock that
 could disagree with the first.
 
+When the embargo given stops holding (the statement is moved, withdrawn, or published early),
+each journalist who has the release is told once (PressNotice, `embargo_changed`).
+
 The mail's attachment links are signed (django.core.signing) and expire a few days after the
 embargo: before publication they serve the file to whoever holds the link; afterwards they lead
 to the public statement page.
@@ -20,14 +23,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext
 
 from followers import press
-from followers.models import Journalist, PressDelivery, PressRelease
+from followers.models import Journalist, PressDelivery, PressNotice, PressRelease
 from icnk import bulk
 from icnk.audit import record_change
 from icnk.models import SiteSettings
@@ -389,5 +392,144 @@ def press_message(delivery, memo):
             **press.list_unsubscribe_headers(journalist),
             "Auto-Submitted": "auto-generated",
             "Content-Language": statement.language,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# When the embargo given stops holding: the journalists who have it are told
+# ---------------------------------------------------------------------------------------------
+
+
+class ReleaseStillSending(RuntimeError):
+    """A notice built while the release it is about is still on its way: tried again later."""
+
+
+def embargo_state(translation_key, now):
+    """What the press should now believe of these statements: ("lifted", None) when a version
+    is public, ("moved", time) when the earliest scheduled version is public at `time`, else
+    ("withdrawn", None)."""
+    times = list(
+        Statement.objects.filter(
+            translation_key=translation_key, status=Statement.Status.PUBLISHED
+        ).values_list("published_at", flat=True)
+    )
+    if any(at <= now for at in times):
+        return (PressNotice.Kind.LIFTED, None)
+    if times:
+        return (PressNotice.Kind.MOVED, min(times))
+    return (PressNotice.Kind.WITHDRAWN, None)
+
+
+def last_told(delivery):
+    """What the journalist was last told of this release: its own embargo time, or what the
+    latest notice said (the notices prefetched, in order)."""
+    notices = list(delivery.notices.all())
+    if notices:
+        return notices[-1].told()
+    return (PressNotice.Kind.MOVED, delivery.release.embargo_until)
+
+
+def embargo_changed(*, statement, user):
+    """The hook statements/services.py calls after every change of when a statement is public.
+
+    Each journalist who received a release of it (or is being sent one), and was last told an
+    embargo time still to come, is told once what holds instead: the new time, that it is
+    withdrawn, or that it is public. A word that would change nothing (another version moved,
+    the earliest time unchanged) is not sent; after "withdrawn" or "lifted" nothing more is
+    sent by itself (a new release is staff's decision). Written in the publication's
+    transaction, sent after it commits."""
+    now = timezone.now()
+    # Every copy of its releases locked until the change commits: a worker cannot claim one
+    # meanwhile and build it from the state before (a copy still queued is then built from the
+    # new state, which skips it, or sends it as it now stands).
+    deliveries = [
+        delivery
+        for delivery in PressDelivery.objects.select_for_update(of=("self",))
+        .filter(release__translation_key=statement.translation_key)
+        .select_related("release")
+        .order_by("pk")
+        if delivery.status in (PressDelivery.Status.SENT, PressDelivery.Status.SENDING)
+    ]
+    if not deliveries:
+        return
+    prefetch_related_objects(deliveries, "notices")
+    state = embargo_state(statement.translation_key, now)
+    kind, until = state
+    new = []
+    for delivery in deliveries:
+        told = last_told(delivery)
+        if told[0] != PressNotice.Kind.MOVED or told[1] <= now or told == state:
+            continue
+        new.append(PressNotice(delivery=delivery, kind=kind, embargo_until=until))
+    if not new:
+        return
+    PressNotice.objects.bulk_create(new)
+    transaction.on_commit(lambda: bulk.schedule_sending(PressNotice._meta.label))
+
+
+def notice_message(notice, memo):
+    """The word to one journalist about a release they have, or None when it should not go."""
+    delivery = notice.delivery
+    journalist = delivery.journalist
+    release = delivery.release
+    if journalist.status != Journalist.Status.ACTIVE:
+        _skip(notice, "The journalist is no longer on the press list.")
+        return None
+    if delivery.status in (PressDelivery.Status.QUEUED, PressDelivery.Status.SENDING):
+        # Built before the change and still on its way: wait for it, then say what changed.
+        raise ReleaseStillSending("The release itself is still being sent.")
+    if delivery.status != PressDelivery.Status.SENT:
+        _skip(notice, "The journalist never received the release.")
+        return None
+    versions = _memo(
+        memo,
+        ("notice-versions", release.translation_key),
+        lambda: list(
+            Statement.objects.filter(translation_key=release.translation_key).select_related(
+                "translation_of"
+            )
+        ),
+    )
+    # The version they were sent (withdrawn, it is a draft again): the title they know.
+    sent = next((v for v in versions if v.language == delivery.language), None)
+    title = sent.title if sent else release.title
+    # Lifted: where to read it now, in their language where that version is public.
+    public = [v for v in versions if v.is_public]
+    readable = pick_version(public, journalist) if public else None
+    language = journalist.preferred_language()
+    # The time this notice corrects: the release's, or the one the last notice before it gave.
+    previous = [n for n in delivery.notices.all() if n.pk < notice.pk and n.embargo_until]
+    told_until = previous[-1].embargo_until if previous else release.embargo_until
+    site = _memo(memo, "site", SiteSettings.load)
+    with translation.override(language), timezone.override(coalition_timezone()):
+        context = {
+            "kind": notice.kind,
+            "title": title,
+            "was": embargo_moment(told_until, language),
+            "moment": embargo_moment(notice.embargo_until, language)
+            if notice.embargo_until
+            else None,
+            "link": absolute_url(readable.get_absolute_url())
+            if readable and notice.kind == PressNotice.Kind.LIFTED
+            else "",
+            "site": site,
+            "leave": press.leave_url(journalist),
+        }
+        subject = " ".join(render_to_string("followers/press/notice_subject.txt", context).split())
+        body = render_to_string("followers/press/notice_body.txt", context).strip() + "\n"
+    domain = site_domain() or "localhost"
+    return EmailMessage(
+        subject=subject[:300],
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[journalist.email],
+        headers={
+            "Message-ID": f"<press-notice-{notice.pk}.{journalist.pk}@{domain.split(':')[0]}>",
+            "References": f"<press-{release.translation_key}.{release.pk}.{journalist.pk}@"
+            f"{domain.split(':')[0]}>",
+            **press.list_unsubscribe_headers(journalist),
+            "Auto-Submitted": "auto-generated",
+            "Content-Language": language,
         },
     )

@@ -34,12 +34,16 @@ class PressDeliveryInline(admin.TabularInline):
     model = PressDelivery
     extra = 0
     can_delete = False
-    fields = ["journalist", "outlet", "language", "created_at", "status", "sent_at", "problem"]
+    fields = [
+        "journalist", "outlet", "language", "created_at", "status", "sent_at", "problem", "told",
+    ]  # fmt: skip
     readonly_fields = fields
     verbose_name_plural = _("recipients")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("journalist")
+        return (
+            super().get_queryset(request).select_related("journalist").prefetch_related("notices")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -54,6 +58,26 @@ class PressDeliveryInline(admin.TabularInline):
     @admin.display(description=_("problem"))
     def problem(self, delivery):
         return delivery.last_error or "—"
+
+    @admin.display(description=_("told since"))
+    def told(self, delivery):
+        """What they were told when the embargo stopped holding, and whether it went."""
+        return (
+            "; ".join(
+                gettext("%(what)s (%(status)s)")
+                % {
+                    "what": notice.get_kind_display()
+                    + (
+                        ": " + embargo.embargo_sentence(notice.embargo_until)
+                        if notice.embargo_until
+                        else ""
+                    ),
+                    "status": notice.get_status_display(),
+                }
+                for notice in delivery.notices.all()
+            )
+            or "—"
+        )
 
 
 @admin.register(PressRelease)
@@ -305,14 +329,15 @@ def publication_warning(statement, step):
     if step == "publish":
         return gettext(
             "Journalists were told: %(embargo)s. Publishing now breaks that embargo for "
-            "everyone; they are not told."
+            "everyone; each journalist who has the release is told by mail that it is lifted."
         ) % {"embargo": sentence}
     if step == "schedule":
         return gettext(
-            "Journalists were told: %(embargo)s. After rescheduling, release it to the press "
-            "again to give them the new time."
+            "Journalists were told: %(embargo)s. Each journalist who has the release is told "
+            "the new time by mail."
         ) % {"embargo": sentence}
     return gettext(
         "Journalists were told: %(embargo)s. Going back to draft withdraws the release: its "
-        "document links stop working, but journalists are not told; tell them yourself."
+        "document links stop working, and each journalist who has it is told by mail not to "
+        "publish it."
     ) % {"embargo": sentence}

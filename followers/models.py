@@ -377,3 +377,54 @@ class PressDelivery(BulkDelivery):
         from followers.press import journalist_refused
 
         journalist_refused(journalist_id=self.journalist_id, permanent=permanent, error=error)
+
+
+class PressNotice(BulkDelivery):
+    """A word to a journalist who has a release, when the embargo they were given stops holding:
+    the statement was rescheduled (the new time), withdrawn (do not publish it) or published
+    before its time (the embargo is lifted). Written by `followers.embargo.embargo_changed`, at
+    most one per change and journalist; sent by icnk/bulk.py exactly once."""
+
+    class Kind(models.TextChoices):
+        MOVED = "moved", _("New embargo time")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        LIFTED = "lifted", _("Embargo lifted early")
+
+    delivery = models.ForeignKey(
+        PressDelivery, verbose_name=_("release received"), on_delete=models.CASCADE,
+        related_name="notices",
+    )  # fmt: skip
+    kind = models.CharField(_("what changed"), max_length=10, choices=Kind.choices)
+    embargo_until = models.DateTimeField(
+        _("new embargo time"), null=True, blank=True, help_text=_("For a new embargo time only.")
+    )
+
+    BULK_RELATED = ("delivery__journalist", "delivery__release")
+
+    class Meta:
+        verbose_name = _("press notice")
+        verbose_name_plural = _("press notices")
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="press_notice_due_idx"),
+            models.Index(fields=["sent_at"], name="press_notice_sent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.delivery_id}: {self.kind}"
+
+    def told(self):
+        """What the journalist knows after this notice: ("moved", the new time), or the kind."""
+        return (self.kind, self.embargo_until if self.kind == self.Kind.MOVED else None)
+
+    def build_message(self, memo):
+        from followers.embargo import notice_message
+
+        return notice_message(self, memo)
+
+    def refused(self, *, permanent, error):
+        from followers.press import journalist_refused
+
+        journalist_refused(
+            journalist_id=self.delivery.journalist_id, permanent=permanent, error=error
+        )

@@ -122,7 +122,7 @@ class PressListRecords:
 
 class PressReleasesReceived:
     """The embargoed releases a journalist was sent: which statement, under which embargo, in
-    which language, and when it was handed to the mail server."""
+    which language, and when it was handed to the mail server; and the notices that followed."""
 
     key = "press_releases_received"
     model = PressDelivery
@@ -139,7 +139,10 @@ class PressReleasesReceived:
         for email in emails:
             q |= Q(journalist__email__iexact=email)
         return list(
-            PressDelivery.objects.filter(q).select_related("journalist", "release").order_by("pk")
+            PressDelivery.objects.filter(q)
+            .select_related("journalist", "release")
+            .prefetch_related("notices")
+            .order_by("pk")
         )
 
     def export(self, records):
@@ -151,10 +154,21 @@ class PressReleasesReceived:
                 "status": d.status,
                 "queued_at": d.created_at,
                 "sent_at": d.sent_at,
+                # What they were told after it, when its embargo stopped holding.
+                "notices": [
+                    {
+                        "what": n.kind,
+                        "new_embargo": n.embargo_until,
+                        "status": n.status,
+                        "sent_at": n.sent_at,
+                    }
+                    for n in d.notices.all()
+                ],
             }
             for d in records
         ]
 
     def erase(self, records, *, user, reason):
-        # They go with the journalist's entry too (CASCADE); nothing in them but the pair.
+        # They go with the journalist's entry too (CASCADE), and their notices with them;
+        # nothing in them but the pair.
         PressDelivery.objects.filter(pk__in=[d.pk for d in records]).delete()

@@ -32,6 +32,23 @@ def _published(statement, user):
         hook(statement=statement, user=user)
 
 
+# Called with (statement=, user=) after every change of when a statement is public (published
+# now, scheduled, moved, unpublished), inside the same transaction: another app registers here
+# (the press is told when an embargo it was given stops holding).
+_CHANGE_HOOKS = []
+
+
+def on_publication_change(hook):
+    if hook not in _CHANGE_HOOKS:
+        _CHANGE_HOOKS.append(hook)
+    return hook
+
+
+def _changed(statement, user):
+    for hook in _CHANGE_HOOKS:
+        hook(statement=statement, user=user)
+
+
 class ScheduleError(ValueError):
     """A publication time that does not schedule anything (it is not in the future)."""
 
@@ -67,6 +84,7 @@ def statement_publish(*, statement, user):
         message=gettext("Published"),
     )
     _published(statement, user)
+    _changed(statement, user)
     return True
 
 
@@ -106,6 +124,7 @@ def statement_schedule(*, statement, user, at):
         % {"time": timezone.localtime(at).strftime("%Y-%m-%d %H:%M %Z")},
     )
     _published(statement, user)
+    _changed(statement, user)
 
 
 @transaction.atomic
@@ -127,6 +146,7 @@ def statement_unpublish(*, statement, user):
     _save_publication(
         statement=statement, user=user, fields=["status"], reason=reason, message=message
     )
+    _changed(statement, user)
     return True
 
 

@@ -409,3 +409,169 @@ def test_a_withdrawn_release_stays_withdrawn_when_the_statement_is_scheduled_aga
         again = Client().get(url)
         assert again.status_code == 410, url
         assert "not for the leaker" not in again.text
+
+
+# -- when the embargo given stops holding ------------------------------------------------------
+
+
+def _unpublish(statement, editor):
+    from statements import services
+
+    services.statement_unpublish(statement=Statement.objects.get(pk=statement.pk), user=editor)
+
+
+def _schedule(statement, editor, at):
+    from statements import services
+
+    services.statement_schedule(
+        statement=Statement.objects.get(pk=statement.pk), user=editor, at=at
+    )
+
+
+def _publish(statement, editor):
+    from statements import services
+
+    services.statement_publish(statement=Statement.objects.get(pk=statement.pk), user=editor)
+
+
+def _new_mail(sink, before):
+    return [parse(raw) for raw in sink.messages[before:]]
+
+
+def test_a_withdrawn_release_is_called_back_once_from_each_journalist_who_has_it(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    ko = journalist("ko@example.kr", "ko,en")
+    ja = journalist("ja@example.jp", "ja")
+    en = journalist("en@example.org", "en")
+    gone = journalist("gone@example.org", "en")
+    release(embargoed, editor, [ko, ja, en, gone])
+    run_worker()
+    assert len(smtp.messages) == 4
+    gone.status = Journalist.Status.LEFT  # left the list since: no more mail, even this
+    gone.save()
+    korean = Statement.objects.get(translation_of=embargoed)
+
+    _unpublish(embargoed, editor)  # the Korean version still comes out at 09:00: nothing to say
+    run_worker()
+    assert len(smtp.messages) == 4
+    _unpublish(korean, editor)  # now nothing does
+    clock.advance(minutes=1)
+    run_worker()
+
+    mails = {m["To"]: m for m in _new_mail(smtp, 4)}
+    assert sorted(mails) == ["en@example.org", "ja@example.jp", "ko@example.kr"]
+    english = mails["en@example.org"]
+    assert subject(english) == "WITHDRAWN, do not publish: Coalition welcomes the inquiry's report"
+    text = plain(english)
+    assert text.startswith("WITHDRAWN: PLEASE DO NOT PUBLISH\n")
+    assert (
+        "We sent you “Coalition welcomes the inquiry's report” under embargo until 09:00 on "
+        "1 December 2026, Asia/Seoul time. We have withdrawn it" in text
+    )
+    assert "Please do not publish, broadcast or post online any of it." in text
+    assert f"http://testserver{en.leave_url()}" in text
+    # In the version each was sent: the Korean reporter knows the Korean title.
+    assert "국제연대, 조사위원회 보고서 환영" in subject(mails["ko@example.kr"])
+    # The English version (no Japanese one), in Japanese words.
+    assert subject(mails["ja@example.jp"]) == (
+        "【配信撤回・掲載はお控えください】Coalition welcomes the inquiry's report"
+    )
+    assert english["References"].startswith("<press-")
+
+    # Said once: withdrawing again, or another sweep, sends nothing more; nor does scheduling
+    # it again (perhaps rewritten): whether to release it anew is the secretariat's call.
+    _unpublish(korean, editor)
+    _schedule(korean, editor, EMBARGO + datetime.timedelta(days=2))
+    clock.advance(minutes=10)
+    run_worker()
+    assert len(smtp.messages) == 7
+
+
+def test_a_new_time_is_told_each_time_and_then_that_it_is_public(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    en = journalist("en@example.org", "en")
+    ko = journalist("ko@example.kr", "ko")
+    release(embargoed, editor, [en, ko])
+    run_worker()
+    korean = Statement.objects.get(translation_of=embargoed)
+    later = EMBARGO + datetime.timedelta(days=1)
+
+    _schedule(embargoed, editor, later)  # the Korean version still at the first time
+    run_worker()
+    assert len(smtp.messages) == 2
+    _schedule(korean, editor, later)
+    clock.advance(minutes=1)
+    run_worker()
+    moved = {m["To"]: m for m in _new_mail(smtp, 2)}
+    assert subject(moved["en@example.org"]) == (
+        "NEW EMBARGO TIME 09:00 on 2 December 2026, Asia/Seoul time: "
+        "Coalition welcomes the inquiry's report"
+    )
+    text = plain(moved["en@example.org"])
+    assert text.startswith(
+        "NEW EMBARGO TIME 09:00 on 2 December 2026, Asia/Seoul time (UTC+09:00)\n"
+        "That is 00:00 on 2 December 2026, UTC."
+    )
+    assert "under embargo until 09:00 on 1 December 2026, Asia/Seoul time. That time no" in text
+    assert subject(moved["ko@example.kr"]).startswith("[엠바고 변경] 2026년 12월 2일 09:00")
+
+    # Moved again: told again, against the time they were last given.
+    _schedule(embargoed, editor, later + datetime.timedelta(hours=3))
+    _schedule(korean, editor, later + datetime.timedelta(hours=3))
+    clock.advance(minutes=1)
+    run_worker()
+    again = {m["To"]: m for m in _new_mail(smtp, 4)}
+    assert "12:00 on 2 December 2026" in subject(again["en@example.org"])
+    assert "until 09:00 on 2 December 2026" in plain(again["en@example.org"])
+
+    # Published before its time: the embargo is lifted, and where to read it.
+    _publish(korean, editor)
+    clock.advance(minutes=1)
+    run_worker()
+    lifted = {m["To"]: m for m in _new_mail(smtp, 6)}
+    assert sorted(lifted) == ["en@example.org", "ko@example.kr"]
+    assert subject(lifted["en@example.org"]) == (
+        "EMBARGO LIFTED, public now: Coalition welcomes the inquiry's report"
+    )
+    # Only the Korean version is public: the English reporter is sent there.
+    assert korean.get_absolute_url() in plain(lifted["en@example.org"])
+    assert subject(lifted["ko@example.kr"]).startswith("[엠바고 해제]")
+
+    # After that, nothing is said by itself: unpublishing a public statement is not an embargo.
+    _publish(embargoed, editor)
+    _unpublish(korean, editor)
+    clock.advance(minutes=10)
+    run_worker()
+    assert len(smtp.messages) == 8
+
+
+def test_nothing_is_said_once_the_embargo_has_lifted_as_planned(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    run_worker()
+    clock.advance(days=11)  # past 09:00 on 1 December: public, as they were told
+    _unpublish(embargoed, editor)
+    run_worker()
+    assert len(smtp.messages) == 1
+
+
+def test_a_release_still_on_its_way_is_followed_by_its_notice_not_overtaken(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    # A worker has claimed the release (built before the change) and not finished it.
+    PressDelivery.objects.update(status=PressDelivery.Status.SENDING, claimed_at=timezone.now())
+    korean = Statement.objects.get(translation_of=embargoed)
+    _unpublish(embargoed, editor)
+    _unpublish(korean, editor)
+    run_worker()
+    assert smtp.messages == []  # the notice waits for the release it is about
+    PressDelivery.objects.update(status=PressDelivery.Status.SENT, sent_at=timezone.now())
+    clock.advance(minutes=5)
+    run_worker()
+    assert [subject(parse(raw)) for raw in smtp.messages] == [
+        "WITHDRAWN, do not publish: Coalition welcomes the inquiry's report"
+    ]

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from followers.models import Journalist, PressDelivery, PressRelease
+from followers.models import Journalist, PressDelivery, PressNotice, PressRelease
 from icnk.roles import EDITORS
 from statements.models import Campaign, Statement
 from tests.factories import login_with_two_factor, make_staff
@@ -117,6 +117,9 @@ def test_the_secretariat_releases_to_the_journalists_it_ticks_and_sees_who_got_i
     publish = editor_client.get(f"{ADMIN}statements/statement/{scheduled.pk}/publish/")
     assert "Journalists were told: Embargoed until 09:00" in publish.text
     assert "Publishing now breaks that embargo" in publish.text
+    assert "is told by mail that it is lifted" in publish.text  # by the site, not by staff
+    unpublish = editor_client.get(f"{ADMIN}statements/statement/{scheduled.pk}/unpublish/")
+    assert "is told by mail not to publish it" in unpublish.text
     # So does "Publish now" chosen for it in the list of statements, before it acts.
     listed = editor_client.post(
         f"{ADMIN}statements/statement/",
@@ -181,6 +184,21 @@ def test_releases_received_are_in_the_journalists_export_and_go_with_their_erasu
     assert entry["statement"] == "Coalition welcomes the report"
     assert entry["embargoed_until"].startswith("2026-12-01T00:00:00")
     assert entry["status"] == "queued"
+    assert entry["notices"] == []
+
+    # Sent, then withdrawn: the notice they are sent is theirs too, and on the release's page.
+    from statements import services
+
+    PressDelivery.objects.update(status=PressDelivery.Status.SENT)
+    services.statement_unpublish(statement=scheduled, user=administrator)
+    [entry] = personal_data_export(subject=person, user=administrator)["press_releases_received"]
+    assert [(n["what"], n["status"]) for n in entry["notices"]] == [("withdrawn", "queued")]
+    release = PressRelease.objects.get()
+    page = editor_client.get(f"{ADMIN}followers/pressrelease/{release.pk}/change/")
+    assert page.text.count("Withdrawn (Queued)") == 2
 
     personal_data_erase(subject=person, user=administrator)
     assert list(PressDelivery.objects.values_list("journalist__name", flat=True)) == ["Other"]
+    assert list(PressNotice.objects.values_list("delivery__journalist__name", flat=True)) == [
+        "Other"
+    ]
