@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from icnk.validators import validate_sendable_email
 from statements.models import Campaign
 
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어", "ja": "日本語"}
@@ -20,6 +21,7 @@ class SubscribeForm(forms.Form):
             "required": _("Enter your email address."),
             "invalid": _("Enter an email address such as name@example.org."),
         },
+        validators=[validate_sendable_email],
     )
     language = forms.ChoiceField(
         label=_("Language of the mail"),
@@ -64,6 +66,7 @@ class PressJoinForm(forms.Form):
             "required": _("Enter your email address."),
             "invalid": _("Enter an email address such as name@example.org."),
         },
+        validators=[validate_sendable_email],
     )
     languages = forms.MultipleChoiceField(
         label=_("Languages you read"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from icnk.bulk import BulkDelivery
+from icnk.validators import validate_sendable_email
 from statements.models import Campaign
 
 
@@ -37,7 +38,7 @@ class Subscriber(models.Model):
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
         BOUNCED = "bounced", _("Stopped: mail refused")
 
-    email = models.EmailField(_("email"), max_length=254)
+    email = models.EmailField(_("email"), max_length=254, validators=[validate_sendable_email])
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
     campaign = models.ForeignKey(
         Campaign,
@@ -191,7 +192,7 @@ class Journalist(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     outlet = models.CharField(_("outlet"), max_length=200)
-    email = models.EmailField(_("email"), max_length=254)
+    email = models.EmailField(_("email"), max_length=254, validators=[validate_sendable_email])
     languages = models.CharField(
         _("languages"),
         max_length=20,

@@ -10,6 +10,7 @@ from icnk.i18n import Localized
 from icnk.site_url import absolute_url
 from icnk.timezones import time_zone_choices
 from icnk.uploads import RandomName
+from icnk.validators import validate_sendable_email
 
 
 def _default_time_zone():
@@ -60,6 +61,7 @@ class SiteSettings(models.Model):
     contact_email = models.EmailField(
         _("public contact email"),
         help_text=_("The coalition's own address; the only email shown on public pages."),
+        validators=[validate_sendable_email],
     )
     time_zone = models.CharField(
         _("time zone"),
@@ -261,7 +263,7 @@ class StaffInvitation(models.Model):
         REVOKED = "revoked", _("Revoked")
         EXPIRED = "expired", _("Expired")
 
-    email = models.EmailField(_("email"), max_length=150)
+    email = models.EmailField(_("email"), max_length=150, validators=[validate_sendable_email])
     role = models.CharField(
         _("staff role"), max_length=20, choices=Role.choices, default=Role.EDITOR
     )

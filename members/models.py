@@ -15,6 +15,7 @@ from icnk.fasturls import slug_url
 from icnk.i18n import Localized, current_language
 from icnk.labels import choice_display
 from icnk.uploads import RandomName
+from icnk.validators import validate_sendable_email
 from members.regions import Region, region_for
 
 
@@ -266,7 +267,9 @@ class Organization(Membership):
     )
     # Private: staff only, never on a public page, feed or API.
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_email = models.EmailField(
+        _("contact email"), blank=True, validators=[validate_sendable_email]
+    )
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
     private_notes = models.TextField(_("private notes"), blank=True)
     language = models.CharField(
@@ -555,7 +558,7 @@ class Supporter(Membership):
         help_text=_("What the person read when they chose, when they chose on our site."),
     )
     # Private: staff only.
-    email = models.EmailField(_("email"), blank=True)
+    email = models.EmailField(_("email"), blank=True, validators=[validate_sendable_email])
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     private_notes = models.TextField(_("private notes"), blank=True)
     language = models.CharField(
@@ -806,7 +809,7 @@ class JoinRequest(models.Model):
         _("name"), max_length=200, help_text=_("The organization's name, or the person's.")
     )
     country = CountryField(_("country"), blank=True)
-    email = models.EmailField(_("email"), max_length=254)
+    email = models.EmailField(_("email"), max_length=254, validators=[validate_sendable_email])
     accepted_objectives = models.BooleanField(_("accepted the objectives"), default=False)
     # Organizations
     local_name = models.CharField(_("local name"), max_length=200, blank=True)
@@ -1087,7 +1090,7 @@ class ContactHandover(models.Model):
         related_name="contact_handovers",
     )
     new_name = models.CharField(_("new contact person"), max_length=200)
-    new_email = models.EmailField(_("new contact email"))
+    new_email = models.EmailField(_("new contact email"), validators=[validate_sendable_email])
     requested_by = models.EmailField(_("requested by"), blank=True)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -4,6 +4,7 @@ the contact role. The plain-text and logo checks are the join form's (members/jo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from icnk.validators import validate_sendable_email
 from members.join_forms import check_logo, check_plain_text
 
 DESCRIPTION_HELP = _("At most 2,000 characters, plain text.")
@@ -79,6 +80,7 @@ class HandoverForm(forms.Form):
         label=_("New contact person's email"),
         max_length=254,
         help_text=_("We send them a link to confirm. Nothing changes until they do."),
+        validators=[validate_sendable_email],
     )
 
     def __init__(self, *args, organization=None, **kwargs):

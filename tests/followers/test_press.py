@@ -190,6 +190,11 @@ def test_staff_add_only_a_journalist_who_agreed_and_the_desk_records_who_and_how
     refused = client.post(add, entry)
     assert refused.status_code == 200 and not Journalist.objects.exists()
     assert "Add only a journalist who agreed" in refused.text
+    # An address no mail can reach (a Turkish dotless ı) is refused by name.
+    dotless = client.post(add, {**entry, "email": "mına@example.org", "agreed": "on",
+                                "consent_means": "email"})  # fmt: skip
+    assert "Mail cannot be sent to this address: “ı” cannot be used before the @." in dotless.text
+    assert not Journalist.objects.exists()
     client.post(add, {**entry, "agreed": "on", "consent_means": "phone call of 3 May 2026"})
     journalist = Journalist.objects.get()
     assert journalist.status == Journalist.Status.ACTIVE

@@ -66,6 +66,30 @@ def test_an_invalid_address_is_a_clear_error_and_stores_nothing(client, site_set
     assert not Subscriber.objects.exists() and not OutboundEmail.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "address, character",
+    [("yıldız@example.org", "ı"), ("İpek@example.org", "İ"), ("ſam@example.org", "ſ"),
+     ("\u212aim@example.org", "\u212a")],
+)  # fmt: skip
+def test_an_address_no_mail_can_reach_is_refused_saying_which_letter(
+    client, site_settings, address, character
+):
+    """Django's validator lets these four through (they fold to a-z); no mail server is
+    offered them, so the confirmation would never come."""
+    response = client.post("/en/follow/", {"email": address, "language": "en"})
+    assert response.status_code == 400
+    assert f"“{character}” cannot be used before the @" in response.content.decode()
+    korean = client.post("/ko/follow/", {"email": address, "language": "ko"})
+    assert f"@ 앞에 쓸 수 없는 문자: “{character}”" in korean.content.decode()
+    assert not Subscriber.objects.exists() and not OutboundEmail.objects.exists()
+
+
+def test_an_international_domain_is_still_welcome(client, site_settings):
+    response = client.post("/en/follow/", {"email": "kim@예시.한국", "language": "en"})
+    assert response.status_code == 302
+    assert Subscriber.objects.get().email == "kim@예시.한국"
+
+
 def test_one_campaign_only(client, site_settings):
     campaign = Campaign.objects.create(
         slug="coi", title_en="Commission of Inquiry", goal_en="A goal.",

@@ -188,6 +188,11 @@ def test_an_individual_cannot_start_a_name_with_a_formula(client, site_settings,
         assert_refused(response, "not with =, +, - or @")
 
 
+def test_an_address_no_mail_can_reach_is_refused(client, site_settings, person_data):
+    response = post(client, {**person_data, "email": "ſun@example.org"})
+    assert_refused(response, "Mail cannot be sent to this address: “ſ” cannot be used before")
+
+
 def test_a_phone_number_may_start_with_a_plus(client, site_settings, org_data):
     assert post(client, {**org_data, "phone": "+82 2 1234 5678"}).status_code == 302
 
