@@ -224,7 +224,22 @@ def organization_display_name(name, acronym):
     return name
 
 
+def validate_free_slug(value):
+    """An organization's page is /members/<slug>/: a slug that is also the first part of
+    another address under /members/ (the members' area) would lead there instead."""
+    if value in Organization.RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is taken by another page of the site; choose another slug."),
+            code="reserved",
+            params={"slug": value},
+        )
+
+
 class Organization(Membership):
+    # The first parts of the other addresses under /members/ (members/urls.py): no
+    # organization's page may be given one.
+    RESERVED_SLUGS = frozenset({"area", "contact", "renew"})
+
     name = models.CharField(_("name"), max_length=200)
     local_name = models.CharField(
         _("local name"),
@@ -233,7 +248,13 @@ class Organization(Membership):
         help_text=_("The name in its own script, for example in Korean or Japanese."),
     )
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=False)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        allow_unicode=False,
+        validators=[validate_free_slug],
+    )
     country = CountryField(
         _("country"), blank=True, help_text=_("Leave blank for an international organization.")
     )
@@ -749,15 +770,18 @@ def unique_slug(model, text, *, exclude_pk=None, max_length=100):
     base = slugify(text)[:max_length].strip("-") or "member"
     slug, n = base, 2
     qs = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
-    while (holder := qs.filter(slug=slug).first()) is not None:
-        if not getattr(holder, "is_public", True):
+    reserved = getattr(model, "RESERVED_SLUGS", frozenset())
+    while True:
+        holder = None if slug in reserved else qs.filter(slug=slug).first()
+        if holder is None and slug not in reserved:
+            return slug
+        if holder is not None and not getattr(holder, "is_public", True):
             holder.slug = private_slug(base, max_length=max_length)
             holder._change_reason = "Slug freed for a public member"
             holder.save(update_fields=["slug"])
             return slug
         slug = f"{base}-{n}"
         n += 1
-    return slug
 
 
 def private_slug(base, *, max_length=100):

@@ -66,6 +66,13 @@ def test_an_editor_adds_and_changes_but_cannot_delete(editor_client, organizatio
     organization.refresh_from_db()
     assert organization.name == "Open North Korea!"
 
+    # A slug that is the members' area's address would give the page to the area: refused.
+    area = editor_client.post(change, form_data(name="Open North Korea!", slug="area"))
+    assert area.status_code == 200
+    assert "“area” is taken by another page of the site; choose another slug." in area.text
+    organization.refresh_from_db()
+    assert organization.slug != "area"
+
     delete = reverse("admin:members_organization_delete", args=[organization.pk])
     assert editor_client.post(delete, {"post": "yes"}).status_code == 403
     assert Organization.objects.filter(pk=organization.pk).exists()

@@ -22,6 +22,30 @@ def test_saving_an_organization_sets_its_region_and_a_slug():
     assert international.slug == "people-in-need-2"
 
 
+def test_an_organization_called_area_gets_a_page_readers_can_reach(client, site_settings):
+    """/members/area/ is the members' area: AREA (an acronym) is given area-2, and its page,
+    not the area's sign-in, is what its link opens."""
+    organization = Organization.objects.create(name="Asia Rights Action", acronym="AREA")
+    assert organization.slug == "area-2"
+    page = client.get(organization.get_absolute_url())
+    assert page.status_code == 200 and "Asia Rights Action" in page.text
+    assert Organization.objects.create(name="Contact").slug == "contact-2"
+    assert client.get("/en/members/area/").status_code == 200  # still the area's sign-in
+
+
+def test_every_other_address_under_members_is_reserved_from_slugs():
+    """A page added under /members/ later is kept from organizations' slugs too."""
+    from members import urls
+
+    firsts = {
+        str(pattern.pattern).split("/")[0]
+        for pattern in urls.urlpatterns
+        if not str(pattern.pattern).startswith("<")
+    }
+    firsts.discard("")
+    assert firsts and firsts <= Organization.RESERVED_SLUGS
+
+
 def test_an_organization_that_left_gets_a_date():
     organization = Organization.objects.create(name="Gone", status=MemberStatus.LEFT)
     assert organization.left_on is not None

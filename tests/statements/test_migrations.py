@@ -2,7 +2,8 @@
 
 0009: a draft that was once public becomes Unpublished; one that was only ever scheduled, or
 never published, stays a draft. 0014 (PostgreSQL): Korean and Japanese statements get the
-character pairs their search reads, and lose them when it is reversed."""
+character pairs their search reads, and lose them when it is reversed. members 0015: an
+organization whose slug is another page's address under /members/ is given a free one."""
 
 import datetime
 
@@ -84,5 +85,26 @@ def test_korean_and_japanese_statements_get_their_character_pairs():
         vectors = Current.objects.filter(language="ko").values_list("search_vector", flat=True)
         assert list(vectors) == [None]
         assert len(_trigram_indexes()) == 3
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_an_organization_already_called_area_is_moved_where_readers_reach_it():
+    """members 0015: /members/area/ is the members' area, so that slug never reached the
+    organization's page; it takes the next free number."""
+    before = [("members", "0014_sendable_email")]
+    apps = migrate(before)
+    try:
+        Organization = apps.get_model("members", "Organization")
+        Organization.objects.create(name="Area", slug="area", region="international")
+        Organization.objects.create(name="Area two", slug="area-2", region="international")
+        Organization.objects.create(name="Areas", slug="areas", region="international")
+        apps = migrate([("members", "0015_reserved_slugs")])
+        Organization = apps.get_model("members", "Organization")
+        assert dict(Organization.objects.values_list("name", "slug")) == {
+            "Area": "area-3",
+            "Area two": "area-2",
+            "Areas": "areas",
+        }
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
