@@ -161,13 +161,26 @@ def pick_version(versions, journalist):
     return originals[0] if originals else (versions[0] if versions else None)
 
 
+def holding(translation_key, embargo_until):
+    """The journalists who have the release under this embargo time, or are being sent it: all
+    who were given a copy, but those who were told since that it was withdrawn."""
+    copies = _their_copies(translation_key)
+    return {
+        journalist_id
+        for journalist_id, deliveries in copies.items()
+        if any(d.release.embargo_until == embargo_until for d in deliveries)
+        and believed(deliveries) != (PressNotice.Kind.WITHDRAWN, None)
+    }
+
+
 def press_release(*, statement, user, journalists):
     """Release `statement` under embargo to `journalists` (active ones on the list).
 
     Returns (release, how many were added). Each journalist gets a release once: releasing
-    again under the same embargo time adds only those who did not have it (the unique pair in
-    PressDelivery); the rows and the sending task are written in one transaction, and sent by
-    icnk/bulk.py, which survives a worker killed mid-batch without sending anything twice.
+    again under the same embargo time adds only those who do not have it (the unique pair in
+    PressDelivery; one who was told it was withdrawn is sent their copy again); the rows and
+    the sending task are written in one transaction, and sent by icnk/bulk.py, which survives
+    a worker killed mid-batch without sending anything twice.
     """
     with transaction.atomic():
         statement = Statement.objects.select_for_update().get(pk=statement.pk)
@@ -183,10 +196,14 @@ def press_release(*, statement, user, journalists):
             .filter(pk__in=[j.pk for j in journalists])
             .values_list("pk", flat=True)
         )
-        already = set(release.deliveries.filter(journalist_id__in=ids).values_list(
-            "journalist_id", flat=True
-        ))  # fmt: skip
-        new = [pk for pk in ids if pk not in already]
+        have = holding(statement.translation_key, statement.published_at)
+        new = [pk for pk in ids if pk not in have]
+        # Told it was withdrawn, and it is back under the same time: their copy goes again.
+        again = release.deliveries.filter(journalist_id__in=new)
+        again.update(
+            status=PressDelivery.Status.QUEUED, attempts=0, sent_at=None, claimed_at=None,
+            last_error="", next_attempt_at=timezone.now(),
+        )  # fmt: skip
         PressDelivery.objects.bulk_create(
             [PressDelivery(release=release, journalist_id=pk) for pk in new],
             ignore_conflicts=True,
@@ -316,6 +333,21 @@ def _skip(delivery, reason):
     type(delivery).objects.filter(pk=delivery.pk).update(last_error=reason[:500])
 
 
+def _release_message_id(delivery, domain):
+    """The same on every attempt, so that a copy that arrives twice is recognisably the same;
+    another once the release was withdrawn from them and is sent again (`press_release`)."""
+    release = delivery.release
+    again = sum(
+        1
+        for notice in delivery.notices.all()
+        if notice.kind == PressNotice.Kind.WITHDRAWN and notice.status == PressNotice.Status.SENT
+    )
+    suffix = f".{again}" if again else ""
+    return (
+        f"<press-{release.translation_key}.{release.pk}.{delivery.journalist_id}{suffix}@{domain}>"
+    )
+
+
 def press_message(delivery, memo):
     """The embargoed release for one journalist, or None when it should not go any more."""
     journalist = delivery.journalist
@@ -341,6 +373,10 @@ def press_message(delivery, memo):
         # Mail still waiting when the embargo lifts (the server was down for hours): the
         # statement is public, and an "EMBARGOED UNTIL" in the past would only confuse.
         _skip(delivery, "The embargo had lifted before the release could be sent.")
+        return None
+    if Statement.objects.published().filter(translation_key=release.translation_key).exists():
+        # Another language version was published before its time: nothing is embargoed now.
+        _skip(delivery, "A version of the statement is public already.")
         return None
     statement = pick_version(versions, journalist)
     language = journalist.preferred_language()
@@ -377,18 +413,18 @@ def press_message(delivery, memo):
         }
         subject = " ".join(render_to_string("followers/press/release_subject.txt", context).split())
         body = render_to_string("followers/press/release_body.txt", context).strip() + "\n"
-    if delivery.language != statement.language:
-        type(delivery).objects.filter(pk=delivery.pk).update(language=statement.language)
-    domain = site_domain() or "localhost"
+    if (delivery.language, delivery.title) != (statement.language, statement.title[:300]):
+        type(delivery).objects.filter(pk=delivery.pk).update(
+            language=statement.language, title=statement.title[:300]
+        )
+    domain = (site_domain() or "localhost").split(":")[0]
     return EmailMessage(
         subject=subject[:300],
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[journalist.email],
         headers={
-            # The same on every attempt: a copy that arrives twice is recognisably the same.
-            "Message-ID": f"<press-{release.translation_key}.{release.pk}.{journalist.pk}@"
-            f"{domain.split(':')[0]}>",
+            "Message-ID": _release_message_id(delivery, domain),
             **press.list_unsubscribe_headers(journalist),
             "Auto-Submitted": "auto-generated",
             "Content-Language": statement.language,
@@ -399,10 +435,6 @@ def press_message(delivery, memo):
 # ---------------------------------------------------------------------------------------------
 # When the embargo given stops holding: the journalists who have it are told
 # ---------------------------------------------------------------------------------------------
-
-
-class ReleaseStillSending(RuntimeError):
-    """A notice built while the release it is about is still on its way: tried again later."""
 
 
 def embargo_state(translation_key, now):
@@ -421,113 +453,147 @@ def embargo_state(translation_key, now):
     return (PressNotice.Kind.WITHDRAWN, None)
 
 
-def last_told(delivery):
-    """What the journalist was last told of this release: its own embargo time, or what the
-    latest notice said (the notices prefetched, in order)."""
-    notices = list(delivery.notices.all())
-    if notices:
-        return notices[-1].told()
-    return (PressNotice.Kind.MOVED, delivery.release.embargo_until)
+def _their_copies(translation_key, journalist_id=None, *, lock=False):
+    """The releases of these statements sent to each journalist (or to one), with their notices:
+    {journalist_id: [delivery, ...]} in sending order."""
+    deliveries = PressDelivery.objects.filter(release__translation_key=translation_key)
+    if journalist_id is not None:
+        deliveries = deliveries.filter(journalist_id=journalist_id)
+    if lock:
+        deliveries = deliveries.select_for_update(of=("self",))
+    deliveries = list(deliveries.select_related("release").order_by("pk"))
+    prefetch_related_objects(deliveries, "notices")
+    copies = {}
+    for delivery in deliveries:
+        copies.setdefault(delivery.journalist_id, []).append(delivery)
+    return copies
+
+
+def believed(copies):
+    """What a journalist was last told of a statement (their copies of its releases, with the
+    notices): ("moved", the embargo time) after a release or a new time, ("withdrawn", None) or
+    ("lifted", None); None when nothing reached them. Only mail that went counts, latest last."""
+    said = [
+        (delivery.sent_at, (PressNotice.Kind.MOVED, delivery.release.embargo_until))
+        for delivery in copies
+        if delivery.status == PressDelivery.Status.SENT and delivery.sent_at
+    ]
+    said += [
+        (notice.sent_at, notice.told())
+        for delivery in copies
+        for notice in delivery.notices.all()
+        if notice.status == PressNotice.Status.SENT and notice.sent_at
+    ]
+    return max(said, key=lambda pair: pair[0])[1] if said else None
+
+
+def _due(told, state, now):
+    """Whether a journalist who was told `told` must now be told `state`: only while they hold
+    an embargo still to come (after "withdrawn" or "lifted", or once their time has come,
+    nothing is said by itself), and only when it no longer holds."""
+    return (
+        told is not None and told[0] == PressNotice.Kind.MOVED and told[1] > now and told != state
+    )
+
+
+_WAITING = (PressNotice.Status.QUEUED, PressNotice.Status.SENDING)
 
 
 def embargo_changed(*, statement, user):
     """The hook statements/services.py calls after every change of when a statement is public.
 
-    Each journalist who received a release of it (or is being sent one), and was last told an
-    embargo time still to come, is told once what holds instead: the new time, that it is
-    withdrawn, or that it is public. A word that would change nothing (another version moved,
-    the earliest time unchanged) is not sent; after "withdrawn" or "lifted" nothing more is
-    sent by itself (a new release is staff's decision). Written in the publication's
-    transaction, sent after it commits."""
+    Each journalist who was sent a release of it (or is being sent one), who holds an embargo
+    still to come that no longer holds, gets one notice, unless one is already waiting: what a
+    notice says is decided when it goes (`notice_message`), so a change undone before then
+    sends nothing, and several changes send the last state once. Written in the publication's
+    transaction, sent after it commits. Every copy of the releases is locked until then: a
+    worker cannot claim one meanwhile and build it from the state before."""
     now = timezone.now()
-    # Every copy of its releases locked until the change commits: a worker cannot claim one
-    # meanwhile and build it from the state before (a copy still queued is then built from the
-    # new state, which skips it, or sends it as it now stands).
-    deliveries = [
-        delivery
-        for delivery in PressDelivery.objects.select_for_update(of=("self",))
-        .filter(release__translation_key=statement.translation_key)
-        .select_related("release")
-        .order_by("pk")
-        if delivery.status in (PressDelivery.Status.SENT, PressDelivery.Status.SENDING)
-    ]
-    if not deliveries:
+    copies = _their_copies(statement.translation_key, lock=True)
+    if not copies:
         return
-    prefetch_related_objects(deliveries, "notices")
     state = embargo_state(statement.translation_key, now)
-    kind, until = state
     new = []
-    for delivery in deliveries:
-        told = last_told(delivery)
-        if told[0] != PressNotice.Kind.MOVED or told[1] <= now or told == state:
+    for deliveries in copies.values():
+        if any(n.status in _WAITING for d in deliveries for n in d.notices.all()):
             continue
-        new.append(PressNotice(delivery=delivery, kind=kind, embargo_until=until))
-    if not new:
-        return
-    PressNotice.objects.bulk_create(new)
-    transaction.on_commit(lambda: bulk.schedule_sending(PressNotice._meta.label))
+        going = [d for d in deliveries if d.status == PressDelivery.Status.SENDING]
+        told = believed(deliveries)
+        if going and told is None:  # their first copy is on its way: it will have said this
+            told = (PressNotice.Kind.MOVED, going[-1].release.embargo_until)
+        if not _due(told, state, now):
+            continue
+        latest = [
+            d
+            for d in deliveries
+            if d.status in (PressDelivery.Status.SENT, PressDelivery.Status.SENDING)
+        ]
+        new.append(PressNotice(delivery=latest[-1], kind=state[0], embargo_until=state[1]))
+    if new:
+        PressNotice.objects.bulk_create(new)
+        transaction.on_commit(lambda: bulk.schedule_sending(PressNotice._meta.label))
 
 
 def notice_message(notice, memo):
-    """The word to one journalist about a release they have, or None when it should not go."""
+    """The word to one journalist about a release they have, decided now: the state of the
+    statement against what they were last told. None (skipped) when that still holds."""
     delivery = notice.delivery
     journalist = delivery.journalist
     release = delivery.release
     if journalist.status != Journalist.Status.ACTIVE:
         _skip(notice, "The journalist is no longer on the press list.")
         return None
-    if delivery.status in (PressDelivery.Status.QUEUED, PressDelivery.Status.SENDING):
-        # Built before the change and still on its way: wait for it, then say what changed.
-        raise ReleaseStillSending("The release itself is still being sent.")
-    if delivery.status != PressDelivery.Status.SENT:
+    copies = _their_copies(release.translation_key, journalist.pk).get(journalist.pk, [])
+    if any(d.status == PressDelivery.Status.SENDING for d in copies):
+        # A copy built before the change may still go out as it was: say what holds after it.
+        raise bulk.Later("A release to this journalist is still being sent.")
+    now = timezone.now()
+    told = believed(copies)
+    state = embargo_state(release.translation_key, now)
+    if told is None:
         _skip(notice, "The journalist never received the release.")
         return None
-    versions = _memo(
-        memo,
-        ("notice-versions", release.translation_key),
-        lambda: list(
-            Statement.objects.filter(translation_key=release.translation_key).select_related(
-                "translation_of"
-            )
-        ),
-    )
-    # The version they were sent (withdrawn, it is a draft again): the title they know.
-    sent = next((v for v in versions if v.language == delivery.language), None)
-    title = sent.title if sent else release.title
-    # Lifted: where to read it now, in their language where that version is public.
-    public = [v for v in versions if v.is_public]
-    readable = pick_version(public, journalist) if public else None
+    if not _due(told, state, now):
+        _skip(notice, "What the journalist was told still holds, or their embargo has passed.")
+        return None
+    kind, until = state
+    type(notice).objects.filter(pk=notice.pk).update(kind=kind, embargo_until=until)
+    # The copy that told them the time this notice corrects, and its title as sent.
+    sent = [d for d in copies if d.status == PressDelivery.Status.SENT]
+    last = sent[-1]
+    title = last.title or last.release.title
+    readable = None
+    if kind == PressNotice.Kind.LIFTED:
+        public = list(Statement.objects.published().filter(translation_key=release.translation_key))
+        readable = pick_version(public, journalist) if public else None
     language = journalist.preferred_language()
-    # The time this notice corrects: the release's, or the one the last notice before it gave.
-    previous = [n for n in delivery.notices.all() if n.pk < notice.pk and n.embargo_until]
-    told_until = previous[-1].embargo_until if previous else release.embargo_until
     site = _memo(memo, "site", SiteSettings.load)
     with translation.override(language), timezone.override(coalition_timezone()):
         context = {
-            "kind": notice.kind,
+            "kind": kind,
             "title": title,
-            "was": embargo_moment(told_until, language),
-            "moment": embargo_moment(notice.embargo_until, language)
-            if notice.embargo_until
-            else None,
-            "link": absolute_url(readable.get_absolute_url())
-            if readable and notice.kind == PressNotice.Kind.LIFTED
-            else "",
+            "was": embargo_moment(told[1], language),
+            "moment": embargo_moment(until, language) if until else None,
+            "link": absolute_url(readable.get_absolute_url()) if readable else "",
+            "contacts": _memo(
+                memo,
+                ("notice-contacts", release.translation_key),
+                lambda: press_contacts(release.statement),
+            ),
             "site": site,
             "leave": press.leave_url(journalist),
         }
         subject = " ".join(render_to_string("followers/press/notice_subject.txt", context).split())
         body = render_to_string("followers/press/notice_body.txt", context).strip() + "\n"
-    domain = site_domain() or "localhost"
+    domain = (site_domain() or "localhost").split(":")[0]
     return EmailMessage(
         subject=subject[:300],
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[journalist.email],
         headers={
-            "Message-ID": f"<press-notice-{notice.pk}.{journalist.pk}@{domain.split(':')[0]}>",
-            "References": f"<press-{release.translation_key}.{release.pk}.{journalist.pk}@"
-            f"{domain.split(':')[0]}>",
+            "Message-ID": f"<press-notice-{notice.pk}.{journalist.pk}@{domain}>",
+            "References": _release_message_id(last, domain),
             **press.list_unsubscribe_headers(journalist),
             "Auto-Submitted": "auto-generated",
             "Content-Language": language,

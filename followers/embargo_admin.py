@@ -9,12 +9,13 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from followers import embargo
-from followers.models import Journalist, PressDelivery, PressRelease
+from followers.models import Journalist, PressDelivery, PressNotice, PressRelease
 from statements.models import Statement
 from statements.publication import when_public
 
@@ -206,12 +207,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
         }
         if problem is None:
             versions = embargo.release_versions(statement)
-            released = set(
-                PressDelivery.objects.filter(
-                    release__translation_key=statement.translation_key,
-                    release__embargo_until=statement.published_at,
-                ).values_list("journalist_id", flat=True)
-            )
+            released = embargo.holding(statement.translation_key, statement.published_at)
             matching = list(embargo.beat_journalists(statement).prefetch_related("beats"))
             matching_ids = {j.pk for j in matching}
             others = list(
@@ -317,24 +313,53 @@ def statement_note(statement):
 
 
 def publication_warning(statement, step):
-    """Publishing now, rescheduling or cancelling a statement the press has under embargo."""
-    if not statement.is_scheduled:
+    """Publishing now, rescheduling or cancelling a statement the press holds under embargo
+    (what journalists were last told, `embargo.believed`), and what they will be told."""
+    now = timezone.now()
+    told = [
+        embargo.believed(deliveries)
+        for deliveries in embargo._their_copies(statement.translation_key).values()
+    ]
+    held = sorted({t[1] for t in told if t and t[0] == PressNotice.Kind.MOVED and t[1] > now})
+    if not held:
+        if step == "schedule" and (PressNotice.Kind.WITHDRAWN, None) in told:
+            return gettext(
+                "Journalists were told that this statement was withdrawn. Scheduling it does "
+                "not tell them; once it is scheduled, release it to the press again to send it "
+                "to them."
+            )
         return ""
-    released = PressRelease.objects.filter(
-        translation_key=statement.translation_key, embargo_until=statement.published_at
-    ).exists()
-    if not released:
-        return ""
-    sentence = embargo.embargo_sentence(statement.published_at)
+    sentence = embargo.embargo_sentence(held[0])
+    # Another version still public at the time they hold: the embargo stands for it.
+    kept = (
+        statement.is_scheduled
+        and Statement.objects.filter(
+            translation_key=statement.translation_key,
+            status=Statement.Status.PUBLISHED,
+            published_at=statement.published_at,
+        )
+        .exclude(pk=statement.pk)
+        .exists()
+    )
     if step == "publish":
         return gettext(
             "Journalists were told: %(embargo)s. Publishing now breaks that embargo for "
             "everyone; each journalist who has the release is told by mail that it is lifted."
         ) % {"embargo": sentence}
     if step == "schedule":
+        if kept:
+            return gettext(
+                "Journalists were told: %(embargo)s. Another language version keeps that time: "
+                "they are told a new time once every version is moved."
+            ) % {"embargo": sentence}
         return gettext(
             "Journalists were told: %(embargo)s. Each journalist who has the release is told "
             "the new time by mail."
+        ) % {"embargo": sentence}
+    if kept:
+        return gettext(
+            "Journalists were told: %(embargo)s. Another language version still comes out at "
+            "that time, so they are not told anything."
         ) % {"embargo": sentence}
     return gettext(
         "Journalists were told: %(embargo)s. Going back to draft withdraws the release: its "

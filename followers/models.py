@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from icnk.bulk import BulkDelivery
@@ -349,6 +350,9 @@ class PressDelivery(BulkDelivery):
         related_name="press_deliveries",
     )  # fmt: skip
     language = models.CharField(_("language sent"), max_length=2, blank=True)
+    # The title of the version sent, as it was then: a notice about the release names it so,
+    # whatever the draft is called since.
+    title = models.CharField(_("title sent"), max_length=300, blank=True)
 
     BULK_RELATED = ("journalist", "release")
 
@@ -384,12 +388,14 @@ class PressNotice(BulkDelivery):
     """A word to a journalist who has a release, when the embargo they were given stops holding:
     the statement was rescheduled (the new time), withdrawn (do not publish it) or published
     before its time (the embargo is lifted). Written by `followers.embargo.embargo_changed`, at
-    most one per change and journalist; sent by icnk/bulk.py exactly once."""
+    most one waiting per journalist and statement; what it says is decided when it is sent
+    (`notice_message`), from the statement as it is then, and written back into `kind` and
+    `embargo_until`. Sent by icnk/bulk.py exactly once."""
 
     class Kind(models.TextChoices):
-        MOVED = "moved", _("New embargo time")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        LIFTED = "lifted", _("Embargo lifted early")
+        MOVED = "moved", pgettext_lazy("press notice", "New embargo time")
+        WITHDRAWN = "withdrawn", pgettext_lazy("press notice", "Withdrawn")
+        LIFTED = "lifted", pgettext_lazy("press notice", "Embargo lifted early")
 
     delivery = models.ForeignKey(
         PressDelivery, verbose_name=_("release received"), on_delete=models.CASCADE,
@@ -415,7 +421,8 @@ class PressNotice(BulkDelivery):
         return f"{self.delivery_id}: {self.kind}"
 
     def told(self):
-        """What the journalist knows after this notice: ("moved", the new time), or the kind."""
+        """What the journalist knows after this notice (once sent): ("moved", the new time),
+        or (the kind, None)."""
         return (self.kind, self.embargo_until if self.kind == self.Kind.MOVED else None)
 
     def build_message(self, memo):

@@ -61,6 +61,16 @@ def register(model):
     return model
 
 
+class Later(Exception):  # noqa: N818 (not an error: a message that is not due yet)
+    """Raised by build_message() when what the message depends on is still on its way (a press
+    notice about a release another worker is sending): the row waits `seconds` and is tried
+    again, without counting an attempt and without an error in the log."""
+
+    def __init__(self, reason, *, seconds=60):
+        super().__init__(reason)
+        self.seconds = seconds
+
+
 class BulkDelivery(models.Model):
     """One message to one recipient; subclasses add what it is about and who gets it."""
 
@@ -89,8 +99,9 @@ class BulkDelivery(models.Model):
 
     def build_message(self, memo):
         """The EmailMessage to send, or None when it should not go any more (the recipient
-        left, the statement was withdrawn): the row is then marked `skipped`. `memo`: a dict
-        that lives for one batch, for what every message of it shares."""
+        left, the statement was withdrawn): the row is then marked `skipped`. Raises `Later`
+        when it is not due yet. `memo`: a dict that lives for one batch, for what every
+        message of it shares."""
         raise NotImplementedError
 
     def refused(self, *, permanent, error):
@@ -221,6 +232,16 @@ def send_batch(model):
             done += 1
             try:
                 message = row.build_message(memo)
+            except Later as later:
+                _finish(
+                    row,
+                    claimed_at,
+                    status=BulkDelivery.Status.QUEUED,
+                    claimed_at=None,
+                    last_error=str(later)[:500],
+                    next_attempt_at=timezone.now() + datetime.timedelta(seconds=later.seconds),
+                )
+                continue
             except Exception as error:
                 _not_sendable(row, claimed_at, "could not be built", error)
                 continue

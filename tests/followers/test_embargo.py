@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from followers import embargo
-from followers.models import Journalist, PressDelivery, PressRelease
+from followers.models import Journalist, PressDelivery, PressNotice, PressRelease
 from icnk import bulk
 from statements.models import Attachment, Campaign, PressContact, Statement
 from tests.followers.conftest import parse, text_of
@@ -575,3 +575,135 @@ def test_a_release_still_on_its_way_is_followed_by_its_notice_not_overtaken(
     assert [subject(parse(raw)) for raw in smtp.messages] == [
         "WITHDRAWN, do not publish: Coalition welcomes the inquiry's report"
     ]
+    # Waiting was not a failure: no attempt counted against it.
+    assert PressNotice.objects.get().attempts == 1
+
+
+def _both(action, statement, editor, *args):
+    action(statement, editor, *args)
+    action(Statement.objects.get(translation_of=statement), editor, *args)
+
+
+def test_a_change_undone_before_the_mail_goes_sends_nothing(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    run_worker()
+    # Withdrawn by a slip and put back at the same time before the worker came by.
+    _both(_unpublish, embargoed, editor)
+    _both(_schedule, embargoed, editor, EMBARGO)
+    # "Publish now" on one version, then undone: the other still comes out at 09:00.
+    _publish(embargoed, editor)
+    _unpublish(embargoed, editor)
+    clock.advance(minutes=1)
+    run_worker()
+    assert len(smtp.messages) == 1  # the release, and nothing after it
+    assert not Statement.objects.published().exists()
+
+
+def test_several_changes_before_the_mail_goes_are_said_once_as_they_stand(
+    seoul, smtp, run_worker, clock, embargoed, editor, settings
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    # The release is still on its way while the statement is moved, then withdrawn.
+    PressDelivery.objects.update(status=PressDelivery.Status.SENDING, claimed_at=timezone.now())
+    _both(_schedule, embargoed, editor, EMBARGO + datetime.timedelta(days=1))
+    bulk.send_batch(PressNotice)
+    _both(_unpublish, embargoed, editor)
+    PressDelivery.objects.update(status=PressDelivery.Status.SENT, sent_at=timezone.now())
+    clock.advance(minutes=2)
+    run_worker()
+    assert [subject(parse(raw)) for raw in smtp.messages] == [
+        "WITHDRAWN, do not publish: Coalition welcomes the inquiry's report"
+    ]
+
+
+def test_a_new_time_that_has_come_by_the_time_the_mail_goes_says_it_is_public(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    run_worker()
+    _both(_schedule, embargoed, editor, timezone.now() + datetime.timedelta(minutes=5))
+    smtp.refuse["en@example.org"] = "451 4.3.0 Try again later"  # busy for half an hour
+    run_worker()
+    clock.advance(minutes=30)
+    smtp.refuse.clear()
+    run_worker()
+    [notice] = [parse(raw) for raw in smtp.messages[1:]]
+    assert subject(notice).startswith("EMBARGO LIFTED, public now:")
+
+
+def test_a_journalist_with_two_copies_is_told_once(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    first = journalist("first@example.org", "en")
+    release(embargoed, editor, [first])
+    run_worker()
+    _both(_schedule, embargoed, editor, EMBARGO + datetime.timedelta(days=1))
+    clock.advance(minutes=1)
+    run_worker()
+    # Released again at the new time, to them and to a colleague.
+    release(Statement.objects.get(pk=embargoed.pk), editor, [first, journalist("new@example.org")])
+    clock.advance(minutes=1)
+    run_worker()
+    before = len(smtp.messages)
+    assert before == 4  # release, new time, release again, the colleague's release
+    _both(_unpublish, embargoed, editor)
+    clock.advance(minutes=1)
+    run_worker()
+    told = sorted(parse(raw)["To"] for raw in smtp.messages[before:])
+    assert told == ["first@example.org", "new@example.org"]
+
+
+def test_a_release_waiting_when_a_version_goes_public_early_is_not_sent(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    _publish(Statement.objects.get(translation_of=embargoed), editor)  # before the worker
+    run_worker()
+    clock.advance(minutes=10)
+    run_worker()
+    assert smtp.messages == []  # no "EMBARGOED UNTIL" for what is public already
+    assert PressDelivery.objects.get().status == PressDelivery.Status.SKIPPED
+
+
+def test_the_notice_names_the_title_that_was_sent_not_a_rewritten_draft(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    run_worker()
+    _both(_unpublish, embargoed, editor)
+    Statement.objects.filter(pk=embargoed.pk).update(title="Draft 2: a sharper title")
+    clock.advance(minutes=1)
+    run_worker()
+    notice = parse(smtp.messages[1])
+    assert "Coalition welcomes the inquiry's report" in subject(notice)
+    assert "Draft 2" not in plain(notice)
+    assert "- Kim Min-ji, Secretariat: +82 2 000 0000" in plain(notice)  # whom to ask
+
+
+def test_a_release_withdrawn_and_put_back_can_be_sent_again_to_those_told(
+    seoul, smtp, run_worker, clock, embargoed, editor
+):
+    en = journalist("en@example.org", "en")
+    release(embargoed, editor, [en])
+    run_worker()
+    _both(_unpublish, embargoed, editor)
+    clock.advance(minutes=1)
+    run_worker()
+    assert subject(parse(smtp.messages[1])).startswith("WITHDRAWN")
+    _both(_schedule, embargoed, editor, EMBARGO)
+    run_worker()
+    assert len(smtp.messages) == 2  # scheduling again says nothing by itself
+    _release, added = release(Statement.objects.get(pk=embargoed.pk), editor, [en])
+    assert added == 1
+    clock.advance(minutes=1)
+    run_worker()
+    first, _withdrawn, again = (parse(raw) for raw in smtp.messages)
+    assert subject(again).startswith("EMBARGOED UNTIL 09:00 on 1 December 2026")
+    assert again["Message-ID"] != first["Message-ID"]  # not taken for the first copy
+    # And from then on they hold it again: a new time is told.
+    _both(_schedule, embargoed, editor, EMBARGO + datetime.timedelta(hours=1))
+    clock.advance(minutes=1)
+    run_worker()
+    assert subject(parse(smtp.messages[3])).startswith("NEW EMBARGO TIME 10:00")

@@ -6,6 +6,7 @@ import datetime
 import pytest
 import time_machine
 from django.conf import settings
+from django.utils import timezone
 
 from followers.models import Journalist, PressDelivery, PressNotice, PressRelease
 from icnk.roles import EDITORS
@@ -113,7 +114,8 @@ def test_the_secretariat_releases_to_the_journalists_it_ticks_and_sees_who_got_i
     again = editor_client.get(release_url(scheduled)).text
     assert again.count("already has it") == 2
 
-    # "Publish now" warns that it would break the embargo given to journalists.
+    # Once it has reached them, "Publish now" warns that it would break the embargo they hold.
+    PressDelivery.objects.update(status=PressDelivery.Status.SENT, sent_at=timezone.now())
     publish = editor_client.get(f"{ADMIN}statements/statement/{scheduled.pk}/publish/")
     assert "Journalists were told: Embargoed until 09:00" in publish.text
     assert "Publishing now breaks that embargo" in publish.text
@@ -189,7 +191,7 @@ def test_releases_received_are_in_the_journalists_export_and_go_with_their_erasu
     # Sent, then withdrawn: the notice they are sent is theirs too, and on the release's page.
     from statements import services
 
-    PressDelivery.objects.update(status=PressDelivery.Status.SENT)
+    PressDelivery.objects.update(status=PressDelivery.Status.SENT, sent_at=timezone.now())
     services.statement_unpublish(statement=scheduled, user=administrator)
     [entry] = personal_data_export(subject=person, user=administrator)["press_releases_received"]
     assert [(n["what"], n["status"]) for n in entry["notices"]] == [("withdrawn", "queued")]
@@ -202,3 +204,37 @@ def test_releases_received_are_in_the_journalists_export_and_go_with_their_erasu
     assert list(PressNotice.objects.values_list("delivery__journalist__name", flat=True)) == [
         "Other"
     ]
+
+
+def test_the_publication_warnings_say_what_journalists_will_be_told(editor_client, scheduled):
+    from followers import embargo
+    from icnk.roles import ADMINISTRATORS
+    from statements import services
+
+    korean = Statement.objects.create(
+        title="보고서 환영", slug="보고서", language="ko", body="본문.", translation_of=scheduled,
+        status=Statement.Status.PUBLISHED, published_at=EMBARGO,
+    )  # fmt: skip
+    staff = make_staff("admin", ADMINISTRATORS)
+    embargo.press_release(statement=scheduled, user=staff, journalists=[journalist("Reporter")])
+    PressDelivery.objects.update(status=PressDelivery.Status.SENT, sent_at=timezone.now())
+
+    def warning(statement, step):
+        at = "?at=2026-12-05T10:00" if step == "schedule" else ""  # the time asked for
+        return editor_client.get(f"{ADMIN}statements/statement/{statement.pk}/{step}/{at}").text
+
+    # The Korean version keeps 09:00: taking the English one off tells nobody anything.
+    assert "Another language version still comes out at that time, so they are not told" in (
+        warning(scheduled, "unpublish")
+    )
+    assert "Another language version keeps that time" in warning(scheduled, "schedule")
+    services.statement_unpublish(statement=korean, user=staff)
+    assert "is told by mail not to publish it" in warning(scheduled, "unpublish")
+    assert "is told the new time by mail" in warning(scheduled, "schedule")
+
+    # Withdrawn, and told so: scheduling it again does not tell them, and the page says so.
+    services.statement_unpublish(statement=Statement.objects.get(pk=scheduled.pk), user=staff)
+    PressNotice.objects.update(status=PressNotice.Status.SENT, sent_at=timezone.now())
+    assert "Journalists were told that this statement was withdrawn. Scheduling it does not" in (
+        warning(scheduled, "schedule")
+    )
