@@ -163,13 +163,18 @@ def pick_version(versions, journalist):
 
 def holding(translation_key, embargo_until):
     """The journalists who have the release under this embargo time, or are being sent it: all
-    who were given a copy, but those who were told since that it was withdrawn."""
+    who were given a copy, but those who were told since that it was withdrawn (unless their
+    copy is on its way to them again)."""
     copies = _their_copies(translation_key)
+    on_its_way = (PressDelivery.Status.QUEUED, PressDelivery.Status.SENDING)
     return {
         journalist_id
         for journalist_id, deliveries in copies.items()
-        if any(d.release.embargo_until == embargo_until for d in deliveries)
-        and believed(deliveries) != (PressNotice.Kind.WITHDRAWN, None)
+        if (this_time := [d for d in deliveries if d.release.embargo_until == embargo_until])
+        and (
+            believed(deliveries) != (PressNotice.Kind.WITHDRAWN, None)
+            or any(d.status in on_its_way for d in this_time)
+        )
     }
 
 
@@ -199,7 +204,9 @@ def press_release(*, statement, user, journalists):
         have = holding(statement.translation_key, statement.published_at)
         new = [pk for pk in ids if pk not in have]
         # Told it was withdrawn, and it is back under the same time: their copy goes again.
-        again = release.deliveries.filter(journalist_id__in=new)
+        again = release.deliveries.filter(journalist_id__in=new).exclude(
+            status__in=[PressDelivery.Status.QUEUED, PressDelivery.Status.SENDING]
+        )
         again.update(
             status=PressDelivery.Status.QUEUED, attempts=0, sent_at=None, claimed_at=None,
             last_error="", next_attempt_at=timezone.now(),
@@ -337,11 +344,13 @@ def _release_message_id(delivery, domain):
     """The same on every attempt, so that a copy that arrives twice is recognisably the same;
     another once the release was withdrawn from them and is sent again (`press_release`)."""
     release = delivery.release
-    again = sum(
-        1
-        for notice in delivery.notices.all()
-        if notice.kind == PressNotice.Kind.WITHDRAWN and notice.status == PressNotice.Status.SENT
-    )
+    # Withdrawals they were told, on any copy: the same count on every attempt of one sending.
+    again = PressNotice.objects.filter(
+        delivery__journalist_id=delivery.journalist_id,
+        delivery__release__translation_key=release.translation_key,
+        kind=PressNotice.Kind.WITHDRAWN,
+        status=PressNotice.Status.SENT,
+    ).count()
     suffix = f".{again}" if again else ""
     return (
         f"<press-{release.translation_key}.{release.pk}.{delivery.journalist_id}{suffix}@{domain}>"
@@ -487,16 +496,13 @@ def believed(copies):
     return max(said, key=lambda pair: pair[0])[1] if said else None
 
 
-def _due(told, state, now):
-    """Whether a journalist who was told `told` must now be told `state`: only while they hold
-    an embargo still to come (after "withdrawn" or "lifted", or once their time has come,
-    nothing is said by itself), and only when it no longer holds."""
+def _due(told, state, since):
+    """Whether a journalist who was told `told` must now be told `state`: only if they held an
+    embargo still to come at `since` (the change; after "withdrawn" or "lifted", or once their
+    time had come, nothing is said by itself), and only when it no longer holds."""
     return (
-        told is not None and told[0] == PressNotice.Kind.MOVED and told[1] > now and told != state
+        told is not None and told[0] == PressNotice.Kind.MOVED and told[1] > since and told != state
     )
-
-
-_WAITING = (PressNotice.Status.QUEUED, PressNotice.Status.SENDING)
 
 
 def embargo_changed(*, statement, user):
@@ -515,7 +521,9 @@ def embargo_changed(*, statement, user):
     state = embargo_state(statement.translation_key, now)
     new = []
     for deliveries in copies.values():
-        if any(n.status in _WAITING for d in deliveries for n in d.notices.all()):
+        # One waiting is enough: it says what holds when it goes. One being sent now may say
+        # what held before this change, so another is written, to go after it.
+        if any(n.status == PressNotice.Status.QUEUED for d in deliveries for n in d.notices.all()):
             continue
         going = [d for d in deliveries if d.status == PressDelivery.Status.SENDING]
         told = believed(deliveries)
@@ -547,14 +555,24 @@ def notice_message(notice, memo):
     if any(d.status == PressDelivery.Status.SENDING for d in copies):
         # A copy built before the change may still go out as it was: say what holds after it.
         raise bulk.Later("A release to this journalist is still being sent.")
+    if any(
+        n.status == PressNotice.Status.SENDING and n.pk != notice.pk
+        for d in copies
+        for n in d.notices.all()
+    ):
+        raise bulk.Later("Another notice to this journalist is being sent.")
     now = timezone.now()
     told = believed(copies)
     state = embargo_state(release.translation_key, now)
     if told is None:
         _skip(notice, "The journalist never received the release.")
         return None
-    if not _due(told, state, now):
-        _skip(notice, "What the journalist was told still holds, or their embargo has passed.")
+    # Due if it was when staff made the change, even if the mail is late (the rate limit, a
+    # server down): a withdrawal after their embargo time is still worth telling.
+    if not _due(told, state, notice.created_at) or (
+        state[0] == PressNotice.Kind.LIFTED and told[1] <= now
+    ):
+        _skip(notice, "What the journalist was told still holds, or it is public as told.")
         return None
     kind, until = state
     type(notice).objects.filter(pk=notice.pk).update(kind=kind, embargo_until=until)
@@ -571,6 +589,7 @@ def notice_message(notice, memo):
     with translation.override(language), timezone.override(coalition_timezone()):
         context = {
             "kind": kind,
+            "late": told[1] <= now,
             "title": title,
             "was": embargo_moment(told[1], language),
             "moment": embargo_moment(until, language) if until else None,
@@ -592,7 +611,9 @@ def notice_message(notice, memo):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[journalist.email],
         headers={
-            "Message-ID": f"<press-notice-{notice.pk}.{journalist.pk}@{domain}>",
+            # What it says is in it: a notice rebuilt to say something else is another message.
+            "Message-ID": f"<press-notice-{notice.pk}.{kind}"
+            f"{'.' + str(int(until.timestamp())) if until else ''}.{journalist.pk}@{domain}>",
             "References": _release_message_id(last, domain),
             **press.list_unsubscribe_headers(journalist),
             "Auto-Submitted": "auto-generated",

@@ -169,18 +169,21 @@ class SMTPSink:
 
 class StallingSink(SMTPSink):
     """A mail server whose first conversation stalls at RCPT while `meanwhile` runs, then is
-    refused for now (451), as a worker frozen past its claim finds when it wakes."""
+    refused for now (451), as a worker frozen past its claim finds when it wakes; or, with
+    `accept`, goes on and is delivered (what others did while a message was on its way)."""
 
-    def __init__(self, meanwhile):
+    def __init__(self, meanwhile, *, accept=False):
         super().__init__()
         self.meanwhile = meanwhile
+        self.accept = accept
         self.stalled = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if not self.stalled:
             self.stalled = True
             await asyncio.get_running_loop().run_in_executor(None, self.meanwhile)
-            return "451 4.3.0 Try again later"
+            if not self.accept:
+                return "451 4.3.0 Try again later"
         return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
 
 

@@ -16,6 +16,7 @@ from followers import embargo
 from followers.models import Journalist, PressDelivery, PressNotice, PressRelease
 from icnk import bulk
 from statements.models import Attachment, Campaign, PressContact, Statement
+from tests.factories import StallingSink
 from tests.followers.conftest import parse, text_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -707,3 +708,110 @@ def test_a_release_withdrawn_and_put_back_can_be_sent_again_to_those_told(
     clock.advance(minutes=1)
     run_worker()
     assert subject(parse(smtp.messages[3])).startswith("NEW EMBARGO TIME 10:00")
+
+
+@pytest.mark.parametrize("change", ["withdraw", "move"])
+def test_a_notice_held_up_past_the_old_time_still_goes_and_asks_to_take_it_down(
+    seoul, smtp, run_worker, clock, embargoed, editor, change
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    run_worker()
+    clock.advance(days=10, minutes=-2)  # two minutes before 09:00 on 1 December
+    if change == "withdraw":
+        _both(_unpublish, embargoed, editor)
+    else:
+        _both(_schedule, embargoed, editor, EMBARGO + datetime.timedelta(days=1))
+    smtp.refuse["en@example.org"] = "451 4.3.0 Try again later"  # busy until after 09:00
+    run_worker()
+    clock.advance(minutes=5)
+    smtp.refuse.clear()
+    run_worker()
+    [notice] = [parse(raw) for raw in smtp.messages[1:]]
+    text = " ".join(plain(notice).split())
+    if change == "withdraw":
+        assert subject(notice).startswith("WITHDRAWN")
+        assert "if you have published it already, please take it down." in text
+    else:
+        assert subject(notice).startswith("NEW EMBARGO TIME 09:00 on 2 December")
+        assert "please take it down until the new time." in text
+
+
+def _stalled_then_delivered(settings, meanwhile):
+    """The mail server from now on: its first conversation waits while `meanwhile` runs (what
+    staff do while that message is on its way), then is delivered."""
+    sink = StallingSink(meanwhile, accept=True)
+    sink.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 10},
+        }
+    }
+    return sink
+
+
+def test_a_change_made_while_a_notice_is_on_its_way_is_told_after_it(
+    seoul, smtp, run_worker, clock, embargoed, editor, settings
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    run_worker()
+    _both(_schedule, embargoed, editor, EMBARGO + datetime.timedelta(days=1))
+    later = _stalled_then_delivered(settings, lambda: _both(_unpublish, embargoed, editor))
+    try:
+        clock.advance(minutes=1)
+        run_worker()
+        clock.advance(minutes=2)
+        run_worker()
+    finally:
+        later.stop()
+    assert [subject(parse(raw))[:20] for raw in later.messages] == [
+        "NEW EMBARGO TIME 09:",  # on its way when staff withdrew it
+        "WITHDRAWN, do not pu",  # and then the withdrawal
+    ]
+    ids = [parse(raw)["Message-ID"] for raw in later.messages]
+    assert len(set(ids)) == 2
+
+
+def test_a_release_sent_again_is_sent_once_whoever_clicks_meanwhile(
+    seoul, smtp, run_worker, clock, embargoed, editor, settings
+):
+    en = journalist("en@example.org", "en")
+    release(embargoed, editor, [en])
+    run_worker()
+    t2 = EMBARGO + datetime.timedelta(days=1)
+    _both(_schedule, embargoed, editor, t2)
+    clock.advance(minutes=1)
+    run_worker()
+    release(Statement.objects.get(pk=embargoed.pk), editor, [en])  # their second copy, at t2
+    clock.advance(minutes=1)
+    run_worker()
+    _both(_unpublish, embargoed, editor)  # the withdrawal goes on the second copy
+    clock.advance(minutes=1)
+    run_worker()
+    _both(_schedule, embargoed, editor, EMBARGO)  # back to the first time
+    colleague = journalist("b@example.org")
+
+    added_meanwhile = []
+
+    def another_click():  # a colleague releases it to someone else, en still ticked
+        added_meanwhile.append(
+            release(Statement.objects.get(pk=embargoed.pk), editor, [en, colleague])[1]
+        )
+
+    _release, added = release(Statement.objects.get(pk=embargoed.pk), editor, [en])
+    assert added == 1
+    later = _stalled_then_delivered(settings, another_click)
+    try:
+        clock.advance(minutes=1)
+        run_worker()
+        clock.advance(minutes=1)
+        run_worker()
+    finally:
+        later.stop()
+    assert added_meanwhile == [1]  # the colleague; en's copy is on its way
+    assert sorted(parse(raw)["To"] for raw in later.messages) == [
+        "b@example.org",
+        "en@example.org",
+    ]
+    ids = [parse(raw)["Message-ID"] for raw in smtp.messages + later.messages]
+    assert len(ids) == len(set(ids)) == 6  # the first copy's id is not used again
