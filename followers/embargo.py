@@ -165,7 +165,7 @@ def holding(translation_key, embargo_until):
     """The journalists who have the release under this embargo time, or are being sent it: all
     who were given a copy, but those who were told since that it was withdrawn (unless their
     copy is on its way to them again)."""
-    copies = _their_copies(translation_key)
+    copies = copies_by_journalist(translation_key)
     on_its_way = (PressDelivery.Status.QUEUED, PressDelivery.Status.SENDING)
     return {
         journalist_id
@@ -462,7 +462,7 @@ def embargo_state(translation_key, now):
     return (PressNotice.Kind.WITHDRAWN, None)
 
 
-def _their_copies(translation_key, journalist_id=None, *, lock=False):
+def copies_by_journalist(translation_key, journalist_id=None, *, lock=False):
     """The releases of these statements sent to each journalist (or to one), with their notices:
     {journalist_id: [delivery, ...]} in sending order."""
     deliveries = PressDelivery.objects.filter(release__translation_key=translation_key)
@@ -515,7 +515,7 @@ def embargo_changed(*, statement, user):
     transaction, sent after it commits. Every copy of the releases is locked until then: a
     worker cannot claim one meanwhile and build it from the state before."""
     now = timezone.now()
-    copies = _their_copies(statement.translation_key, lock=True)
+    copies = copies_by_journalist(statement.translation_key, lock=True)
     if not copies:
         return
     state = embargo_state(statement.translation_key, now)
@@ -551,7 +551,7 @@ def notice_message(notice, memo):
     if journalist.status != Journalist.Status.ACTIVE:
         _skip(notice, "The journalist is no longer on the press list.")
         return None
-    copies = _their_copies(release.translation_key, journalist.pk).get(journalist.pk, [])
+    copies = copies_by_journalist(release.translation_key, journalist.pk).get(journalist.pk, [])
     if any(d.status == PressDelivery.Status.SENDING for d in copies):
         # A copy built before the change may still go out as it was: say what holds after it.
         raise bulk.Later("A release to this journalist is still being sent.")

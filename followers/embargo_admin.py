@@ -318,7 +318,7 @@ def publication_warning(statement, step):
     now = timezone.now()
     told = [
         embargo.believed(deliveries)
-        for deliveries in embargo._their_copies(statement.translation_key).values()
+        for deliveries in embargo.copies_by_journalist(statement.translation_key).values()
     ]
     held = sorted({t[1] for t in told if t and t[0] == PressNotice.Kind.MOVED and t[1] > now})
     if not held:
@@ -330,7 +330,7 @@ def publication_warning(statement, step):
             )
         return ""
     sentence = embargo.embargo_sentence(held[0])
-    # Another version still public at the time they hold: the embargo stands for it.
+    # Another version still scheduled for this one's time: the embargo stands for it.
     kept = (
         statement.is_scheduled
         and Statement.objects.filter(
