@@ -52,9 +52,11 @@ class FollowersConfig(AppConfig):
         admin_site.place("followers.pressrelease", admin_site.STATEMENTS)
 
         # A statement's page shows its embargoed releases and the button to release it; its
-        # publication buttons warn when they would break an embargo given to journalists.
+        # publication buttons warn when they would break an embargo given to journalists; it
+        # cannot be deleted while journalists count on an embargo nobody would then correct.
         from followers import embargo_admin
-        from statements.admin import publication_warning, statement_note
+        from statements.admin import deletion_refusal, publication_warning, statement_note
 
         statement_note(embargo_admin.statement_note)
         publication_warning(embargo_admin.publication_warning)
+        deletion_refusal(embargo_admin.deletion_refusal)

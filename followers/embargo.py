@@ -27,7 +27,7 @@ from django.db.models import Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from followers import press
 from followers.models import Journalist, PressDelivery, PressNotice, PressRelease
@@ -620,3 +620,81 @@ def notice_message(notice, memo):
             "Content-Language": language,
         },
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Deleting what journalists still hold
+# ---------------------------------------------------------------------------------------------
+
+WAITING = (PressDelivery.Status.QUEUED, PressDelivery.Status.SENDING)
+
+
+def _still_counting_on_it(deliveries, now):
+    """Whether a journalist (their copies of one statement's releases, with the notices) holds
+    an embargo still to come, or has a copy or a notice of it still to go."""
+    if any(
+        d.status in WAITING or any(n.status in WAITING for n in d.notices.all()) for d in deliveries
+    ):
+        return True
+    told = believed(deliveries)
+    return told is not None and told[0] == PressNotice.Kind.MOVED and told[1] > now
+
+
+def deletion_refusals(*, statements=(), releases=()):
+    """Why these statements or releases cannot be deleted yet: a sentence for each one whose
+    deletion would leave journalists on the list counting on an embargo nobody would correct.
+
+    Deleting a scheduled statement is not a withdrawal (no notice goes), and deleting the
+    release a journalist's copy belongs to takes the copy, and every notice still to go about
+    it, with it. So either waits until those journalists have been told (unpublish first) or
+    their embargo has passed."""
+    now = timezone.now()
+    refusals = []
+    holders = {}  # translation key -> {journalist id: copies}
+    for item in [*statements, *releases]:
+        key = item.translation_key
+        if key not in holders:
+            copies = copies_by_journalist(key)
+            active = set(
+                Journalist.objects.filter(
+                    pk__in=list(copies), status=Journalist.Status.ACTIVE
+                ).values_list("pk", flat=True)
+            )
+            holders[key] = {
+                person: deliveries
+                for person, deliveries in copies.items()
+                if person in active and _still_counting_on_it(deliveries, now)
+            }
+        if isinstance(item, PressRelease):
+            counting = [
+                p for p, ds in holders[key].items() if any(d.release_id == item.pk for d in ds)
+            ]
+        else:
+            scheduled = (
+                item.status == Statement.Status.PUBLISHED
+                and item.published_at is not None
+                and item.published_at > now
+            )
+            counting = [
+                p
+                for p, ds in holders[key].items()
+                if scheduled or any(d.release.statement_id == item.pk for d in ds)
+            ]
+        if counting:
+            refusals.append(
+                ngettext(
+                    "“%(title)s”: %(count)s journalist holds it under an embargo that has not "
+                    "passed, or has mail about it still to go, and would not be told. Unpublish "
+                    "every language version first: journalists are told by mail that it is "
+                    "withdrawn. It can be deleted once that mail has gone, or once the embargo "
+                    "has passed.",
+                    "“%(title)s”: %(count)s journalists hold it under an embargo that has not "
+                    "passed, or have mail about it still to go, and would not be told. Unpublish "
+                    "every language version first: journalists are told by mail that it is "
+                    "withdrawn. It can be deleted once that mail has gone, or once the embargo "
+                    "has passed.",
+                    len(counting),
+                )
+                % {"title": item.title, "count": len(counting)}
+            )
+    return refusals

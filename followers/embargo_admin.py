@@ -81,6 +81,11 @@ class PressDeliveryInline(admin.TabularInline):
         )
 
 
+def deletion_refusal(statements):
+    """Why these statements cannot be deleted yet, for the statement's delete page."""
+    return embargo.deletion_refusals(statements=statements)
+
+
 @admin.register(PressRelease)
 class PressReleaseAdmin(admin.ModelAdmin):
     list_display = ["title", "embargo", "released_at", "released_by", "sent", "waiting", "refused"]
@@ -108,6 +113,13 @@ class PressReleaseAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # from a statement's page, with "Release to the press…"
+
+    def get_deleted_objects(self, objs, request):
+        """As for statements: not while journalists who have a copy count on its embargo, or
+        have mail about it still to go (the copies and notices would go with it)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = embargo.deletion_refusals(releases=list(objs))
+        return deleted, counts, perms_needed, [*protected, *refusals]
 
     def has_change_permission(self, request, obj=None):
         return False

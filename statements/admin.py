@@ -53,9 +53,12 @@ from statements.views import statement_context
 # under "Publication" (the followers app: the statement's embargoed releases to the press and
 # the button to release it); `warnings` are functions (statement, step) -> text or "", shown on
 # the confirmation page of "Publish now", "Schedule…" and "Unpublish" (an embargo given to
-# journalists that the step would break).
+# journalists that the step would break); `refusals` are functions (statements) -> sentences,
+# each a reason the statements cannot be deleted yet, shown on the delete page in place of its
+# button (journalists still counting on an embargo of one).
 STATEMENT_NOTES = []
 PUBLICATION_WARNINGS = []
+DELETION_REFUSALS = []
 
 
 def statement_note(provider):
@@ -67,6 +70,12 @@ def statement_note(provider):
 def publication_warning(provider):
     if provider not in PUBLICATION_WARNINGS:
         PUBLICATION_WARNINGS.append(provider)
+    return provider
+
+
+def deletion_refusal(provider):
+    if provider not in DELETION_REFUSALS:
+        DELETION_REFUSALS.append(provider)
     return provider
 
 
@@ -490,6 +499,15 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
         # the request: one ModelAdmin serves every request at once.)
         request._statement_form = form
         return super().save_form(request, form, change)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what goes with the statements, and what stops it (a translation
+        still pointing at its original), with the other apps' reasons added to the latter: the
+        delete page and the list's "Delete" action then show them and delete nothing."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        statements = list(objs)
+        refusals = [reason for refuse in DELETION_REFUSALS for reason in refuse(statements)]
+        return deleted, counts, perms_needed, [*protected, *refusals]
 
     # -- preview -------------------------------------------------------------------------------
 

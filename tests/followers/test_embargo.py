@@ -8,6 +8,7 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
@@ -16,7 +17,7 @@ from followers import embargo
 from followers.models import Journalist, PressDelivery, PressNotice, PressRelease
 from icnk import bulk
 from statements.models import Attachment, Campaign, PressContact, Statement
-from tests.factories import StallingSink
+from tests.factories import StallingSink, login_with_two_factor, make_staff
 from tests.followers.conftest import parse, text_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -815,3 +816,125 @@ def test_a_release_sent_again_is_sent_once_whoever_clicks_meanwhile(
     ]
     ids = [parse(raw)["Message-ID"] for raw in smtp.messages + later.messages]
     assert len(ids) == len(set(ids)) == 6  # the first copy's id is not used again
+
+
+# -- deleting what journalists still hold -------------------------------------------------------
+
+
+@pytest.fixture
+def administrator_client(client):
+    from icnk.roles import ADMINISTRATORS
+
+    client.staff = make_staff("ada", ADMINISTRATORS)
+    login_with_two_factor(client, client.staff)
+    return client
+
+
+def _delete_page(client, statement):
+    return client.get(f"/{settings.ADMIN_URL}statements/statement/{statement.pk}/delete/")
+
+
+def _delete(client, statement):
+    return client.post(
+        f"/{settings.ADMIN_URL}statements/statement/{statement.pk}/delete/", {"post": "yes"}
+    )
+
+
+def test_a_released_statement_is_deleted_only_once_the_journalists_have_been_told(
+    seoul, smtp, run_worker, clock, embargoed, editor, administrator_client
+):
+    en = journalist("en@example.org", "en")
+    ko = journalist("ko@example.kr", "ko")
+    gone = journalist("gone@example.org", "en")
+    release(embargoed, editor, [en, ko, gone])
+    run_worker()
+    gone.status = Journalist.Status.LEFT  # off the list: not told, so not counted
+    gone.save()
+    korean = Statement.objects.get(translation_of=embargoed)
+
+    # Deleting the Korean version would tell nobody: the journalist who has it, in Korean,
+    # would publish it at 09:00. Refused, saying why and what to do instead.
+    page = _delete_page(administrator_client, korean)
+    assert page.status_code == 200
+    assert "2 journalists hold it under an embargo that has not passed" in page.text
+    assert "Unpublish every language version first" in page.text
+    assert 'type="submit"' not in page.text.split('id="content"')[1]
+    _delete(administrator_client, korean)
+    assert Statement.objects.filter(pk=korean.pk).exists()
+    # Nor through the list's "Delete selected" action.
+    listed = administrator_client.post(
+        f"/{settings.ADMIN_URL}statements/statement/",
+        {"action": "delete_selected", "_selected_action": [korean.pk], "post": "yes"},
+    )
+    assert "2 journalists hold it" in listed.text
+    assert Statement.objects.filter(pk=korean.pk).exists()
+    # Nor the release itself, whose copies and notices would go with it.
+    record = PressRelease.objects.get()
+    release_page = administrator_client.get(
+        f"/{settings.ADMIN_URL}followers/pressrelease/{record.pk}/delete/"
+    )
+    assert "2 journalists hold it" in release_page.text
+    administrator_client.post(
+        f"/{settings.ADMIN_URL}followers/pressrelease/{record.pk}/delete/", {"post": "yes"}
+    )
+    assert PressRelease.objects.filter(pk=record.pk).exists()
+
+    # Unpublished, the Korean version can go: the English one still keeps the time, and the
+    # release was made from it.
+    _unpublish(korean, editor)
+    assert "journalists hold it" not in _delete_page(administrator_client, korean).text
+    _delete(administrator_client, korean)
+    assert not Statement.objects.filter(pk=korean.pk).exists()
+
+    # The English one, unpublished: the notices are still to go, and would go with it.
+    _unpublish(embargoed, editor)
+    assert "2 journalists hold it" in _delete_page(administrator_client, embargoed).text
+    _delete(administrator_client, embargoed)
+    assert Statement.objects.filter(pk=embargoed.pk).exists()
+    clock.advance(minutes=1)
+    run_worker()
+    assert sorted(parse(raw)["To"] for raw in smtp.messages[3:]) == [
+        "en@example.org",
+        "ko@example.kr",
+    ]
+    # Told: now it can be deleted, release and all.
+    assert "journalists hold it" not in _delete_page(administrator_client, embargoed).text
+    _delete(administrator_client, embargoed)
+    assert not Statement.objects.filter(pk=embargoed.pk).exists()
+    assert not PressRelease.objects.exists()
+
+
+def test_a_released_statement_can_be_deleted_once_its_embargo_has_passed(
+    seoul, smtp, run_worker, clock, embargoed, editor, administrator_client
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    # Its copy still to go would go with it.
+    assert "1 journalist holds it" in _delete_page(administrator_client, embargoed).text
+    run_worker()
+    assert "1 journalist holds it" in _delete_page(administrator_client, embargoed).text
+    clock.advance(days=11)  # 09:00 on 1 December has passed: public, as they were told
+    korean = Statement.objects.get(translation_of=embargoed)
+    # Signed in anew: a staff session does not last eleven days.
+    login_with_two_factor(administrator_client, administrator_client.staff)
+    assert "holds it" not in _delete_page(administrator_client, embargoed).text
+    _delete(administrator_client, korean)
+    _delete(administrator_client, embargoed)
+    assert not Statement.objects.filter(pk__in=[korean.pk, embargoed.pk]).exists()
+
+
+def test_a_notice_still_to_go_past_the_old_time_keeps_the_statement(
+    seoul, smtp, run_worker, clock, embargoed, editor, administrator_client
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    run_worker()
+    _both(_unpublish, embargoed, editor)
+    clock.advance(days=11)  # the mail was held up past 09:00: it still goes, to take it down
+    login_with_two_factor(administrator_client, administrator_client.staff)
+    assert "1 journalist holds it" in _delete_page(administrator_client, embargoed).text
+    _delete(administrator_client, embargoed)
+    assert Statement.objects.filter(pk=embargoed.pk).exists()
+    run_worker()
+    assert subject(parse(smtp.messages[-1])).startswith("WITHDRAWN")
+    _delete(administrator_client, Statement.objects.get(translation_of=embargoed))
+    _delete(administrator_client, embargoed)
+    assert not Statement.objects.filter(pk=embargoed.pk).exists()
