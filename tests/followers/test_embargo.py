@@ -16,6 +16,7 @@ from django.utils import timezone
 from followers import embargo
 from followers.models import Journalist, PressDelivery, PressNotice, PressRelease
 from icnk import bulk
+from icnk.roles import ADMINISTRATORS
 from statements.models import Attachment, Campaign, PressContact, Statement
 from tests.factories import StallingSink, login_with_two_factor, make_staff
 from tests.followers.conftest import parse, text_of
@@ -823,8 +824,6 @@ def test_a_release_sent_again_is_sent_once_whoever_clicks_meanwhile(
 
 @pytest.fixture
 def administrator_client(client):
-    from icnk.roles import ADMINISTRATORS
-
     client.staff = make_staff("ada", ADMINISTRATORS)
     login_with_two_factor(client, client.staff)
     return client
