@@ -94,8 +94,7 @@ def deliver_email(email_id):
             pk=email.pk, status=OutboundEmail.Status.SENDING, claimed_at=claimed_at
         ).update(attempts=email.attempts, last_error=email.last_error, status=email.status)
         if not still_ours:
-            logger.warning("email %s: another worker took it over while this one waited", email.pk)
-            return "taken over"
+            return _lost_claim(email.pk)
         if email.status == OutboundEmail.Status.FAILED:
             logger.error("giving up on email %s after %s attempts", email.pk, email.attempts)
         if email.status == OutboundEmail.Status.QUEUED:
@@ -104,12 +103,28 @@ def deliver_email(email_id):
             deliver_email.using(run_after=run_after).enqueue(email.pk)
             logger.warning("email %s not sent (%s); retry in %ss", email.pk, error, delay)
         return "retry scheduled"
-    email.attempts += 1
-    email.status = OutboundEmail.Status.SENT
-    email.sent_at = timezone.now()
-    email.last_error = ""
-    email.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    # Sent, whoever holds the claim now (a worker that took it over may send it again: at least
+    # once). The row may be gone: erasing a person deletes the mail to them, even mid-send.
+    recorded = OutboundEmail.objects.filter(pk=email.pk).update(
+        attempts=email.attempts + 1,
+        status=OutboundEmail.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+    )
+    if not recorded:
+        logger.warning("email %s: sent, but deleted (erased) while it was being sent", email.pk)
+        return "erased"
     return "sent"
+
+
+def _lost_claim(email_id):
+    """What a worker whose attempt failed reports when the message is no longer its own."""
+    if OutboundEmail.objects.filter(pk=email_id).exists():
+        logger.warning("email %s: another worker took it over while this one waited", email_id)
+        return "taken over"
+    # Erasing a person deletes the mail to them: nothing to retry, nobody to tell.
+    logger.warning("email %s: deleted (erased) while it was being sent; not retried", email_id)
+    return "erased"
 
 
 def pending_tasks(task_function):

@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime
+import logging
 import os
 import signal
 import socket
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from icnk.mail import deliver_email, queue_mail, requeue_stranded_mail
 from icnk.models import OutboundEmail
-from tests.factories import SMTPSink, frozen_first_worker, wait_for
+from tests.factories import SMTPSink, StallingSink, frozen_first_worker, wait_for
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -254,3 +255,78 @@ def test_worker_waits_out_a_database_outage_and_then_sends(site_settings, free_p
         worker.wait(timeout=10)
         sink.stop()
         proxy.down()
+
+
+def _erased_while_on_its_way(settings, site_settings, run_worker, *, accept):
+    """A join applicant's welcome being sent by the worker when the secretariat erases the
+    request: the erasure (run while the mail server holds the conversation) deletes the message
+    mid-send. `accept`: the server then takes the message, or refuses it for now (451).
+
+    Returns the message, the server, and how each delivery task the worker ran ended."""
+    from django_tasks_db.models import DBTaskResult
+
+    from members.models import JoinRequest
+    from members.personal_data import join_request_erase
+
+    join_request = JoinRequest.objects.create(
+        kind=JoinRequest.Kind.INDIVIDUAL,
+        name="Someone",
+        email="someone@example.org",
+        country="KR",
+        accepted_objectives=True,
+    )
+    email = queue_mail(
+        to=join_request.email,
+        template_prefix="join/email/welcome",
+        context={"join_request": {"name": "Someone"}, "member": None, "site": site_settings},
+    )
+
+    def the_secretariat_erases_the_request():
+        try:
+            join_request_erase(join_request=join_request, reason="Asked to be forgotten")
+        finally:
+            db.connections.close_all()  # this thread's own connection
+
+    sink = StallingSink(the_secretariat_erases_the_request, accept=accept)
+    sink.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 10},
+        }
+    }
+    settings.MAIL_RETRY_BACKOFF_SECONDS = 0  # a retry, had one been queued, would run at once
+    try:
+        run_worker()
+    finally:
+        sink.stop()
+    tasks = DBTaskResult.objects.filter(task_path=deliver_email.module_path)
+    return email, sink, list(tasks.values_list("status", "return_value"))
+
+
+def test_a_message_erased_while_it_was_sent_does_not_fail_the_worker(
+    settings, site_settings, run_worker, caplog
+):
+    with caplog.at_level(logging.WARNING, logger="icnk.mail"):
+        email, sink, tasks = _erased_while_on_its_way(
+            settings, site_settings, run_worker, accept=True
+        )
+    assert len(sink.messages) == 1  # it had left already
+    assert tasks == [("SUCCESSFUL", "erased")]  # the task ends, no error recorded
+    assert not OutboundEmail.objects.filter(pk=email.pk).exists()  # and the mail stays erased
+    assert "sent, but deleted (erased) while it was being sent" in caplog.text
+
+
+def test_a_message_erased_during_a_failed_attempt_is_not_retried(
+    settings, site_settings, run_worker, caplog
+):
+    with caplog.at_level(logging.WARNING, logger="icnk.mail"):
+        email, sink, tasks = _erased_while_on_its_way(
+            settings, site_settings, run_worker, accept=False
+        )
+    assert tasks == [("SUCCESSFUL", "erased")]  # one attempt, no retry to an erased address
+    assert sink.messages == []
+    assert not OutboundEmail.objects.filter(pk=email.pk).exists()
+    # The operator reading the log learns what happened, not that another worker took it.
+    assert "taken over" not in caplog.text
+    assert "deleted (erased) while it was being sent; not retried" in caplog.text
