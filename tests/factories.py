@@ -188,11 +188,11 @@ class StallingSink(SMTPSink):
 
 
 @contextlib.contextmanager
-def frozen_first_worker(settings, meanwhile):
+def frozen_first_worker(settings, meanwhile, *, accept=False):
     """A mail server that holds the first worker's first conversation while `meanwhile` runs
-    (what others do while that worker is frozen), then refuses it for now (451); a retry is
-    due at once. Yields the server."""
-    sink = StallingSink(meanwhile)
+    (what others do while that worker is frozen), then refuses it for now (451), or with
+    `accept` takes the message; a retry is due at once. Yields the server."""
+    sink = StallingSink(meanwhile, accept=accept)
     sink.start()
     settings.MAILERS = {
         "default": {

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from icnk.mail import deliver_email, queue_mail, requeue_stranded_mail
 from icnk.models import OutboundEmail
-from tests.factories import SMTPSink, StallingSink, frozen_first_worker, wait_for
+from tests.factories import SMTPSink, frozen_first_worker, wait_for
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -287,19 +287,9 @@ def _erased_while_on_its_way(settings, site_settings, run_worker, *, accept):
         finally:
             db.connections.close_all()  # this thread's own connection
 
-    sink = StallingSink(the_secretariat_erases_the_request, accept=accept)
-    sink.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 10},
-        }
-    }
-    settings.MAIL_RETRY_BACKOFF_SECONDS = 0  # a retry, had one been queued, would run at once
-    try:
+    # A retry, had one been queued, would be due at once and run by the same worker.
+    with frozen_first_worker(settings, the_secretariat_erases_the_request, accept=accept) as sink:
         run_worker()
-    finally:
-        sink.stop()
     tasks = DBTaskResult.objects.filter(task_path=deliver_email.module_path)
     return email, sink, list(tasks.values_list("status", "return_value"))
 
