@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from followers import embargo
 from followers.models import Journalist, PressDelivery, PressNotice, PressRelease
+from icnk.deletion_refusals import RefusesDeletion
 from statements.models import Statement
 from statements.publication import when_public
 
@@ -87,7 +88,7 @@ def deletion_refusal(statements):
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(admin.ModelAdmin):
+class PressReleaseAdmin(RefusesDeletion, admin.ModelAdmin):
     list_display = ["title", "embargo", "released_at", "released_by", "sent", "waiting", "refused"]
     list_select_related = ["released_by"]
     fields = ["statement_link", "embargo", "released_at", "released_by"]
@@ -114,12 +115,15 @@ class PressReleaseAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # from a statement's page, with "Release to the press…"
 
-    def get_deleted_objects(self, objs, request):
+    def deletion_refusals(self, releases):
         """As for statements: not while journalists who have a copy count on its embargo, or
         have mail about it still to go (the copies and notices would go with it)."""
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        refusals = embargo.deletion_refusals(releases=list(objs))
-        return deleted, counts, perms_needed, [*protected, *refusals]
+        return embargo.deletion_refusals(releases=releases)
+
+    def lock_for_deletion(self, releases):
+        """The statements released, as releasing again locks one of them (and adds copies to
+        a release of the same embargo): no copy is added between the check and the deletion."""
+        Statement.objects.lock_versions(release.translation_key for release in releases)
 
     def has_change_permission(self, request, obj=None):
         return False

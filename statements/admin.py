@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icnk import cache as page_cache
 from icnk.audit import HistoryAdmin
+from icnk.deletion_refusals import RefusesDeletion
 from members.models import Organization, Supporter
 from statements import services
 from statements.admin_history import StatementHistoryMixin
@@ -55,7 +56,7 @@ from statements.views import statement_context
 # the confirmation page of "Publish now", "Schedule…" and "Unpublish" (an embargo given to
 # journalists that the step would break); `refusals` are functions (statements) -> sentences,
 # each a reason the statements cannot be deleted yet, shown on the delete page in place of its
-# button (journalists still counting on an embargo of one).
+# button, under a heading of their own (journalists still counting on an embargo of one).
 STATEMENT_NOTES = []
 PUBLICATION_WARNINGS = []
 DELETION_REFUSALS = []
@@ -248,7 +249,9 @@ class TranslationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Statement)
-class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryMixin, HistoryAdmin):
+class StatementAdmin(
+    RefusesDeletion, SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryMixin, HistoryAdmin
+):
     form = StatementAdminForm
     list_display = [
         "title",
@@ -500,14 +503,15 @@ class StatementAdmin(SignatoryDeskMixin, TranslationDeskMixin, StatementHistoryM
         request._statement_form = form
         return super().save_form(request, form, change)
 
-    def get_deleted_objects(self, objs, request):
-        """Django's list of what goes with the statements, and what stops it (a translation
-        still pointing at its original), with the other apps' reasons added to the latter: the
-        delete page and the list's "Delete" action then show them and delete nothing."""
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        statements = list(objs)
-        refusals = [reason for refuse in DELETION_REFUSALS for reason in refuse(statements)]
-        return deleted, counts, perms_needed, [*protected, *refusals]
+    def deletion_refusals(self, statements):
+        """The other apps' reasons these statements cannot be deleted yet: the delete page and
+        the list's "Delete" action show them and delete nothing."""
+        return [reason for refuse in DELETION_REFUSALS for reason in refuse(statements)]
+
+    def lock_for_deletion(self, statements):
+        """Every language version of these statements, as releasing one to the press locks the
+        version it releases: no release is made between the check and the deletion."""
+        Statement.objects.lock_versions(statement.translation_key for statement in statements)
 
     # -- preview -------------------------------------------------------------------------------
 

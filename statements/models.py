@@ -248,6 +248,17 @@ class StatementQuerySet(models.QuerySet):
         """Every language version of one statement, this one included."""
         return self.filter(translation_key=statement.translation_key)
 
+    def lock_versions(self, translation_keys):
+        """Lock every language version of these statements (in one order, so that two callers
+        cannot deadlock), in the caller's transaction: releasing a statement to the press locks
+        the version it releases, so holding them all keeps a release from being made meanwhile."""
+        list(
+            self.select_for_update()
+            .filter(translation_key__in=set(translation_keys))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
     def search(self, query, *, language=None):
         """Ranked full-text search on PostgreSQL; plain case-insensitive matching elsewhere.
 

@@ -1,4 +1,6 @@
-"""Times in the coalition's time zone, with the zone beside them: {% coalition_time value %}."""
+"""The desk's tags: times in the coalition's time zone, with the zone beside them
+({% coalition_time value %}), and a refused deletion's reasons told apart from Django's
+protected objects (`refusals`, `protected_objects`; icnk/deletion_refusals.py)."""
 
 from django import template
 from django.utils import formats, timezone
@@ -31,3 +33,15 @@ def coalition_time(value, format_name="DESK_DATETIME"):
         shown,
         zone_abbreviation(value, tz),
     )
+
+
+@register.filter
+def refusals(protected):
+    """The reasons among a delete page's `protected` (DeletionRefusal)."""
+    return [item for item in protected if getattr(item, "is_refusal", False)]
+
+
+@register.filter
+def protected_objects(protected):
+    """Django's protected objects among a delete page's `protected`, without the reasons."""
+    return [item for item in protected if not getattr(item, "is_refusal", False)]

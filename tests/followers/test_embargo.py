@@ -937,3 +937,67 @@ def test_a_notice_still_to_go_past_the_old_time_keeps_the_statement(
     _delete(administrator_client, Statement.objects.get(translation_of=embargoed))
     _delete(administrator_client, embargoed)
     assert not Statement.objects.filter(pk=embargoed.pk).exists()
+
+
+def _under(page, element_id):
+    """The text of the list with this id on a page ("" when there is none)."""
+    found = re.search(rf'<ul id="{element_id}">(.*?)</ul>', page.text, re.S)
+    return re.sub(r"<[^>]+>", " ", found.group(1)) if found else ""
+
+
+def test_a_refusal_is_told_as_a_reason_not_as_a_protected_object(
+    seoul, smtp, run_worker, embargoed, editor, administrator_client
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    korean = Statement.objects.get(translation_of=embargoed)
+
+    page = _delete_page(administrator_client, korean)
+    assert "cannot be deleted yet" in page.text
+    assert "1 journalist holds it" in _under(page, "deletion-refusals")
+    assert "protected related objects" not in page.text
+
+    # The English original also keeps its Korean translation from going (a protected object,
+    # as Django says): each reason under its own heading.
+    page = _delete_page(administrator_client, embargoed)
+    assert "1 journalist holds it" in _under(page, "deletion-refusals")
+    assert "protected related objects" in page.text
+    assert "국제연대, 조사위원회 보고서 환영" in _under(page, "deleted-objects")
+    assert "holds it" not in _under(page, "deleted-objects")
+
+    listed = administrator_client.post(
+        f"/{settings.ADMIN_URL}statements/statement/",
+        {"action": "delete_selected", "_selected_action": [korean.pk]},
+    )
+    assert "The selected statement cannot be deleted yet" in listed.text
+    assert "1 journalist holds it" in _under(listed, "deletion-refusals")
+    assert "protected related objects" not in listed.text
+    assert 'name="post"' not in listed.text
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "reason"),
+    [
+        ("ko", "아직 삭제할 수 없습니다", "엠바고 시각이 아직 지나지 않은 상태로 이를 받은 기자"),
+        ("ja", "まだ削除できません", "解禁日時がまだ来ていない状態でこれを受け取った記者"),
+    ],
+)
+def test_a_refusal_reads_in_the_staff_members_language(
+    seoul, smtp, embargoed, editor, administrator_client, language, heading, reason
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    korean = Statement.objects.get(translation_of=embargoed)
+    page = administrator_client.get(
+        f"/{settings.ADMIN_URL}statements/statement/{korean.pk}/delete/",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert heading in page.text
+    assert reason in _under(page, "deletion-refusals")
+    assert "cannot be deleted yet" not in page.text
+    assert "journalist holds it" not in page.text
+    listed = administrator_client.post(
+        f"/{settings.ADMIN_URL}statements/statement/",
+        {"action": "delete_selected", "_selected_action": [korean.pk]},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert heading in listed.text
+    assert reason in _under(listed, "deletion-refusals")
