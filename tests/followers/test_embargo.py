@@ -5,11 +5,13 @@ embargo and lead to the public page after it."""
 import collections
 import datetime
 import re
+import threading
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -1001,3 +1003,49 @@ def test_a_refusal_reads_in_the_staff_members_language(
     )
     assert heading in listed.text
     assert reason in _under(listed, "deletion-refusals")
+
+
+def _delete_selected(client, statement):
+    return client.post(
+        f"/{settings.ADMIN_URL}statements/statement/",
+        {"action": "delete_selected", "_selected_action": [statement.pk], "post": "yes"},
+    )
+
+
+@pytest.mark.parametrize("delete", [_delete, _delete_selected], ids=["page", "list"])
+def test_a_release_made_while_a_deletion_is_checked_keeps_the_statement(
+    transactional_db, seoul, embargoed, editor, administrator_client, delete
+):
+    """A colleague releases the statement to the press while the Korean version's deletion is
+    being confirmed: the deletion waits for the release, sees the journalist now holding it,
+    and refuses, rather than deleting what the journalist is about to receive."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite lets one writer in at a time")
+    korean = Statement.objects.get(translation_of=embargoed)
+    en = journalist("en@example.org", "en")
+    released, commit = threading.Event(), threading.Event()
+
+    def release_meanwhile():
+        try:
+            with transaction.atomic():  # the release's rows, written but not yet committed
+                release(Statement.objects.get(pk=embargoed.pk), editor, [en])
+                released.set()
+                commit.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    colleague = threading.Thread(target=release_meanwhile)
+    colleague.start()
+    assert released.wait(timeout=30)
+    # The colleague's transaction ends a second after the deletion has been sent.
+    timer = threading.Timer(1.0, commit.set)
+    timer.start()
+    try:
+        refused = delete(administrator_client, korean)
+    finally:
+        commit.set()
+        timer.cancel()
+        colleague.join(timeout=30)
+    assert PressDelivery.objects.filter(journalist=en).count() == 1
+    assert Statement.objects.filter(pk=korean.pk).exists()
+    assert "1 journalist holds it" in _under(refused, "deletion-refusals")
