@@ -178,6 +178,21 @@ def _finish(row, claim, **fields):
     )
 
 
+def _claim_lost(row, *, sent):
+    """Log why a row could not be written after it was tried (`sent` or not): another worker
+    took it over, or it is gone, as erasing a person deletes the mail to them, even while a
+    worker is sending it (then nothing is retried: the row is not there to queue)."""
+    if not type(row).objects.filter(pk=row.pk).exists():
+        what = "deleted (erased) while it was being sent; not retried"
+        if sent:
+            what = "sent, but deleted (erased) while it was being sent"
+    elif sent:
+        what = "sent after another worker took it over; it may have gone twice"
+    else:
+        what = "taken over while this worker tried it"
+    logger.warning("bulk mail: %s %s was %s", type(row)._meta.label, row.pk, what)
+
+
 def _retry_or_give_up(row, claim, text):
     """A temporary failure: queued again after the back-off, or `failed` after
     MAIL_MAX_ATTEMPTS. Returns whether the claim was still ours."""
@@ -258,9 +273,8 @@ def send_batch(model):
                                    attempts=row.attempts + 1, last_error=text)  # fmt: skip
                 else:
                     ours = _retry_or_give_up(row, claimed_at, text)
-                if not ours:  # another worker has it now: what it does stands, refusal or not
-                    logger.warning("bulk mail: %s %s was taken over while this worker tried it",
-                                   model._meta.label, row.pk)  # fmt: skip
+                if not ours:  # another worker has it now, or nobody: it stands, refusal or not
+                    _claim_lost(row, sent=False)
                     continue
                 if code:  # 4xx: this address is busy, the others may not be; 5xx: it is refused
                     row.refused(permanent=code >= 500, error=text)
@@ -280,8 +294,7 @@ def send_batch(model):
                 sent_at=timezone.now(),
                 last_error="",
             ):
-                logger.warning("bulk mail: %s %s was sent after another worker took it over; "
-                               "it may have gone twice", model._meta.label, row.pk)  # fmt: skip
+                _claim_lost(row, sent=True)
         # Claimed but not reached (time is up, the server went away): back in the queue now,
         # unless another worker has claimed them since. A worker that is killed does not get
         # here: its rows wait for MAIL_STALE_SECONDS.

@@ -3,6 +3,7 @@ real mail server on 127.0.0.1 that refuses, goes down and comes back."""
 
 import collections
 import datetime
+import logging
 
 import pytest
 from django import db
@@ -14,8 +15,10 @@ from followers.models import Announcement, Delivery, Subscriber
 from followers.services import announce_due
 from icnk import bulk
 from icnk.mail import queue_mail
+from icnk.roles import ADMINISTRATORS
+from members.personal_data import personal_data_erase
 from statements.models import Statement
-from tests.factories import SMTPSink, frozen_first_worker
+from tests.factories import SMTPSink, frozen_first_worker, make_staff
 from tests.followers.conftest import parse, text_of
 
 # The worker runs in the test's process and commits, as a real one does (on PostgreSQL it
@@ -286,6 +289,41 @@ def test_a_worker_frozen_past_its_claim_leaves_the_rows_to_the_one_that_holds_th
         run_worker()
     counts = recipients(sink)
     assert len(counts) == 3 and set(counts.values()) == {1}
+
+
+@pytest.mark.parametrize("accept", [True, False], ids=["delivered", "refused-for-now"])
+def test_a_subscriber_erased_while_their_copy_is_sent_is_not_taken_for_another_worker(
+    site_settings, run_worker, settings, make_statement, make_subscriber, caplog, accept
+):
+    """The secretariat erases a subscriber while the worker is sending them the statement: their
+    copy is deleted mid-send. The log says so, not that another worker took it over (which
+    would send whoever reads it looking for a second worker), and nothing goes to them again."""
+    erased = make_subscriber("erased@example.org")  # the first row the worker claims
+    make_subscriber("other@example.org")
+    make_statement()
+    announce_due()
+    administrator = make_staff("ada", ADMINISTRATORS)
+
+    def the_secretariat_erases_the_subscriber():
+        try:
+            personal_data_erase(subject=erased, user=administrator)
+        finally:
+            db.connections.close_all()  # this thread's own connection
+
+    with (
+        caplog.at_level(logging.WARNING, logger="icnk.bulk"),
+        frozen_first_worker(settings, the_secretariat_erases_the_subscriber, accept=accept) as sink,
+    ):
+        bulk.send_batch(Delivery)
+        run_worker()  # a retry, had one been queued, would be due at once
+    expected = {"other@example.org": 1} | ({"erased@example.org": 1} if accept else {})
+    assert recipients(sink) == expected
+    assert not Subscriber.objects.filter(email="erased@example.org").exists()
+    assert list(Delivery.objects.values_list("status", flat=True)) == [Delivery.Status.SENT]
+    said = "sent, but deleted (erased)" if accept else "deleted (erased) while it was being sent"
+    assert said in caplog.text
+    assert "another worker" not in caplog.text and "taken over" not in caplog.text
+    assert "erased@example.org" not in caplog.text
 
 
 def test_a_message_that_cannot_be_built_does_not_stop_the_list(
