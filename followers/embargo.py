@@ -470,11 +470,21 @@ def copies_by_journalist(translation_key, journalist_id=None, *, lock=False):
         deliveries = deliveries.filter(journalist_id=journalist_id)
     if lock:
         deliveries = deliveries.select_for_update(of=("self",))
+    return copies_by_key([translation_key], deliveries)[translation_key]
+
+
+def copies_by_key(translation_keys, deliveries=None):
+    """As copies_by_journalist, for several statements at once, in two queries:
+    {translation_key: {journalist_id: [delivery, ...]}}, every key given present. `deliveries`:
+    a narrower queryset of them."""
+    if deliveries is None:
+        deliveries = PressDelivery.objects.filter(release__translation_key__in=translation_keys)
     deliveries = list(deliveries.select_related("release").order_by("pk"))
     prefetch_related_objects(deliveries, "notices")
-    copies = {}
+    copies = {key: {} for key in translation_keys}
     for delivery in deliveries:
-        copies.setdefault(delivery.journalist_id, []).append(delivery)
+        by_person = copies[delivery.release.translation_key]
+        by_person.setdefault(delivery.journalist_id, []).append(delivery)
     return copies
 
 
@@ -649,22 +659,24 @@ def deletion_refusals(*, statements=(), releases=()):
     it, with it. So either waits until those journalists have been told (unpublish first) or
     their embargo has passed."""
     now = timezone.now()
+    items = [*statements, *releases]
+    # Every copy of every statement selected, and who of their holders is still on the list,
+    # read at once: however many statements the list's "Delete" action is given.
+    copies = copies_by_key({item.translation_key for item in items})
+    people = {person for by_person in copies.values() for person in by_person}
+    on_the_list = Journalist.objects.filter(pk__in=people, status=Journalist.Status.ACTIVE)
+    active = set(on_the_list.values_list("pk", flat=True)) if people else set()
+    holders = {  # translation key -> {journalist id: copies}
+        key: {
+            person: deliveries
+            for person, deliveries in by_person.items()
+            if person in active and _still_counting_on_it(deliveries, now)
+        }
+        for key, by_person in copies.items()
+    }
     refusals = []
-    holders = {}  # translation key -> {journalist id: copies}
-    for item in [*statements, *releases]:
+    for item in items:
         key = item.translation_key
-        if key not in holders:
-            copies = copies_by_journalist(key)
-            active = set(
-                Journalist.objects.filter(
-                    pk__in=list(copies), status=Journalist.Status.ACTIVE
-                ).values_list("pk", flat=True)
-            )
-            holders[key] = {
-                person: deliveries
-                for person, deliveries in copies.items()
-                if person in active and _still_counting_on_it(deliveries, now)
-            }
         if isinstance(item, PressRelease):
             counting = [
                 p for p, ds in holders[key].items() if any(d.release_id == item.pk for d in ds)
