@@ -317,6 +317,12 @@ class StatementAdmin(
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
+    def has_publish_and_change_permission(self, request):
+        """The list's "Publish now" and "Unpublish" change the statements they act on, as the
+        buttons on a statement's page do, which ask for both permissions (Django's action
+        `permissions` are any one of those listed, not all)."""
+        return self.has_publish_permission(request) and self.has_change_permission(request)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         hidden = set()
@@ -742,7 +748,7 @@ class StatementAdmin(
             request, "admin/statements/statement/confirm_bulk_publication.html", context
         )
 
-    @admin.action(description=_("Publish now"), permissions=["publish"])
+    @admin.action(description=_("Publish now"), permissions=["publish_and_change"])
     def publish(self, request, queryset):
         """Asks first, listing what each statement becomes and any embargo it breaks."""
         if request.POST.get("post") != "yes":
@@ -763,7 +769,7 @@ class StatementAdmin(
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Unpublish"), permissions=["publish"])
+    @admin.action(description=_("Unpublish"), permissions=["publish_and_change"])
     def unpublish(self, request, queryset):
         """Asks first, as "Publish now" does."""
         if request.POST.get("post") != "yes":

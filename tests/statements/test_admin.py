@@ -42,6 +42,37 @@ def test_staff_without_a_role_cannot_see_statements(client, django_user_model, s
     assert client.get(f"{CHANGELIST}{statement.pk}/preview/").status_code == 403
 
 
+def test_publishing_from_the_list_needs_the_right_to_change_statements_too(
+    client, django_user_model, make_statement
+):
+    """A staff account given "publish" but only "view" on statements (no role is made so, but
+    an administrator may compose one) cannot publish from the list, as it cannot from a
+    statement's page, whose buttons need both."""
+    from django.contrib.auth.models import Permission
+
+    draft = make_statement(status=Statement.Status.DRAFT, published_at=None, slug="d")
+    public = make_statement(slug="p")
+    user = django_user_model.objects.create_user(
+        "reader", password="x-long-password", is_staff=True
+    )
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="statements",
+            codename__in=["view_statement", "publish_statement"],
+        )
+    )
+    login_with_two_factor(client, user)
+    actions = client.get(CHANGELIST).text
+    assert 'value="publish"' not in actions and 'value="unpublish"' not in actions
+    for action, statement in (("publish", draft), ("unpublish", public)):
+        client.post(
+            CHANGELIST, {"action": action, "post": "yes", "index": 0,
+                         "_selected_action": [statement.pk]},
+        )  # fmt: skip
+    assert client.get("/en/statements/d/").status_code == 404
+    assert client.get("/en/statements/p/").status_code == 200
+
+
 def test_editor_writes_a_statement_and_it_stays_a_draft(client, editor):
     login_with_two_factor(client, editor)
     response = client.post(
