@@ -340,6 +340,21 @@ def _skip(delivery, reason):
     type(delivery).objects.filter(pk=delivery.pk).update(last_error=reason[:500])
 
 
+def _still_on_list(journalist):
+    """Whether a journalist is on the list as the message is built: read again, as the worker
+    read the row with the batch, before an earlier message of the batch to the same address
+    was refused (the refusal that takes them off) or they left."""
+    journalist.refresh_from_db(fields=["status", "bounces"])
+    return journalist.is_on_list
+
+
+def _off_the_list(journalist):
+    """Why a journalist is sent nothing more (the row's note for staff)."""
+    if journalist.status != Journalist.Status.ACTIVE:
+        return "The journalist is no longer on the press list."
+    return "The journalist's address has refused mail too often (MAIL_BOUNCE_LIMIT)."
+
+
 def _release_message_id(delivery, domain):
     """The same on every attempt, so that a copy that arrives twice is recognisably the same;
     another once the release was withdrawn from them and is sent again (`press_release`)."""
@@ -361,8 +376,8 @@ def press_message(delivery, memo):
     """The embargoed release for one journalist, or None when it should not go any more."""
     journalist = delivery.journalist
     release = delivery.release
-    if journalist.status != Journalist.Status.ACTIVE:
-        _skip(delivery, "The journalist is no longer on the press list.")
+    if not _still_on_list(journalist):
+        _skip(delivery, _off_the_list(journalist))
         return None
     versions = _memo(
         memo,
@@ -558,8 +573,8 @@ def notice_message(notice, memo):
     delivery = notice.delivery
     journalist = delivery.journalist
     release = delivery.release
-    if journalist.status != Journalist.Status.ACTIVE:
-        _skip(notice, "The journalist is no longer on the press list.")
+    if not _still_on_list(journalist):
+        _skip(notice, _off_the_list(journalist))
         return None
     copies = copies_by_journalist(release.translation_key, journalist.pk).get(journalist.pk, [])
     if any(d.status == PressDelivery.Status.SENDING for d in copies):
@@ -664,7 +679,7 @@ def deletion_refusals(*, statements=(), releases=()):
     # read at once: however many statements the list's "Delete" action is given.
     copies = copies_by_key({item.translation_key for item in items})
     people = {person for by_person in copies.values() for person in by_person}
-    on_the_list = Journalist.objects.filter(pk__in=people, status=Journalist.Status.ACTIVE)
+    on_the_list = Journalist.objects.on_list().filter(pk__in=people)  # only they would be told
     active = set(on_the_list.values_list("pk", flat=True)) if people else set()
     holders = {  # translation key -> {journalist id: copies}
         key: {

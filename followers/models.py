@@ -265,6 +265,12 @@ class Journalist(models.Model):
         self.email = (self.email or "").strip().lower()
         super().save(*args, **kwargs)
 
+    @property
+    def is_on_list(self):
+        """As `Journalist.objects.on_list()` for one journalist: active, and their address not
+        stopped by refused mail."""
+        return self.status == self.Status.ACTIVE and self.bounces < settings.MAIL_BOUNCE_LIMIT
+
     def language_list(self):
         codes = [c for c in (self.languages or "").split(",") if c in LANGUAGE_CODES]
         return codes or ["en"]

@@ -822,6 +822,54 @@ def test_a_release_sent_again_is_sent_once_whoever_clicks_meanwhile(
     assert len(ids) == len(set(ids)) == 6  # the first copy's id is not used again
 
 
+def test_an_address_that_refuses_mail_is_sent_nothing_more_even_what_was_queued_for_it(
+    seoul, smtp, run_worker, clock, settings, embargoed, make_statement, editor
+):
+    """The bounce limit takes a journalist off the press list: copies and notices already
+    queued for them are not sent either, as for one who left the list."""
+    settings.MAIL_BOUNCE_LIMIT = 1
+    en, dead = journalist("en@example.org", "en"), journalist("dead@example.org", "en")
+    release(embargoed, editor, [en, dead])
+    run_worker()
+    assert sorted(parse(raw)["To"] for raw in smtp.messages) == [
+        "dead@example.org",
+        "en@example.org",
+    ]
+    # The address is gone now. Two more releases are queued for both before the worker runs.
+    smtp.refuse["dead@example.org"] = "550 5.1.1 No such user here"
+    later = [
+        make_statement(title=f"Later {n}", slug=f"later-{n}", published_at=EMBARGO)
+        for n in range(2)
+    ]
+    for statement in later:
+        release(statement, editor, [en, dead])
+    run_worker()
+    dead.refresh_from_db()
+    assert dead.bounces == 1  # refused once: the second copy was not tried
+    copies = PressDelivery.objects.filter(journalist=dead, release__statement__in=later)
+    assert sorted(copies.values_list("status", flat=True)) == [
+        PressDelivery.Status.FAILED,
+        PressDelivery.Status.SKIPPED,
+    ]
+    assert "refused mail too often" in copies.get(status=PressDelivery.Status.SKIPPED).last_error
+
+    # Deleting the first statement waits for the one who would be told, not for the other.
+    (refusal,) = embargo.deletion_refusals(statements=[embargoed])
+    assert "1 journalist holds it" in refusal
+
+    # The first release is withdrawn: the journalist still on the list is told; the other's
+    # address would refuse it, and is not tried.
+    before = len(smtp.messages)
+    _both(_unpublish, embargoed, editor)
+    clock.advance(minutes=1)
+    run_worker()
+    assert [m["To"] for m in _new_mail(smtp, before)] == ["en@example.org"]
+    notice = PressNotice.objects.get(delivery__journalist=dead)
+    assert notice.status == PressNotice.Status.SKIPPED
+    dead.refresh_from_db()
+    assert dead.bounces == 1
+
+
 # -- deleting what journalists still hold -------------------------------------------------------
 
 
