@@ -344,7 +344,10 @@ def _still_on_list(journalist):
     """Whether a journalist is on the list as the message is built: read again, as the worker
     read the row with the batch, before an earlier message of the batch to the same address
     was refused (the refusal that takes them off) or they left."""
-    journalist.refresh_from_db(fields=["status", "bounces"])
+    try:
+        journalist.refresh_from_db(fields=["status", "bounces"])
+    except Journalist.DoesNotExist:  # erased meanwhile, and their mail with them
+        return False
     return journalist.is_on_list
 
 

@@ -8,8 +8,9 @@ among the protected ones (Django still deletes nothing), and its templates show 
 heading of their own, with any real protected objects under Django's.
 
 The check and the deletion are one transaction (Django's delete page is one already; the
-action is made one here), and `lock_for_deletion()` is taken before the check on the
-confirming POST, so that nothing the check looks at changes before the rows are gone.
+action is made one here), and on a POST `lock_for_deletion()` is taken and the objects read
+again before anything is checked, so that nothing the check looks at changes before the rows
+are gone.
 """
 
 import dataclasses
@@ -41,10 +42,12 @@ class RefusesDeletion:
         """Lock what the refusals are read from; runs in the deleting transaction."""
 
     def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         objs = list(objs)
-        if request.method == "POST" and request.POST.get("post"):
+        if request.method == "POST":  # Django's delete page deletes on any POST, not only "post"
+            # Locked first, then read again: what is deleted and why not, as it now stands.
             self.lock_for_deletion(objs)
+            objs = list(self.model._default_manager.filter(pk__in=[obj.pk for obj in objs]))
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         refusals = [DeletionRefusal(reason) for reason in self.deletion_refusals(objs)]
         return deleted, counts, perms_needed, [*protected, *refusals]
 

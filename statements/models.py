@@ -253,7 +253,7 @@ class StatementQuerySet(models.QuerySet):
         cannot deadlock), in the caller's transaction: releasing a statement to the press locks
         the version it releases, so holding them all keeps a release from being made meanwhile."""
         list(
-            self.select_for_update()
+            self.select_for_update(no_key=True)  # rows that point at them may still be added
             .filter(translation_key__in=set(translation_keys))
             .order_by("pk")
             .values_list("pk", flat=True)
