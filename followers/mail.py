@@ -51,6 +51,12 @@ def one_click_headers(url, *, list_name):
 
 def announcement_message(delivery, memo):
     subscriber = delivery.subscriber
+    # Read again: the worker read the row with its batch, and since then they may have left,
+    # an earlier message of the batch to them been refused for good, or they been erased.
+    try:
+        subscriber.refresh_from_db(fields=["status"])
+    except Subscriber.DoesNotExist:
+        return None
     if subscriber.status != Subscriber.Status.ACTIVE:
         return None
     statement = pick_version(_versions(delivery.translation_key, memo), subscriber.language)

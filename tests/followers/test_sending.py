@@ -326,6 +326,36 @@ def test_a_subscriber_erased_while_their_copy_is_sent_is_not_taken_for_another_w
     assert "erased@example.org" not in caplog.text
 
 
+@pytest.mark.parametrize("how", ["erased", "unsubscribed"])
+def test_a_subscriber_who_goes_while_the_batch_is_sent_is_not_sent_it(
+    site_settings, run_worker, settings, make_statement, make_subscriber, caplog, how
+):
+    """The worker reads a batch of copies, then sends them one by one: a subscriber erased, or
+    who leaves, while it sends the first, is sent nothing (and no error is logged)."""
+    make_subscriber("a-first@example.org")  # copies go in the order of subscribers
+    leaving = make_subscriber("z-leaving@example.org")
+    make_statement()
+    announce_due()
+    administrator = make_staff("ada", ADMINISTRATORS)
+
+    def they_go():
+        try:
+            if how == "erased":
+                personal_data_erase(subject=leaving, user=administrator)
+            else:
+                Client().post(f"/en/follow/unsubscribe/{leaving.token}/")
+        finally:
+            db.connections.close_all()  # this thread's own connection
+
+    with (
+        caplog.at_level(logging.WARNING),
+        frozen_first_worker(settings, they_go, accept=True) as sink,
+    ):
+        bulk.send_batch(Delivery)
+    assert recipients(sink) == {"a-first@example.org": 1}
+    assert "could not be built" not in caplog.text
+
+
 def test_a_message_that_cannot_be_built_does_not_stop_the_list(
     site_settings, smtp, run_worker, clock, make_statement, make_subscriber, monkeypatch, caplog
 ):
