@@ -1083,6 +1083,22 @@ def test_the_delete_confirmation_reads_the_press_list_once_however_many_are_sele
     assert confirmation(released) == confirmation(released[:1])
 
 
+def test_a_release_record_is_not_deleted_from_its_list_while_journalists_count_on_it(
+    seoul, smtp, run_worker, embargoed, editor, administrator_client
+):
+    release(embargoed, editor, [journalist("en@example.org", "en")])
+    run_worker()
+    record = PressRelease.objects.get()
+    listed = administrator_client.post(
+        f"/{settings.ADMIN_URL}followers/pressrelease/",
+        {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"},
+    )
+    assert "cannot be deleted yet" in listed.text
+    assert "1 journalist holds it" in _under(listed, "deletion-refusals")
+    assert PressRelease.objects.filter(pk=record.pk).exists()
+    assert PressDelivery.objects.filter(release=record).exists()
+
+
 @pytest.mark.parametrize(
     ("language", "heading", "reason"),
     [
