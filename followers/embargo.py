@@ -27,7 +27,7 @@ from django.db.models import Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from followers import press
 from followers.models import Journalist, PressDelivery, PressNotice, PressRelease
@@ -337,6 +337,8 @@ def _memo(memo, key, make):
 
 
 def _skip(delivery, reason):
+    """Mark why a copy or notice is not sent, for staff: `reason` in English, marked with
+    gettext_noop, and shown in the reader's language by the release page (embargo_admin)."""
     type(delivery).objects.filter(pk=delivery.pk).update(last_error=reason[:500])
 
 
@@ -354,8 +356,8 @@ def _still_on_list(journalist):
 def _off_the_list(journalist):
     """Why a journalist is sent nothing more (the row's note for staff)."""
     if journalist.status != Journalist.Status.ACTIVE:
-        return "The journalist is no longer on the press list."
-    return "The journalist's address has refused mail too often (MAIL_BOUNCE_LIMIT)."
+        return gettext_noop("The journalist is no longer on the press list.")
+    return gettext_noop("The mail server has refused mail to the journalist's address too often.")
 
 
 def _release_message_id(delivery, domain):
@@ -394,16 +396,16 @@ def press_message(delivery, memo):
         ),
     )
     if not versions:
-        _skip(delivery, "The statement is no longer scheduled for this embargo time.")
+        _skip(delivery, gettext_noop("The statement is no longer scheduled for this embargo time."))
         return None
     if release.embargo_until <= timezone.now():
         # Mail still waiting when the embargo lifts (the server was down for hours): the
         # statement is public, and an "EMBARGOED UNTIL" in the past would only confuse.
-        _skip(delivery, "The embargo had lifted before the release could be sent.")
+        _skip(delivery, gettext_noop("The embargo had lifted before the release could be sent."))
         return None
     if Statement.objects.published().filter(translation_key=release.translation_key).exists():
         # Another language version was published before its time: nothing is embargoed now.
-        _skip(delivery, "A version of the statement is public already.")
+        _skip(delivery, gettext_noop("A version of the statement is public already."))
         return None
     statement = pick_version(versions, journalist)
     language = journalist.preferred_language()
@@ -582,25 +584,28 @@ def notice_message(notice, memo):
     copies = copies_by_journalist(release.translation_key, journalist.pk).get(journalist.pk, [])
     if any(d.status == PressDelivery.Status.SENDING for d in copies):
         # A copy built before the change may still go out as it was: say what holds after it.
-        raise bulk.Later("A release to this journalist is still being sent.")
+        raise bulk.Later(gettext_noop("A release to this journalist is still being sent."))
     if any(
         n.status == PressNotice.Status.SENDING and n.pk != notice.pk
         for d in copies
         for n in d.notices.all()
     ):
-        raise bulk.Later("Another notice to this journalist is being sent.")
+        raise bulk.Later(gettext_noop("Another notice to this journalist is being sent."))
     now = timezone.now()
     told = believed(copies)
     state = embargo_state(release.translation_key, now)
     if told is None:
-        _skip(notice, "The journalist never received the release.")
+        _skip(notice, gettext_noop("The journalist never received the release."))
         return None
     # Due if it was when staff made the change, even if the mail is late (the rate limit, a
     # server down): a withdrawal after their embargo time is still worth telling.
     if not _due(told, state, notice.created_at) or (
         state[0] == PressNotice.Kind.LIFTED and told[1] <= now
     ):
-        _skip(notice, "What the journalist was told still holds, or it is public as told.")
+        _skip(
+            notice,
+            gettext_noop("What the journalist was told still holds, or it is public as told."),
+        )
         return None
     kind, until = state
     type(notice).objects.filter(pk=notice.pk).update(kind=kind, embargo_until=until)

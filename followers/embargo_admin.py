@@ -59,7 +59,9 @@ class PressDeliveryInline(admin.TabularInline):
 
     @admin.display(description=_("problem"))
     def problem(self, delivery):
-        return delivery.last_error or "—"
+        # Why a copy was skipped is written in English (embargo._skip) and translated here; a
+        # mail server's own words are not in the catalogue and are shown as they came.
+        return gettext(delivery.last_error) if delivery.last_error else "—"
 
     @admin.display(description=_("told since"))
     def told(self, delivery):

@@ -853,7 +853,10 @@ def test_an_address_that_refuses_mail_is_sent_nothing_more_even_what_was_queued_
         PressDelivery.Status.FAILED,
         PressDelivery.Status.SKIPPED,
     ]
-    assert "refused mail too often" in copies.get(status=PressDelivery.Status.SKIPPED).last_error
+    assert (
+        "refused mail to the journalist's address too often"
+        in copies.get(status=PressDelivery.Status.SKIPPED).last_error
+    )
 
     # Deleting the first statement waits for the one who would be told, not for the other.
     (refusal,) = embargo.deletion_refusals(statements=[embargoed])
@@ -899,6 +902,29 @@ def test_a_journalist_erased_while_the_release_goes_out_is_skipped_quietly(
     assert not Journalist.objects.filter(email="z-erased@example.org").exists()
     assert "could not be built" not in caplog.text
     assert "z-erased@example.org" not in caplog.text
+
+
+def test_why_a_copy_was_not_sent_reads_in_the_staff_members_language(
+    seoul, smtp, run_worker, embargoed, editor, administrator_client
+):
+    gone = journalist("gone@example.org", "en")
+    refusing = journalist("refusing@example.org", "en")
+    release(embargoed, editor, [gone, refusing])
+    gone.status = Journalist.Status.LEFT  # left before the worker came to their copy
+    gone.save()
+    smtp.refuse["refusing@example.org"] = "550 5.1.1 No such user here"
+    run_worker()
+    record = PressRelease.objects.get()
+    url = f"/{settings.ADMIN_URL}followers/pressrelease/{record.pk}/change/"
+    pages = {
+        language: administrator_client.get(url, HTTP_ACCEPT_LANGUAGE=language).text
+        for language in ("en", "ko", "ja")
+    }
+    assert "The journalist is no longer on the press list." in pages["en"]
+    assert "이 기자는 더 이상 기자 명단에 없습니다." in pages["ko"]
+    assert "この記者はもうプレスリストに登録されていません。" in pages["ja"]
+    # The mail server's own words are shown as they came, in every language.
+    assert all("No such user here" in page for page in pages.values())
 
 
 # -- deleting what journalists still hold -------------------------------------------------------
