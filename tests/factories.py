@@ -168,7 +168,8 @@ class SMTPSink:
 
 
 class StallingSink(SMTPSink):
-    """A mail server whose first conversation stalls at RCPT while `meanwhile` runs, then is
+    """A mail server whose first conversation stalls at RCPT while `meanwhile` runs (in another
+    thread, with its own database connections), then is
     refused for now (451), as a worker frozen past its claim finds when it wakes; or, with
     `accept`, goes on and is delivered (what others did while a message was on its way)."""
 
@@ -178,10 +179,20 @@ class StallingSink(SMTPSink):
         self.accept = accept
         self.stalled = False
 
+    def _meanwhile(self):
+        """`meanwhile`, in a thread of its own: the database connections it opened are closed
+        after it, as that thread's are no one else's to close."""
+        from django import db
+
+        try:
+            self.meanwhile()
+        finally:
+            db.connections.close_all()
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if not self.stalled:
             self.stalled = True
-            await asyncio.get_running_loop().run_in_executor(None, self.meanwhile)
+            await asyncio.get_running_loop().run_in_executor(None, self._meanwhile)
             if not self.accept:
                 return "451 4.3.0 Try again later"
         return await super().handle_RCPT(server, session, envelope, address, rcpt_options)

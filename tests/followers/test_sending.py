@@ -6,7 +6,6 @@ import datetime
 import logging
 
 import pytest
-from django import db
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -250,12 +249,9 @@ def test_a_worker_frozen_past_its_claim_sends_nothing_again_that_another_sent(
     announce_due()
 
     def another_worker_sends_the_list():
-        try:
-            clock.advance(seconds=settings.MAIL_STALE_SECONDS + 1)
-            bulk.requeue_stranded()  # the frozen worker's claim has lapsed
-            bulk.send_batch(Delivery)
-        finally:
-            db.connections.close_all()  # this thread's own connection
+        clock.advance(seconds=settings.MAIL_STALE_SECONDS + 1)
+        bulk.requeue_stranded()  # the frozen worker's claim has lapsed
+        bulk.send_batch(Delivery)
 
     with frozen_first_worker(settings, another_worker_sends_the_list) as sink:
         bulk.send_batch(Delivery)  # claims all three, freezes at the first, wakes to a 451
@@ -272,12 +268,9 @@ def test_a_worker_frozen_past_its_claim_leaves_the_rows_to_the_one_that_holds_th
     announce_due()
 
     def another_worker_claims_the_list():
-        try:
-            clock.advance(seconds=settings.MAIL_STALE_SECONDS + 1)
-            bulk.requeue_stranded()
-            bulk._claim(Delivery, 3)  # and is about to send them
-        finally:
-            db.connections.close_all()
+        clock.advance(seconds=settings.MAIL_STALE_SECONDS + 1)
+        bulk.requeue_stranded()
+        bulk._claim(Delivery, 3)  # and is about to send them
 
     with frozen_first_worker(settings, another_worker_claims_the_list) as sink:
         bulk.send_batch(Delivery)
@@ -305,10 +298,7 @@ def test_a_subscriber_erased_while_their_copy_is_sent_is_not_taken_for_another_w
     administrator = make_staff("ada", ADMINISTRATORS)
 
     def the_secretariat_erases_the_subscriber():
-        try:
-            personal_data_erase(subject=erased, user=administrator)
-        finally:
-            db.connections.close_all()  # this thread's own connection
+        personal_data_erase(subject=erased, user=administrator)
 
     with (
         caplog.at_level(logging.WARNING, logger="icnk.bulk"),
@@ -328,7 +318,7 @@ def test_a_subscriber_erased_while_their_copy_is_sent_is_not_taken_for_another_w
 
 @pytest.mark.parametrize("how", ["erased", "unsubscribed"])
 def test_a_subscriber_who_goes_while_the_batch_is_sent_is_not_sent_it(
-    site_settings, run_worker, settings, make_statement, make_subscriber, caplog, how
+    site_settings, settings, make_statement, make_subscriber, caplog, how
 ):
     """The worker reads a batch of copies, then sends them one by one: a subscriber erased, or
     who leaves, while it sends the first, is sent nothing (and no error is logged)."""
@@ -339,13 +329,10 @@ def test_a_subscriber_who_goes_while_the_batch_is_sent_is_not_sent_it(
     administrator = make_staff("ada", ADMINISTRATORS)
 
     def they_go():
-        try:
-            if how == "erased":
-                personal_data_erase(subject=leaving, user=administrator)
-            else:
-                Client().post(f"/en/follow/unsubscribe/{leaving.token}/")
-        finally:
-            db.connections.close_all()  # this thread's own connection
+        if how == "erased":
+            personal_data_erase(subject=leaving, user=administrator)
+        else:
+            Client().post(f"/en/follow/unsubscribe/{leaving.token}/")
 
     with (
         caplog.at_level(logging.WARNING),

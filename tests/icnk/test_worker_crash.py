@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django import db
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
@@ -103,11 +102,8 @@ def test_a_worker_that_stalls_past_its_claim_does_not_queue_again_what_another_s
     email = queue_one(site_settings)
 
     def another_worker_takes_over():
-        try:
-            requeue_stranded_mail()  # the stalled worker's claim is past MAIL_STALE_SECONDS
-            deliver_email.call(email.pk)
-        finally:
-            db.connections.close_all()  # this thread's own connection
+        requeue_stranded_mail()  # the stalled worker's claim is past MAIL_STALE_SECONDS
+        deliver_email.call(email.pk)
 
     settings.MAIL_STALE_SECONDS = 0
     with frozen_first_worker(settings, another_worker_takes_over) as sink:
@@ -282,10 +278,7 @@ def _erased_while_on_its_way(settings, site_settings, run_worker, *, accept):
     )
 
     def the_secretariat_erases_the_request():
-        try:
-            join_request_erase(join_request=join_request, reason="Asked to be forgotten")
-        finally:
-            db.connections.close_all()  # this thread's own connection
+        join_request_erase(join_request=join_request, reason="Asked to be forgotten")
 
     # A retry, had one been queued, would be due at once and run by the same worker.
     with frozen_first_worker(settings, the_secretariat_erases_the_request, accept=accept) as sink:
