@@ -17,7 +17,7 @@ from icnk import cache as page_cache
 from icnk.fasturls import slug_url
 from icnk.i18n import current_language, reading_order_key
 from icnk.labels import choice_label, country_name
-from icnk.templatetags.site_tags import flag_url, plain_flag_url
+from icnk.templatetags.site_tags import flag, plain_flag
 from members.models import (
     NAMED_VISIBILITIES,
     PUBLIC_SUPPORTER_FIELDS,
@@ -263,7 +263,7 @@ class DirectoryCounts:
             {
                 "code": code,
                 "name": country_name(code),
-                "flag": flag_url(code),
+                "flag": flag(code),
                 "count": n,
                 "selected": code == query.country,
                 "querystring": query.querystring(country="" if code == query.country else code),
@@ -377,8 +377,8 @@ class Places(dict):
     def __missing__(self, code):
         self[code] = place = {
             "name": country_name(code),
-            "flag": flag_url(code),
-            "plain_flag": plain_flag_url(code),  # the embed's
+            "flag": flag(code),  # the <img>
+            "plain_flag": plain_flag(code),  # the embed's
         }
         return place
 

@@ -3,6 +3,7 @@
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags.static import static
@@ -49,6 +50,22 @@ def plain_flag_url(country):
     return _plain_flag_url(code) if code else ""
 
 
+@register.filter
+def flag(country):
+    """`{{ x.country|flag }}`: the country's flag, an `<img>` of 16 × 11 CSS pixels (decorative:
+    the country's name is beside it). django-countries' GIF is that size, blurred on a phone's
+    screen; where a screen has more pixels, the browser takes the PNG three times that size
+    (static/img/flags/). `country` is a Country or a code; "" for none."""
+    code = getattr(country, "code", country) or ""
+    return _flag_img(code, plain=False) if code else ""
+
+
+def plain_flag(country):
+    """`flag()` with the images under their plain static names (the directory embed's)."""
+    code = getattr(country, "code", country) or ""
+    return _flag_img(code, plain=True) if code else ""
+
+
 @lru_cache(maxsize=512)
 def _plain_flag_url(code):
     return Country(code).flag
@@ -64,11 +81,28 @@ def _flag_url(code):
         return ""
 
 
+@lru_cache(maxsize=1024)
+def _flag_img(code, plain):
+    src = _plain_flag_url(code) if plain else flag_url(code)
+    srcset = ""
+    name = f"img/flags/{code.lower()}.png"
+    if (settings.BASE_DIR / "static" / name).is_file():
+        try:
+            sharp = f"{settings.STATIC_URL}{name}" if plain else static(name)
+        except ValueError:  # not collected yet (collectstatic not run since): the GIF alone
+            sharp = ""
+        srcset = f' srcset="{escape(sharp)} 3x"' if sharp else ""
+    return mark_safe(
+        f'<img class="flag" src="{escape(src)}"{srcset} alt="" width="16" height="11">'
+    )  # both addresses escaped
+
+
 @receiver(setting_changed)
 def _forget_flag_urls(*, setting, **kwargs):
     if setting in {"STATIC_URL", "STORAGES", "STATIC_ROOT", "COUNTRIES_FLAG_URL"}:
         _flag_url.cache_clear()
         _plain_flag_url.cache_clear()
+        _flag_img.cache_clear()
 
 
 # Parts of pages kept per process: (generation, language, the values named) -> HTML.

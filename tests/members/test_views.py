@@ -1,8 +1,11 @@
 import re
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
+from PIL import Image
 
 from icnk import cache as page_cache
 from members.models import Listing, MemberStatus, Organization, OrganizationKind, Supporter
@@ -312,3 +315,28 @@ def test_names_with_markup_show_as_text_in_the_directory_and_its_embed(client, s
     assert "A&amp;B" in page
     assert "Kim &lt;i&gt;O&#x27;Hara&lt;/i&gt;" in page and "<i>" not in page
     assert "R&amp;D &lt;lab&gt;" in page
+
+
+FLAG = re.compile(
+    r'<img class="flag" src="([^"]+)"(?: srcset="([^"]+)")? alt="" width="16" height="11">'
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [DIRECTORY, "/en/members/?country=KR", "/en/embed/members/", "/en/members/open-north-korea/"],
+)
+def test_flags_have_an_image_sharp_enough_for_a_phone(client, coalition, path):
+    # A flag is shown at 16 x 11 CSS pixels; a phone has three device pixels to the CSS pixel,
+    # so the 16 x 11 GIF alone is drawn blurred. Every flag (cards, supporters, the country
+    # filter, the embed, an organization's page) offers an image three times that size.
+    html = client.get(path).text
+    flags = FLAG.findall(html)
+    assert flags and len(flags) == html.count('class="flag"')
+    for src, srcset in flags:
+        sharp, density = srcset.split(" ")
+        assert density == "3x"
+        # The same country's flag, and a file the site serves, of 48 x 33 pixels.
+        assert sharp.rsplit("/", 1)[1] == src.rsplit("/", 1)[1].replace(".gif", ".png")
+        with Image.open(finders.find(sharp.removeprefix(settings.STATIC_URL))) as image:
+            assert image.size == (48, 33)

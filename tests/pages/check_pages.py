@@ -9,6 +9,8 @@ with gunicorn on a free 127.0.0.1 port with DEBUG off, and checks:
 - axe-core (axe.min.js from the npm package axe-core) with the WCAG 2.2 A/AA rules at 375 and
   1280 px, in Debian's Chromium driven by Playwright: no violation;
 - no sideways scrolling at 320 px;
+- on a phone's screen (three device pixels to the CSS pixel), every flag is drawn from an image
+  with the pixels for it, not blown up from django-countries' 16 x 11 GIF;
 - every request a page makes (styles, images, logos, the favicon) answers below 400, and
   nothing is logged to the browser's console as an error;
 - the Atom feeds parse, name an author, and date each entry by its statement's publication;
@@ -18,7 +20,7 @@ A checker whose tool cannot be had (no java, no chromium, the npm packages not i
 is skipped with the reason printed; any finding fails (exit status 1). Not collected by pytest
 (the file name does not start with test_); the Makefile installs the tools into .tools/.
 
-    .venv/bin/python tests/pages/check_pages.py [--only vnu,axe,scroll,feeds,sitemap]
+    .venv/bin/python tests/pages/check_pages.py [--only vnu,axe,scroll,flags,feeds,sitemap]
         [--pages WORDS] [--keep DIR]
 """
 
@@ -481,6 +483,52 @@ def check_in_browser(site, pages, *, axe, scroll):
     return problems, None
 
 
+# Each image's source, its width in the file's own pixels (an <img>'s naturalWidth is divided
+# by the density its srcset names), and the CSS pixels it is drawn in.
+IMAGE_PIXELS = """
+images => Promise.all(images.map(async image => {
+  const file = new Image();
+  file.src = image.currentSrc;
+  await file.decode();
+  return [image.currentSrc, file.naturalWidth, image.clientWidth];
+}))
+"""
+
+
+def check_sharp_flags(site, pages):
+    """Every flag on every page, at 375 px on a screen of three device pixels to the CSS pixel,
+    comes from an image at least three times as wide as it is drawn."""
+    sync_playwright, reason = browser()
+    if reason:
+        return None, reason
+    problems = []
+    seen = 0
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = chromium.new_context(
+            viewport={"width": 375, "height": 800}, device_scale_factor=3
+        )
+        page = context.new_page()
+        for name, path, _expected, how in pages:
+            if how and how.get("post"):
+                continue  # the page a form answers with: no flag
+            context.clear_cookies()
+            if cookie := site.session_cookie(how):
+                context.add_cookies([{**cookie, "url": site.base}])
+            page.goto(site.base + path, wait_until="load")
+            flags = page.eval_on_selector_all("img.flag", IMAGE_PIXELS)
+            seen += len(flags)
+            for source, pixels, width in flags:
+                if pixels < 3 * width:
+                    problems.append(
+                        f"{path} ({name}): a flag {width} px wide drawn from {pixels} px: {source}"
+                    )
+        chromium.close()
+    if not seen:
+        problems.append("no page showed a flag: nothing was checked")
+    return sorted(set(problems)), None
+
+
 # The elements that stick out past the right edge, to say what to fix.
 WIDEST_ELEMENTS = """
 () => {
@@ -602,7 +650,7 @@ def same_instant(one, other):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="vnu,axe,scroll,feeds,sitemap")
+    parser.add_argument("--only", default="vnu,axe,scroll,flags,feeds,sitemap")
     parser.add_argument(
         "--pages",
         metavar="WORDS",
@@ -645,6 +693,9 @@ def main():
                 results["axe-core"] = ([p for p in problems if " at 320 px" not in p], None)
                 results["320 px"] = ([p for p in problems if " at 320 px" in p], None)
                 results["subresources and console"] = (requests, None)
+        if "flags" in wanted:
+            log("Chromium: flags on a phone's screen ...")
+            results["sharp flags"] = check_sharp_flags(site, pages)
         if "feeds" in wanted:
             results["feeds"] = check_feeds(site)
         if "sitemap" in wanted:
