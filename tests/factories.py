@@ -198,6 +198,16 @@ class StallingSink(SMTPSink):
         return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
 
 
+def send_mail_to(settings, port, *, timeout=5):
+    """The site sends its mail to the SMTP server on 127.0.0.1:`port` (none need be there)."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": timeout},
+        }
+    }
+
+
 @contextlib.contextmanager
 def frozen_first_worker(settings, meanwhile, *, accept=False):
     """A mail server that holds the first worker's first conversation while `meanwhile` runs
@@ -205,12 +215,7 @@ def frozen_first_worker(settings, meanwhile, *, accept=False):
     `accept` takes the message; a retry is due at once. Yields the server."""
     sink = StallingSink(meanwhile, accept=accept)
     sink.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 10},
-        }
-    }
+    send_mail_to(settings, sink.port, timeout=10)
     settings.MAIL_RETRY_BACKOFF_SECONDS = 0
     try:
         yield sink

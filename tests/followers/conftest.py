@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from followers.models import Subscriber
 from statements.models import Statement
-from tests.factories import SMTPSink
+from tests.factories import SMTPSink, send_mail_to
 
 _numbers = itertools.count(1)
 
@@ -57,12 +57,7 @@ def smtp(settings):
     """A real mail server on 127.0.0.1 that the site sends to; `smtp.stop()` takes it down."""
     sink = SMTPSink()
     sink.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 5},
-        }
-    }
+    send_mail_to(settings, sink.port)
     settings.MAIL_RETRY_BACKOFF_SECONDS = 60
     yield sink
     with contextlib.suppress(Exception):  # already stopped by the test

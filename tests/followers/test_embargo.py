@@ -23,7 +23,12 @@ from followers.models import Journalist, PressDelivery, PressNotice, PressReleas
 from icnk import bulk
 from icnk.roles import ADMINISTRATORS
 from statements.models import Attachment, Campaign, PressContact, Statement
-from tests.factories import StallingSink, frozen_first_worker, login_with_two_factor, make_staff
+from tests.factories import (
+    frozen_first_worker,
+    login_with_two_factor,
+    make_staff,
+    send_mail_to,
+)
 from tests.followers.conftest import parse, text_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -293,12 +298,7 @@ def test_mail_waiting_when_the_embargo_lifts_is_not_sent_late_and_says_why(
     statement = make_statement(published_at=timezone.now() + datetime.timedelta(hours=1))
     press = [journalist("late@example.org")]
     smtp.stop()  # the mail server is down until after the embargo
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": free_port, "timeout": 2},
-        }
-    }
+    send_mail_to(settings, free_port, timeout=2)
     release(statement, editor, press)
     run_worker()
     delivery = PressDelivery.objects.get()
@@ -743,34 +743,21 @@ def test_a_notice_held_up_past_the_old_time_still_goes_and_asks_to_take_it_down(
         assert "please take it down until the new time." in text
 
 
-def _stalled_then_delivered(settings, meanwhile):
-    """The mail server from now on: its first conversation waits while `meanwhile` runs (what
-    staff do while that message is on its way), then is delivered."""
-    sink = StallingSink(meanwhile, accept=True)
-    sink.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 10},
-        }
-    }
-    return sink
-
-
 def test_a_change_made_while_a_notice_is_on_its_way_is_told_after_it(
     seoul, smtp, run_worker, clock, embargoed, editor, settings
 ):
     release(embargoed, editor, [journalist("en@example.org", "en")])
     run_worker()
     _both(_schedule, embargoed, editor, EMBARGO + datetime.timedelta(days=1))
-    later = _stalled_then_delivered(settings, lambda: _both(_unpublish, embargoed, editor))
-    try:
+
+    def staff_withdraw_it():  # while the notice of the new time is on its way
+        _both(_unpublish, embargoed, editor)
+
+    with frozen_first_worker(settings, staff_withdraw_it, accept=True) as later:
         clock.advance(minutes=1)
         run_worker()
         clock.advance(minutes=2)
         run_worker()
-    finally:
-        later.stop()
     assert [subject(parse(raw))[:20] for raw in later.messages] == [
         "NEW EMBARGO TIME 09:",  # on its way when staff withdrew it
         "WITHDRAWN, do not pu",  # and then the withdrawal
@@ -807,14 +794,11 @@ def test_a_release_sent_again_is_sent_once_whoever_clicks_meanwhile(
 
     _release, added = release(Statement.objects.get(pk=embargoed.pk), editor, [en])
     assert added == 1
-    later = _stalled_then_delivered(settings, another_click)
-    try:
+    with frozen_first_worker(settings, another_click, accept=True) as later:
         clock.advance(minutes=1)
         run_worker()
         clock.advance(minutes=1)
         run_worker()
-    finally:
-        later.stop()
     assert added_meanwhile == [1]  # the colleague; en's copy is on its way
     assert sorted(parse(raw)["To"] for raw in later.messages) == [
         "b@example.org",

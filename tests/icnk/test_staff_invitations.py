@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from icnk import staff
 from icnk.models import OutboundEmail, StaffInvitation
 from icnk.roles import ADMINISTRATORS, EDITORS
-from tests.factories import SMTPSink, login_with_two_factor, make_staff, totp_code
+from tests.factories import SMTPSink, login_with_two_factor, make_staff, send_mail_to, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -59,12 +59,7 @@ def last_link():
 def test_invited_person_sets_a_password_then_two_factor_then_reaches_the_admin(
     client, chief, settings, free_port, run_worker
 ):
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": free_port, "timeout": 5},
-        }
-    }
+    send_mail_to(settings, free_port)
     login_with_two_factor(client, chief)
     response = client.post(
         ADD, {"email": "Minji@Example.org", "role": "editor", "language": "ko"}, follow=True

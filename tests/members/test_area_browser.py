@@ -9,7 +9,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests.factories import SMTPSink, make_supporter, wait_for
+from tests.factories import SMTPSink, make_supporter, send_mail_to, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,12 +18,7 @@ NAME = "Zephyrine Quobble"
 
 @pytest.fixture
 def sink(settings, free_port):
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": free_port, "timeout": 5},
-        }
-    }
+    send_mail_to(settings, free_port)
     server = SMTPSink(port=free_port)
     server.start()
     yield server

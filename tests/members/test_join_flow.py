@@ -16,7 +16,7 @@ from icnk.models import OutboundEmail
 from members import services
 from members.models import JoinRequest, Organization, Supporter, Visibility
 from members.personal_data import ERASED_NAME
-from tests.factories import SMTPSink, login_with_two_factor, png_bytes, wait_for
+from tests.factories import SMTPSink, login_with_two_factor, png_bytes, send_mail_to, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -222,12 +222,7 @@ def test_markup_in_a_request_is_shown_escaped_to_staff(client, site_settings, ed
 def test_mail_waits_while_the_server_is_down_and_is_sent_once_when_it_returns(
     client, site_settings, person_data, settings, free_port, run_worker
 ):
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": free_port, "timeout": 2},
-        }
-    }
+    send_mail_to(settings, free_port, timeout=2)
     settings.MAIL_RETRY_BACKOFF_SECONDS = 1
     join_request = submit(client, person_data)
     assert join_request.pk  # the request is stored whatever the mail server does
