@@ -950,10 +950,7 @@ def test_a_released_statement_is_deleted_only_once_the_journalists_have_been_tol
     _delete(administrator_client, korean)
     assert Statement.objects.filter(pk=korean.pk).exists()
     # Nor through the list's "Delete selected" action.
-    listed = administrator_client.post(
-        f"/{settings.ADMIN_URL}statements/statement/",
-        {"action": "delete_selected", "_selected_action": [korean.pk], "post": "yes"},
-    )
+    listed = _delete_selected(administrator_client, korean)
     assert "2 journalists hold it" in listed.text
     assert Statement.objects.filter(pk=korean.pk).exists()
     # Nor the release itself, whose copies and notices would go with it.
