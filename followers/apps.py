@@ -58,5 +58,5 @@ class FollowersConfig(AppConfig):
         from statements.admin import deletion_refusal, publication_warning, statement_note
 
         statement_note(embargo_admin.statement_note)
-        publication_warning(embargo_admin.publication_warning)
+        publication_warning(embargo_admin.publication_warnings)
         deletion_refusal(embargo_admin.deletion_refusal)

@@ -50,13 +50,16 @@ from statements.signatory_admin import SignatoryDeskMixin, sign_on_summary, with
 from statements.views import statement_context
 
 # What other apps add to a statement's admin page, registered in their AppConfig.ready() (this
-# module names no other app): `notes` are functions (statement) -> HTML or "", shown
-# under "Publication" (the followers app: the statement's embargoed releases to the press and
-# the button to release it); `warnings` are functions (statement, step) -> text or "", shown on
-# the confirmation page of "Publish now", "Schedule…" and "Unpublish" (an embargo given to
-# journalists that the step would break); `refusals` are functions (statements) -> sentences,
-# each a reason the statements cannot be deleted yet, shown on the delete page in place of its
-# button, under a heading of their own (journalists still counting on an embargo of one).
+# module names no other app):
+# - `notes` are functions (statement) -> HTML or "", shown under "Publication" (the followers
+#   app: the statement's embargoed releases to the press and the button to release it);
+# - `warnings` are functions (statements, step) -> {pk: text} for those with something to say,
+#   shown on the confirmation page of "Publish now", "Schedule…" and "Unpublish" (an embargo
+#   given to journalists that the step would break), for one statement or every one selected
+#   in the list, at a cost that does not grow with their number;
+# - `refusals` are functions (statements) -> sentences, each a reason the statements cannot be
+#   deleted yet, shown on the delete page in place of its button, under a heading of their own
+#   (journalists still counting on an embargo of one).
 STATEMENT_NOTES = []
 PUBLICATION_WARNINGS = []
 DELETION_REFUSALS = []
@@ -685,7 +688,11 @@ class StatementAdmin(
             "button": button,
             "change_url": change_url,
             "state": publication_sentence(obj),
-            "warnings": [w for provider in PUBLICATION_WARNINGS if (w := provider(obj, step))],
+            "warnings": [
+                found[obj.pk]
+                for provider in PUBLICATION_WARNINGS
+                if obj.pk in (found := provider([obj], step))
+            ],
         }
         status = 400 if error and request.method == "POST" else 200
         return TemplateResponse(
@@ -710,6 +717,7 @@ class StatementAdmin(
             )
             return None
         now = timezone.now()
+        found = [provider(changing, step) for provider in PUBLICATION_WARNINGS]
         rows = [
             {
                 "statement": statement,
@@ -717,9 +725,7 @@ class StatementAdmin(
                 "when": when_public(services.publish_time(statement, now), now=now)
                 if step == "publish"
                 else "",
-                "warnings": [
-                    w for provider in PUBLICATION_WARNINGS if (w := provider(statement, step))
-                ],
+                "warnings": [each[statement.pk] for each in found if statement.pk in each],
             }
             for statement in changing
         ]

@@ -238,3 +238,48 @@ def test_the_publication_warnings_say_what_journalists_will_be_told(editor_clien
     assert "Journalists were told that this statement was withdrawn. Scheduling it does not" in (
         warning(scheduled, "schedule")
     )
+
+
+def test_unpublish_in_the_list_warns_of_each_embargo_at_a_cost_that_does_not_grow(editor_client):
+    """ "Unpublish" chosen for many statements in the list asks first, with each statement's
+    warning (the Korean version keeps the time of its original): reading what journalists were
+    told costs the same for two statements as for six."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from followers import embargo
+    from icnk.roles import ADMINISTRATORS
+
+    staff = make_staff("admin", ADMINISTRATORS)
+    reporter = journalist("Reporter")
+    statements = []
+    for n in range(3):
+        original = Statement.objects.create(
+            title=f"Statement {n}", slug=f"statement-{n}", language="en", body="Body.",
+            status=Statement.Status.PUBLISHED, published_at=EMBARGO + datetime.timedelta(hours=n),
+        )  # fmt: skip
+        korean = Statement.objects.create(
+            title=f"성명 {n}", slug=f"성명-{n}", language="ko", body="본문.",
+            translation_of=original, status=Statement.Status.PUBLISHED,
+            published_at=original.published_at,
+        )  # fmt: skip
+        embargo.press_release(statement=original, user=staff, journalists=[reporter])
+        statements += [original, korean]
+    PressDelivery.objects.update(status=PressDelivery.Status.SENT, sent_at=timezone.now())
+
+    def confirmation(selected):
+        with CaptureQueriesContext(connection) as queries:
+            page = editor_client.post(
+                f"{ADMIN}statements/statement/",
+                {"action": "unpublish", "index": 0, "_selected_action": [s.pk for s in selected]},
+            )
+        assert page.status_code == 200
+        return page.text, len(queries)
+
+    confirmation(statements[:1])  # what the first page of the session reads once
+    few, few_queries = confirmation(statements[:2])
+    many, many_queries = confirmation(statements)
+    assert many.count("Another language version still comes out at that time") == 6
+    assert few.count("Another language version still comes out at that time") == 2
+    assert many_queries == few_queries
+    assert Statement.objects.filter(status=Statement.Status.PUBLISHED).count() == 6  # only asked
