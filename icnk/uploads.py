@@ -100,6 +100,17 @@ def clean_image(
     return _encode(image, image_format)
 
 
+def smaller_copy(source, longest_side):
+    """A copy of an image this site stored (checked and re-encoded on upload), at most
+    `longest_side` pixels on its longest side, in the same format: an upload with a generated
+    name. `source` is an open file."""
+    with Image.open(source) as image:
+        image.load()
+        image_format = image.format if image.format in ALLOWED_FORMATS else "PNG"
+        image.thumbnail((longest_side, longest_side))
+        return _encode(image, image_format)
+
+
 def _encode(image, image_format):
     out = io.BytesIO()
     if image_format == "JPEG":

@@ -269,10 +269,11 @@ def load_renewals(stdout):
     )
 
 
-def logo_png(organization, colour, size=112):
+def logo_png(organization, colour, size=360):
     """A plain square with the organization's initials: a stand-in drawn without the network.
 
-    112 px: twice the directory's 56 px, so phones show it sharp and no page sends more."""
+    360 px: three times the 120 px of the organization's page, so a phone shows it sharp there;
+    the directory's cards show its copy of 168 px (members/logos.py)."""
     text = organization.acronym or "".join(
         word[0] for word in organization.name.split() if word[0].isupper()
     )

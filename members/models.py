@@ -16,6 +16,7 @@ from icnk.i18n import Localized, current_language
 from icnk.labels import choice_display
 from icnk.uploads import RandomName
 from icnk.validators import validate_sendable_email
+from members.logos import card_name, write_card
 from members.regions import Region, region_for
 
 
@@ -346,9 +347,16 @@ class Organization(Membership):
         if self.status == MemberStatus.LEFT and not self.left_on:
             self.left_on = timezone.localdate()
         super().save(*args, **kwargs)
+        if self.logo:
+            write_card(self.logo.storage, self.logo.name)
 
     def get_absolute_url(self):
         return slug_url("members:organization-detail")(self.slug)
+
+    @property
+    def logo_card_url(self):
+        """The logo's copy at the size of a directory card (members/logos.py)."""
+        return self.logo.storage.url(card_name(self.logo.name)) if self.logo else ""
 
     @property
     def is_public(self):

@@ -18,6 +18,7 @@ from icnk.fasturls import slug_url
 from icnk.i18n import current_language, reading_order_key
 from icnk.labels import choice_label, country_name
 from icnk.templatetags.site_tags import flag, plain_flag
+from members.logos import card_name
 from members.models import (
     NAMED_VISIBILITIES,
     PUBLIC_SUPPORTER_FIELDS,
@@ -397,7 +398,7 @@ def organization_cards(queryset, count, number):
     for row in rows:
         code = row["country"]
         row["url"] = url(row["slug"])
-        row["logo_url"] = logos.url(row["logo"]) if row["logo"] else ""
+        row["logo_url"] = logos.url(card_name(row["logo"])) if row["logo"] else ""
         row["initial"] = row["name"][:1]
         row["display_name"] = organization_display_name(row["name"], row["acronym"])
         row["local_name_language"] = name_language(row["local_name"], code)

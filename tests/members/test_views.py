@@ -1,16 +1,21 @@
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
 from icnk import cache as page_cache
+from icnk.models import OutboundEmail
+from members.logos import card_name
 from members.models import Listing, MemberStatus, Organization, OrganizationKind, Supporter
 from members.models import Visibility as V
-from tests.factories import bulk_organizations, make_supporter
+from tests.factories import bulk_organizations, make_supporter, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -340,3 +345,46 @@ def test_flags_have_an_image_sharp_enough_for_a_phone(client, coalition, path):
         assert sharp.rsplit("/", 1)[1] == src.rsplit("/", 1)[1].replace(".gif", ".png")
         with Image.open(finders.find(sharp.removeprefix(settings.STATIC_URL))) as image:
             assert image.size == (48, 33)
+
+
+LOGO = re.compile(r'<img class="member__logo" src="([^"]+)" alt="" width="56" height="56"')
+
+
+def test_a_card_sends_the_logo_at_the_size_it_is_drawn_and_the_page_keeps_it_whole(
+    client, site_settings, organization
+):
+    # A logo is kept up to 600 px for the organization's page; a directory card draws it at
+    # 56 CSS px, so a phone (three device pixels to one) needs 168, not the whole file.
+    organization.logo.save("logo.png", ContentFile(png_bytes((600, 400))))
+    storage = organization.logo.storage
+
+    def drawn(html):
+        name = LOGO.search(html).group(1).removeprefix(settings.MEDIA_URL)
+        with storage.open(name) as file, Image.open(file) as image:
+            return image.size, storage.size(name)
+
+    size, weight = drawn(client.get(DIRECTORY).text)
+    assert size == (168, 112)
+    assert weight < storage.size(organization.logo.name) / 3
+    page = client.get(organization.get_absolute_url()).text
+    assert f'class="organization-header__logo" src="{organization.logo.url}"' in page
+    # The member's own card in the members' area, as the directory shows it.
+    organization.contact_email = "office@example.org"
+    organization.save()
+    client.post("/en/members/area/", {"email": "office@example.org"})
+    link = re.search(r"https?://\S+", OutboundEmail.objects.get().body).group(0)
+    client.post(link.split("testserver", 1)[-1])
+    assert drawn(client.get("/en/members/area/home/").text)[0] == (168, 112)
+
+
+def test_logos_stored_before_their_card_copies_get_them_from_the_migration(
+    site_settings, organization
+):
+    organization.logo.save("logo.png", ContentFile(png_bytes((600, 600))))
+    storage = organization.logo.storage
+    card = card_name(organization.logo.name)
+    storage.delete(card)  # as a logo uploaded before the copies existed
+    migration = importlib.import_module("members.migrations.0016_logo_cards")
+    migration.write_cards(django_apps, None)
+    with storage.open(card) as file, Image.open(file) as image:
+        assert image.size == (168, 168)

@@ -9,8 +9,9 @@ with gunicorn on a free 127.0.0.1 port with DEBUG off, and checks:
 - axe-core (axe.min.js from the npm package axe-core) with the WCAG 2.2 A/AA rules at 375 and
   1280 px, in Debian's Chromium driven by Playwright: no violation;
 - no sideways scrolling at 320 px;
-- on a phone's screen (three device pixels to the CSS pixel), every flag is drawn from an image
-  with the pixels for it, not blown up from django-countries' 16 x 11 GIF;
+- on a phone's screen (three device pixels to the CSS pixel), every flag and logo is drawn from
+  an image with the pixels for it: not a flag blown up from django-countries' 16 x 11 GIF, nor
+  a logo from a copy too small for its box;
 - every request a page makes (styles, images, logos, the favicon) answers below 400, and
   nothing is logged to the browser's console as an error;
 - the Atom feeds parse, name an author, and date each entry by its statement's publication;
@@ -20,7 +21,7 @@ A checker whose tool cannot be had (no java, no chromium, the npm packages not i
 is skipped with the reason printed; any finding fails (exit status 1). Not collected by pytest
 (the file name does not start with test_); the Makefile installs the tools into .tools/.
 
-    .venv/bin/python tests/pages/check_pages.py [--only vnu,axe,scroll,flags,feeds,sitemap]
+    .venv/bin/python tests/pages/check_pages.py [--only vnu,axe,scroll,sharp,feeds,sitemap]
         [--pages WORDS] [--keep DIR]
 """
 
@@ -488,16 +489,25 @@ def check_in_browser(site, pages, *, axe, scroll):
 IMAGE_PIXELS = """
 images => Promise.all(images.map(async image => {
   const file = new Image();
-  file.src = image.currentSrc;
-  await file.decode();
-  return [image.currentSrc, file.naturalWidth, image.clientWidth];
+  file.src = image.currentSrc || image.src;
+  try {
+    await file.decode();
+  } catch (error) {
+    return [file.src, 0, image.clientWidth];  // missing or unreadable
+  }
+  return [file.src, file.naturalWidth, image.clientWidth];
 }))
 """
 
 
-def check_sharp_flags(site, pages):
-    """Every flag on every page, at 375 px on a screen of three device pixels to the CSS pixel,
-    comes from an image at least three times as wide as it is drawn."""
+# The images the site sizes itself: flags, and the copies of logos it makes (members/logos.py)
+# for the cards and the organization's page (the demo's logos are 360 px).
+SIZED_IMAGES = "img.flag, img.member__logo, img.organization-header__logo"
+
+
+def check_sharp_images(site, pages):
+    """Every flag and logo on every page, at 375 px on a screen of three device pixels to the
+    CSS pixel, comes from an image at least three times as wide as it is drawn."""
     sync_playwright, reason = browser()
     if reason:
         return None, reason
@@ -516,16 +526,18 @@ def check_sharp_flags(site, pages):
             if cookie := site.session_cookie(how):
                 context.add_cookies([{**cookie, "url": site.base}])
             page.goto(site.base + path, wait_until="load")
-            flags = page.eval_on_selector_all("img.flag", IMAGE_PIXELS)
-            seen += len(flags)
-            for source, pixels, width in flags:
+            page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")  # lazy ones
+            page.wait_for_load_state("networkidle")
+            images = page.eval_on_selector_all(SIZED_IMAGES, IMAGE_PIXELS)
+            seen += len(images)
+            for source, pixels, width in images:
                 if pixels < 3 * width:
                     problems.append(
-                        f"{path} ({name}): a flag {width} px wide drawn from {pixels} px: {source}"
+                        f"{path} ({name}): {width} px wide drawn from {pixels} px: {source}"
                     )
         chromium.close()
     if not seen:
-        problems.append("no page showed a flag: nothing was checked")
+        problems.append("no page showed a flag or a logo: nothing was checked")
     return sorted(set(problems)), None
 
 
@@ -650,7 +662,7 @@ def same_instant(one, other):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="vnu,axe,scroll,flags,feeds,sitemap")
+    parser.add_argument("--only", default="vnu,axe,scroll,sharp,feeds,sitemap")
     parser.add_argument(
         "--pages",
         metavar="WORDS",
@@ -693,9 +705,9 @@ def main():
                 results["axe-core"] = ([p for p in problems if " at 320 px" not in p], None)
                 results["320 px"] = ([p for p in problems if " at 320 px" in p], None)
                 results["subresources and console"] = (requests, None)
-        if "flags" in wanted:
-            log("Chromium: flags on a phone's screen ...")
-            results["sharp flags"] = check_sharp_flags(site, pages)
+        if "sharp" in wanted:
+            log("Chromium: flags and logos on a phone's screen ...")
+            results["sharp images"] = check_sharp_images(site, pages)
         if "feeds" in wanted:
             results["feeds"] = check_feeds(site)
         if "sitemap" in wanted:
