@@ -12,8 +12,6 @@ the logos already stored by migration 0016.
 
 import logging
 
-from PIL import UnidentifiedImageError
-
 from icnk.uploads import smaller_copy
 
 CARD_SIDE = 168
@@ -29,16 +27,19 @@ def card_name(name):
 
 def write_card(storage, name):
     """Write the card-size copy of the logo stored as `name` in `storage`, unless it is there.
-    False when the logo cannot be read (its file missing or damaged, as the page would show
-    it): logged."""
+
+    Never raises: the copy is made from what is stored, and an organization's save (whatever
+    it changed) must not fail for its sake. When the storage does not answer, or the logo's
+    file is missing or damaged (as the page would then show it), this is logged, returns False,
+    and the next save tries again."""
     target = card_name(name)
-    if storage.exists(target):
-        return True
     try:
+        if storage.exists(target):
+            return True
         with storage.open(name, "rb") as source:
             copy = smaller_copy(source, CARD_SIDE)
-    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
-        logger.warning("logo %s could not be read: no card-size copy was written", name)
+        storage.save(target, copy)
+    except Exception:  # a file system, an object store: each has errors of its own
+        logger.exception("logo %s: no card-size copy was written", name)
         return False
-    storage.save(target, copy)
     return True

@@ -388,3 +388,17 @@ def test_logos_stored_before_their_card_copies_get_them_from_the_migration(
     migration.write_cards(django_apps, None)
     with storage.open(card) as file, Image.open(file) as image:
         assert image.size == (168, 168)
+
+
+def test_an_organization_whose_logo_file_is_lost_can_still_be_saved(
+    site_settings, organization, caplog
+):
+    organization.logo.save("logo.png", ContentFile(png_bytes((600, 600))))
+    storage = organization.logo.storage
+    storage.delete(card_name(organization.logo.name))
+    storage.delete(organization.logo.name)  # lost, say, in a restore without the media
+    organization.description_en = "An edit that has nothing to do with the logo."
+    organization.save()
+    organization.refresh_from_db()
+    assert organization.description_en.startswith("An edit")
+    assert "no card-size copy was written" in caplog.text
