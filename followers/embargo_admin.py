@@ -347,22 +347,25 @@ def publication_warnings(statements, step):
         held = sorted({t[1] for t in told if t and t[0] == PressNotice.Kind.MOVED and t[1] > now})
         if held:
             held_of[statement.pk] = held[0]
-    # Another version still scheduled for a statement's time: the embargo stands for it.
-    scheduled = {s.pk: s for s in statements if s.pk in held_of and s.is_scheduled}
-    versions_at = {}
-    if scheduled:
-        for pk, key, at in Statement.objects.filter(
-            translation_key__in={s.translation_key for s in scheduled.values()},
-            status=Statement.Status.PUBLISHED,
-            published_at__in={s.published_at for s in scheduled.values()},
-        ).values_list("pk", "translation_key", "published_at"):
-            versions_at.setdefault((key, at), set()).add(pk)
+    # The other published versions of each statement held under embargo, as they stay (the
+    # selected ones all take the step): one query.
+    others = {}
+    held_keys = {s.translation_key for s in statements if s.pk in held_of}
+    if held_keys and step != "publish":
+        for key, at in (
+            Statement.objects.filter(
+                translation_key__in=held_keys, status=Statement.Status.PUBLISHED
+            )
+            .exclude(pk__in=[s.pk for s in statements])
+            .values_list("translation_key", "published_at")
+        ):
+            others.setdefault(key, []).append(at)
     warnings = {}
     for statement in statements:
         if statement.pk in held_of:
-            same_time = versions_at.get((statement.translation_key, statement.published_at), ())
-            kept = statement.pk in scheduled and bool(set(same_time) - {statement.pk})
-            warnings[statement.pk] = _warning(step, held_of[statement.pk], kept)
+            warnings[statement.pk] = _warning(
+                step, statement, held_of[statement.pk], others.get(statement.translation_key, [])
+            )
         elif step == "schedule" and (PressNotice.Kind.WITHDRAWN, None) in told_of[statement.pk]:
             warnings[statement.pk] = gettext(
                 "Journalists were told that this statement was withdrawn. Scheduling it does "
@@ -372,9 +375,9 @@ def publication_warnings(statements, step):
     return warnings
 
 
-def _warning(step, held, kept):
-    """What `step` does to the embargo `held` that journalists were given; `kept`: another
-    language version stays scheduled for that time."""
+def _warning(step, statement, held, others):
+    """What `step` does to the embargo `held` that journalists were given of `statement`;
+    `others`: the times of its other published versions, which stay as they are."""
     sentence = embargo.embargo_sentence(held)
     if step == "publish":
         return gettext(
@@ -382,7 +385,7 @@ def _warning(step, held, kept):
             "everyone; each journalist who has the release is told by mail that it is lifted."
         ) % {"embargo": sentence}
     if step == "schedule":
-        if kept:
+        if statement.is_scheduled and statement.published_at in others:
             return gettext(
                 "Journalists were told: %(embargo)s. Another language version keeps that time: "
                 "they are told a new time once every version is moved."
@@ -391,10 +394,15 @@ def _warning(step, held, kept):
             "Journalists were told: %(embargo)s. Each journalist who has the release is told "
             "the new time by mail."
         ) % {"embargo": sentence}
-    if kept:
+    if others and min(others) == held:
         return gettext(
             "Journalists were told: %(embargo)s. Another language version still comes out at "
             "that time, so they are not told anything."
+        ) % {"embargo": sentence}
+    if others:
+        return gettext(
+            "Journalists were told: %(embargo)s. Another language version stays scheduled, "
+            "for another time: each journalist who has the release is told that time by mail."
         ) % {"embargo": sentence}
     return gettext(
         "Journalists were told: %(embargo)s. Going back to draft withdraws the release: its "

@@ -241,9 +241,9 @@ def test_the_publication_warnings_say_what_journalists_will_be_told(editor_clien
 
 
 def test_unpublish_in_the_list_warns_of_each_embargo_at_a_cost_that_does_not_grow(editor_client):
-    """ "Unpublish" chosen for many statements in the list asks first, with each statement's
-    warning (the Korean version keeps the time of its original): reading what journalists were
-    told costs the same for two statements as for six."""
+    """ "Unpublish" chosen for many statements in the list asks first, with what each step tells
+    the journalists who hold it under embargo, reckoned with the other selected versions taking
+    the same step; reading what they were told costs the same for two statements as for six."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -252,19 +252,23 @@ def test_unpublish_in_the_list_warns_of_each_embargo_at_a_cost_that_does_not_gro
 
     staff = make_staff("admin", ADMINISTRATORS)
     reporter = journalist("Reporter")
-    statements = []
+    english, korean = [], []
     for n in range(3):
+        at = EMBARGO + datetime.timedelta(hours=n)
         original = Statement.objects.create(
             title=f"Statement {n}", slug=f"statement-{n}", language="en", body="Body.",
-            status=Statement.Status.PUBLISHED, published_at=EMBARGO + datetime.timedelta(hours=n),
+            status=Statement.Status.PUBLISHED, published_at=at,
         )  # fmt: skip
-        korean = Statement.objects.create(
-            title=f"성명 {n}", slug=f"성명-{n}", language="ko", body="본문.",
-            translation_of=original, status=Statement.Status.PUBLISHED,
-            published_at=original.published_at,
+        korean.append(
+            Statement.objects.create(
+                title=f"성명 {n}", slug=f"성명-{n}", language="ko", body="본문.",
+                translation_of=original, status=Statement.Status.PUBLISHED,
+                # The last one's Korean version comes out a day later.
+                published_at=at + datetime.timedelta(days=1 if n == 2 else 0),
+            )
         )  # fmt: skip
         embargo.press_release(statement=original, user=staff, journalists=[reporter])
-        statements += [original, korean]
+        english.append(original)
     PressDelivery.objects.update(status=PressDelivery.Status.SENT, sent_at=timezone.now())
 
     def confirmation(selected):
@@ -276,10 +280,22 @@ def test_unpublish_in_the_list_warns_of_each_embargo_at_a_cost_that_does_not_gro
         assert page.status_code == 200
         return page.text, len(queries)
 
-    confirmation(statements[:1])  # what the first page of the session reads once
-    few, few_queries = confirmation(statements[:2])
-    many, many_queries = confirmation(statements)
-    assert many.count("Another language version still comes out at that time") == 6
-    assert few.count("Another language version still comes out at that time") == 2
+    confirmation(english[:1])  # what the first page of the session reads once
+    # Every version selected: each release is withdrawn.
+    both, few_queries = confirmation([english[0], korean[0]])
+    everything, many_queries = confirmation(english + korean)
+    assert both.count("Going back to draft withdraws the release") == 2
+    assert everything.count("Going back to draft withdraws the release") == 6
     assert many_queries == few_queries
+    # The English ones alone: two Korean versions keep the time, the third moves it.
+    alone = confirmation(english)[0]
+    assert alone.count("Another language version still comes out at that time") == 2
+    assert alone.count("Another language version stays scheduled, for another time") == 1
     assert Statement.objects.filter(status=Statement.Status.PUBLISHED).count() == 6  # only asked
+    # Which is what the journalist is then told: the Korean version's time, not a withdrawal.
+    editor_client.post(
+        f"{ADMIN}statements/statement/",
+        {"action": "unpublish", "index": 0, "_selected_action": [english[2].pk], "post": "yes"},
+    )
+    notice = PressNotice.objects.get(delivery__release__translation_key=english[2].translation_key)
+    assert notice.told() == (PressNotice.Kind.MOVED, korean[2].published_at)
