@@ -1,8 +1,9 @@
+import functools
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,7 +17,7 @@ from icnk.i18n import Localized, current_language
 from icnk.labels import choice_display
 from icnk.uploads import RandomName
 from icnk.validators import validate_sendable_email
-from members.logos import card_name, write_card
+from members.logos import card_name, card_or_logo, record_card
 from members.regions import Region, region_for
 
 
@@ -275,6 +276,10 @@ class Organization(Membership):
         blank=True,
         help_text=_("PNG, JPEG or WebP, at most 2 MB. It is re-encoded and resized."),
     )
+    # The stored name of the logo's copy for the directory's cards, once written.
+    logo_card = models.CharField(
+        _("logo's copy for cards"), max_length=150, blank=True, default="", editable=False
+    )
     description_en = models.TextField(_("description (English)"), max_length=2000, blank=True)
     description_ko = models.TextField(_("description (Korean)"), max_length=2000, blank=True)
     description_ja = models.TextField(_("description (Japanese)"), max_length=2000, blank=True)
@@ -308,7 +313,7 @@ class Organization(Membership):
     description = Localized("description")
 
     objects = OrganizationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "logo_card"])
 
     class Meta:
         verbose_name = _("organization")
@@ -346,17 +351,33 @@ class Organization(Membership):
             self.slug = unique_slug(Organization, self.acronym or self.name, exclude_pk=self.pk)
         if self.status == MemberStatus.LEFT and not self.left_on:
             self.left_on = timezone.localdate()
+        card = card_name(self.logo.name) if self.logo else ""
+        if card and self.logo_card != card and self.pk is not None:
+            # A copy recorded since this organization was read is kept, not saved over.
+            recorded = Organization.objects.filter(pk=self.pk, logo=self.logo.name)
+            if recorded.values_list("logo_card", flat=True).first() == card:
+                self.logo_card = card
         super().save(*args, **kwargs)
-        if self.logo:
-            write_card(self.logo.storage, self.logo.name)
+        if card and self.logo_card != card:
+            # Written once committed, then recorded (members/logos.py).
+            transaction.on_commit(
+                functools.partial(self._record_logo_card, self.logo.name), robust=True
+            )
 
     def get_absolute_url(self):
         return slug_url("members:organization-detail")(self.slug)
 
+    def _record_logo_card(self, name):
+        stored = record_card(Organization, self.pk, name)
+        if stored and self.logo.name == name:
+            self.logo_card = stored
+
     @property
     def logo_card_url(self):
-        """The logo's copy at the size of a directory card (members/logos.py)."""
-        return self.logo.storage.url(card_name(self.logo.name)) if self.logo else ""
+        """The logo at the size of a directory card (members/logos.py)."""
+        if not self.logo:
+            return ""
+        return self.logo.storage.url(card_or_logo(self.logo.name, self.logo_card))
 
     @property
     def is_public(self):

@@ -18,7 +18,7 @@ from icnk.fasturls import slug_url
 from icnk.i18n import current_language, reading_order_key
 from icnk.labels import choice_label, country_name
 from icnk.templatetags.site_tags import flag, plain_flag
-from members.logos import card_name
+from members.logos import card_or_logo
 from members.models import (
     NAMED_VISIBILITIES,
     PUBLIC_SUPPORTER_FIELDS,
@@ -366,9 +366,10 @@ def _read_former_members():
 # The directory's rows, ready to print
 # ---------------------------------------------------------------------------------------------
 
-# What a card prints: all of them public columns (PUBLIC_ORGANIZATION_FIELDS).
+# What a card prints: public columns (PUBLIC_ORGANIZATION_FIELDS), and the name of the logo's
+# copy for cards (members/logos.py).
 CARD_FIELDS = ["slug", "name", "acronym", "local_name", "country", "region", "kind", "logo"]
-CARD_FIELDS += ["founding_member"]
+CARD_FIELDS += ["founding_member", "logo_card"]
 
 
 class Places(dict):
@@ -398,7 +399,9 @@ def organization_cards(queryset, count, number):
     for row in rows:
         code = row["country"]
         row["url"] = url(row["slug"])
-        row["logo_url"] = logos.url(card_name(row["logo"])) if row["logo"] else ""
+        row["logo_url"] = (
+            logos.url(card_or_logo(row["logo"], row["logo_card"])) if row["logo"] else ""
+        )
         row["initial"] = row["name"][:1]
         row["display_name"] = organization_display_name(row["name"], row["acronym"])
         row["local_name_language"] = name_language(row["local_name"], code)

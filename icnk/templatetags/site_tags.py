@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags.static import static
@@ -84,13 +85,16 @@ def _flag_url(code):
 @lru_cache(maxsize=1024)
 def _flag_img(code, plain):
     src = _plain_flag_url(code) if plain else flag_url(code)
-    srcset = ""
     name = f"img/flags/{code.lower()}.png"
-    if (settings.BASE_DIR / "static" / name).is_file():
+    srcset = ""
+    if finders.find(name):
         try:
-            sharp = f"{settings.STATIC_URL}{name}" if plain else static(name)
-        except ValueError:  # not collected yet (collectstatic not run since): the GIF alone
+            # The hashed name: also proof that collectstatic has the file, for the plain one.
+            sharp = static(name)
+        except ValueError:  # not collected since it was added: the GIF alone
             sharp = ""
+        if sharp and plain:
+            sharp = f"{settings.STATIC_URL}{name}"
         srcset = f' srcset="{escape(sharp)} 3x"' if sharp else ""
     return mark_safe(
         f'<img class="flag" src="{escape(src)}"{srcset} alt="" width="16" height="11">'

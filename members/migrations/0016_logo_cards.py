@@ -1,17 +1,17 @@
-"""The card-size copy of every logo already stored (members/logos.py); new ones are written
-when an organization is saved."""
+"""The card-size copy of every logo already stored (members/logos.py), recorded in the new
+column `logo_card`; new ones are written after the save that sets a logo. A logo whose file
+cannot be read is logged and left without one: its cards show the logo itself."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 def write_cards(apps, schema_editor):
-    from members.logos import write_card
+    from members.logos import record_card
 
     Organization = apps.get_model("members", "Organization")
-    storage = Organization._meta.get_field("logo").storage
-    names = Organization.objects.exclude(logo="").values_list("logo", flat=True)
-    for name in names.iterator():
-        write_card(storage, name)
+    logos = Organization.objects.exclude(logo="").values_list("pk", "logo")
+    for pk, name in logos.iterator():
+        record_card(Organization, pk, name)
 
 
 class Migration(migrations.Migration):
@@ -20,6 +20,17 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Nothing to undo: the copies stay beside their logos, unused.
-        migrations.RunPython(write_cards, migrations.RunPython.noop, elidable=True),
+        migrations.AddField(
+            model_name="organization",
+            name="logo_card",
+            field=models.CharField(
+                blank=True,
+                default="",
+                editable=False,
+                max_length=150,
+                verbose_name="logo's copy for cards",
+            ),
+        ),
+        # Nothing to undo: the column goes, the copies stay beside their logos, unused.
+        migrations.RunPython(write_cards, migrations.RunPython.noop),
     ]

@@ -1,17 +1,20 @@
 import importlib
+import json
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from PIL import Image
 
 from icnk import cache as page_cache
 from icnk.models import OutboundEmail
+from icnk.templatetags.site_tags import flag, plain_flag
 from members.logos import card_name
 from members.models import Listing, MemberStatus, Organization, OrganizationKind, Supporter
 from members.models import Visibility as V
@@ -350,22 +353,24 @@ def test_flags_have_an_image_sharp_enough_for_a_phone(client, coalition, path):
 LOGO = re.compile(r'<img class="member__logo" src="([^"]+)" alt="" width="56" height="56"')
 
 
+def shown_on_the_card(client, path=DIRECTORY):
+    """The stored name of the image the card draws, its size and its weight in bytes."""
+    storage = Organization._meta.get_field("logo").storage
+    name = LOGO.search(client.get(path).text).group(1).removeprefix(settings.MEDIA_URL)
+    with storage.open(name) as file, Image.open(file) as image:
+        return name, image.size, storage.size(name)
+
+
 def test_a_card_sends_the_logo_at_the_size_it_is_drawn_and_the_page_keeps_it_whole(
-    client, site_settings, organization
+    client, site_settings, organization, django_capture_on_commit_callbacks
 ):
     # A logo is kept up to 600 px for the organization's page; a directory card draws it at
     # 56 CSS px, so a phone (three device pixels to one) needs 168, not the whole file.
-    organization.logo.save("logo.png", ContentFile(png_bytes((600, 400))))
-    storage = organization.logo.storage
-
-    def drawn(html):
-        name = LOGO.search(html).group(1).removeprefix(settings.MEDIA_URL)
-        with storage.open(name) as file, Image.open(file) as image:
-            return image.size, storage.size(name)
-
-    size, weight = drawn(client.get(DIRECTORY).text)
-    assert size == (168, 112)
-    assert weight < storage.size(organization.logo.name) / 3
+    with django_capture_on_commit_callbacks(execute=True):
+        organization.logo.save("logo.png", ContentFile(png_bytes((600, 400))))
+    name, size, weight = shown_on_the_card(client)
+    assert name == card_name(organization.logo.name) and size == (168, 112)
+    assert weight < organization.logo.size / 3
     page = client.get(organization.get_absolute_url()).text
     assert f'class="organization-header__logo" src="{organization.logo.url}"' in page
     # The member's own card in the members' area, as the directory shows it.
@@ -374,31 +379,80 @@ def test_a_card_sends_the_logo_at_the_size_it_is_drawn_and_the_page_keeps_it_who
     client.post("/en/members/area/", {"email": "office@example.org"})
     link = re.search(r"https?://\S+", OutboundEmail.objects.get().body).group(0)
     client.post(link.split("testserver", 1)[-1])
-    assert drawn(client.get("/en/members/area/home/").text)[0] == (168, 112)
+    assert shown_on_the_card(client, "/en/members/area/home/")[1] == (168, 112)
 
 
-def test_logos_stored_before_their_card_copies_get_them_from_the_migration(
-    site_settings, organization
+def test_until_its_copy_is_written_a_card_shows_the_new_logo_itself(
+    client, site_settings, organization, django_capture_on_commit_callbacks
 ):
-    organization.logo.save("logo.png", ContentFile(png_bytes((600, 600))))
-    storage = organization.logo.storage
-    card = card_name(organization.logo.name)
-    storage.delete(card)  # as a logo uploaded before the copies existed
-    migration = importlib.import_module("members.migrations.0016_logo_cards")
-    migration.write_cards(django_apps, None)
-    with storage.open(card) as file, Image.open(file) as image:
-        assert image.size == (168, 168)
+    settings.PAGE_CACHE_SECONDS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        organization.logo.save("old.png", ContentFile(png_bytes((600, 600), color=(0, 0, 200))))
+    # A new logo, its copy not written yet (the save's transaction still open): the card shows
+    # the new logo whole, not the old logo's copy, nor an address with nothing behind it.
+    with django_capture_on_commit_callbacks(execute=False) as waiting:
+        organization.logo.save("new.png", ContentFile(png_bytes((600, 600))))
+        assert shown_on_the_card(client)[:2] == (organization.logo.name, (600, 600))
+    for callback in waiting:
+        callback()
+    assert shown_on_the_card(client)[:2] == (card_name(organization.logo.name), (168, 168))
 
 
-def test_an_organization_whose_logo_file_is_lost_can_still_be_saved(
-    site_settings, organization, caplog
+def test_a_copy_that_cannot_be_written_leaves_the_logo_on_the_card_and_the_save_done(
+    client, site_settings, organization, django_capture_on_commit_callbacks, caplog
 ):
-    organization.logo.save("logo.png", ContentFile(png_bytes((600, 600))))
+    organization.logo.save("logo.png", ContentFile(png_bytes((600, 600))), save=False)
+    # Where the copy would go, something the storage cannot remove: a folder that holds a file.
     storage = organization.logo.storage
-    storage.delete(card_name(organization.logo.name))
-    storage.delete(organization.logo.name)  # lost, say, in a restore without the media
-    organization.description_en = "An edit that has nothing to do with the logo."
-    organization.save()
+    storage.save(f"{card_name(organization.logo.name)}/blocking.txt", ContentFile(b"x"))
+    organization.description_en = "An edit made with the new logo."
+    with django_capture_on_commit_callbacks(execute=True):
+        organization.save()
     organization.refresh_from_db()
-    assert organization.description_en.startswith("An edit")
+    assert organization.description_en == "An edit made with the new logo."
+    assert organization.logo_card == ""
+    assert shown_on_the_card(client)[:2] == (organization.logo.name, (600, 600))
     assert "no card-size copy was written" in caplog.text
+
+
+def test_logos_stored_before_their_copies_get_them_from_the_migration(
+    client, site_settings, organization
+):
+    organization.logo.save("logo.png", ContentFile(png_bytes((600, 600))))
+    assert organization.logo_card == ""  # no commit in this test: as before the migration
+    state = MigrationExecutor(connection).loader.project_state(("members", "0016_logo_cards"))
+    importlib.import_module("members.migrations.0016_logo_cards").write_cards(state.apps, None)
+    assert shown_on_the_card(client)[:2] == (card_name(organization.logo.name), (168, 168))
+
+
+def test_a_save_of_an_organization_read_before_its_copy_was_recorded_keeps_the_copy(
+    site_settings, organization, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as writing:
+        organization.logo.save("logo.png", ContentFile(png_bytes((600, 600))))
+    stale = Organization.objects.get(pk=organization.pk)  # read while the copy is written
+    for callback in writing:
+        callback()
+    stale.description_en = "An edit from a page opened before."
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        stale.save()
+    assert not again  # nothing to write a second time
+    organization.refresh_from_db()
+    assert organization.logo_card == card_name(organization.logo.name)
+    assert organization.description_en == "An edit from a page opened before."
+
+
+def test_a_flag_not_yet_collected_is_offered_without_a_sharp_image(settings, tmp_path):
+    # A deployment whose collectstatic predates the sharp flags: offering their address would
+    # have a phone fetch a file that is not there, and draw a broken flag.
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps({"version": "1.1", "paths": {"flags/kr.gif": "flags/kr.0123456789ab.gif"}})
+    )
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "icnk.storage.StaticFilesStorage"},
+    }
+    plain = '<img class="flag" src="{}" alt="" width="16" height="11">'
+    assert flag("KR") == plain.format("/static/flags/kr.0123456789ab.gif")
+    assert plain_flag("KR") == plain.format("/static/flags/kr.gif")
