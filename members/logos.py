@@ -10,7 +10,7 @@ The copy is written after the save that sets the logo commits (no storage call u
 caller's locks, none for a save rolled back), and `Organization.logo_card` records it only
 once it is written. Until then, or when it cannot be written (the storage does not answer,
 the logo's file is lost), a card shows the logo itself: heavier, never a broken image. The
-logos stored before the copies existed get theirs from migration 0016.
+logos stored before the copies existed get theirs from migration 0017.
 """
 
 import logging
@@ -51,8 +51,9 @@ def write_card(storage, name):
 
 def record_card(model, pk, name):
     """Write the copy of the logo `name` of organization `pk`, and record it if the
-    organization still has that logo. `model`: Organization (or its historical model)."""
+    organization still has that logo: its stored name once recorded, else "". `model`:
+    Organization (or its historical model)."""
     stored = write_card(model._meta.get_field("logo").storage, name)
-    if stored:
-        model.objects.filter(pk=pk, logo=name).update(logo_card=stored)
-    return stored
+    if stored and model.objects.filter(pk=pk, logo=name).update(logo_card=stored):
+        return stored
+    return ""

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from icnk import cache as page_cache
 from icnk.fasturls import slug_url
 from icnk.i18n import Localized, current_language
 from icnk.labels import choice_display
@@ -369,8 +370,11 @@ class Organization(Membership):
 
     def _record_logo_card(self, name):
         stored = record_card(Organization, self.pk, name)
-        if stored and self.logo.name == name:
-            self.logo_card = stored
+        if stored:
+            # Pages cached while the copy was written show the logo itself: not for long.
+            page_cache.invalidate()
+            if self.logo.name == name:
+                self.logo_card = stored
 
     @property
     def logo_card_url(self):
