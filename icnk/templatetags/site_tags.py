@@ -34,10 +34,10 @@ def country_name(country):
     return _country_name(country)
 
 
-@register.filter
 def flag_url(country):
-    """A country's flag under its hashed static name, so browsers may keep it for ever
-    (django-countries' `Country.flag` gives the plain name). `country` is a Country or a code."""
+    """A country's flag GIF under its hashed static name, so browsers may keep it for ever
+    (django-countries' `Country.flag` gives the plain name). `country` is a Country or a code.
+    Pages print the whole `<img>` with the `flag` filter below."""
     code = getattr(country, "code", country) or ""
     if not code:
         return ""

@@ -521,7 +521,7 @@ def check_sharp_images(site, pages):
         page = context.new_page()
         for name, path, _expected, how in pages:
             if how and how.get("post"):
-                continue  # the page a form answers with: no flag
+                continue  # the page a form answers with: no flag or logo
             context.clear_cookies()
             if cookie := site.session_cookie(how):
                 context.add_cookies([{**cookie, "url": site.base}])
