@@ -234,17 +234,34 @@ def _apply_after_release(drive, invitation, row):
     if row.choice == Answer.Choice.SIGNED:
         if signature is None:
             _create_signature(drive, invitation, row)
-        elif signature.withdrawn_on:
-            # Signs again after withdrawing: standing again from today, history keeps the rest.
-            signature.withdrawn_on = None
-            signature.signed_on = today
-            signature._change_reason = "Signed again on the sign-on page"
-            signature.save(update_fields=["withdrawn_on", "signed_on"])
+        else:
+            _sign_again(signature, row, today)
     elif signature is not None and not signature.withdrawn_on:
         signature.withdrawn_on = today
         signature._change_reason = "Withdrawn on the sign-on page"
         signature.save(update_fields=["withdrawn_on"])
     page_cache.invalidate()
+
+
+def _sign_again(signature, row, today):
+    """A later "sign" on a released statement the member has a signature on."""
+    changed = []
+    if signature.supporter_id and signature.visibility != (
+        tighter := more_private(signature.visibility, row.visibility)
+    ):
+        # A person who signs again choosing to show less is shown less on the published
+        # statement, at once. Never more: once published, a signature's level only tightens,
+        # so a forwarded link cannot put a name on the record.
+        signature.visibility = tighter
+        changed.append("visibility")
+    if signature.withdrawn_on:
+        # Signs again after withdrawing: standing again from today, history keeps the rest.
+        signature.withdrawn_on = None
+        signature.signed_on = today
+        changed += ["withdrawn_on", "signed_on"]
+    if changed:
+        signature._change_reason = "Signed again on the sign-on page"
+        signature.save(update_fields=changed)
 
 
 def _create_signature(drive, invitation, row, *, order=None):
@@ -513,8 +530,9 @@ def close(*, drive, user):
 def signed_so_far(drive):
     """Those whose latest answer is "signed", as a reader may see them: organizations listed by
     name under their name, counted ones summed; people at the more private of their own level
-    and the one they chose; taken-down people, declines and non-answers nowhere."""
-    from statements.queries import Signatories, SignatoryLine
+    and the one they chose, A to Z by that name; taken-down people, declines and non-answers
+    nowhere."""
+    from statements.queries import Signatories, SignatoryLine, in_public_order
 
     result = Signatories()
     invitations = (
@@ -553,4 +571,5 @@ def signed_so_far(drive):
         elif supporter.visibility == Visibility.COUNTED and supporter.status == "active":
             result.other_individuals += 1
     result.organizations.sort(key=lambda line: line.name.casefold())
+    in_public_order(result.individuals, current_language())
     return result

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from drives import services
 from drives.forms import AnswerForm
-from drives.models import Answer
+from drives.models import Answer, Drive
 from drives.tokens import invitation_for
 from icnk.i18n import current_language
 from icnk.net import client_ip
@@ -116,6 +116,7 @@ def sign(request, token):
     context = {
         "invitation": invitation,
         "drive": drive,
+        "released": drive.state == Drive.State.RELEASED,
         "statement": statement,
         "others": others,
         "member_name": (

@@ -356,7 +356,9 @@ def _read_former_members():
         {"name": supporter.name_at_visibility, "membership_years": supporter.membership_years}
         for supporter in sorted(
             Supporter.objects.former_listed(),
-            key=lambda s: (reading_order_key(s.name_at_visibility), s.country.code or ""),
+            # By what the list prints: between two people shown alike, the order they come in
+            # (by full name) would tell them apart.
+            key=lambda s: (reading_order_key(s.name_at_visibility), s.membership_years),
         )
     ]
     return {"organizations": organizations, "supporters": supporters}

@@ -143,7 +143,9 @@ _SIGNATORY_COLUMNS = (
 
 
 def signatories(statement):
-    """The statement's signatories as a reader may see them, in signing order (one query).
+    """The statement's signatories as a reader may see them (one query): organizations in
+    signing order (in Korean and Japanese, in the reader's alphabetical order), people A to Z
+    by the name they show (`in_public_order`).
 
     The record is the statement's: organizations appear under the name they signed with, even
     if they have left since, and withdrawn signatures stay, marked. People are different: each
@@ -221,7 +223,26 @@ def signatories(statement):
         # Korean and Japanese readers find a name in their own alphabetical order; English
         # versions keep the signing order, which the secretariat sets.
         result.organizations.sort(key=lambda line: reading_order_key(line.name, statement.language))
+    in_public_order(result.individuals, statement.language)
     return result
+
+
+def in_public_order(people, language):
+    """Sort the lines of people A to Z by what the list prints of them, in place.
+
+    Never in signing order: the order signatures are added in follows the private full name
+    wherever a list of people is taken in its default order (a drive's release, the desk's
+    forms), and would put "M. J." between "Kim Min-ji" and "Kim Min-seo". Ties are broken by
+    the affiliation shown, then by the note; lines printed exactly alike stay in any order,
+    which then shows nothing.
+    """
+    people.sort(
+        key=lambda line: (
+            reading_order_key(line.name, language),
+            reading_order_key(line.affiliation, language),
+            str(line.note),
+        )
+    )
 
 
 @functools.cache

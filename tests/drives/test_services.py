@@ -10,6 +10,7 @@ from drives import services
 from drives.models import Answer, Drive, Invitation
 from drives.tokens import invitation_for, token_for
 from icnk.models import OutboundEmail
+from members.models import Supporter
 from members.services import take_down
 from statements.models import Signature
 from statements.queries import signatories
@@ -162,6 +163,53 @@ def test_a_person_signs_at_the_level_they_chose_for_this_statement(drive, draft,
     shown = signatories(draft)
     assert [line.name for line in shown.individuals] == ["J. R."]
     assert "Jane Roe" not in str(shown)
+
+
+def test_signing_again_after_release_can_show_a_person_less_never_more(
+    client, drive, draft, person, editor
+):
+    inv = invitation(drive, person=person)
+    services.answer(invitation=inv, choice=Answer.Choice.SIGNED, visibility="full_name")
+    statement_publish(statement=draft, user=editor)
+    draft.refresh_from_db()
+    assert [line.name for line in signatories(draft).individuals] == ["Jane Roe"]
+
+    # Frightened after publication, they sign again as initials: the record shows them so.
+    services.answer(invitation=inv, choice=Answer.Choice.SIGNED, visibility="initials")
+    assert [line.name for line in signatories(draft).individuals] == ["J. R."]
+    html = client.get(draft.get_absolute_url()).content.decode()
+    assert "J. R." in html and "Jane Roe" not in html
+    # A later, more public answer (a forwarded link, say) does not put the name back.
+    services.answer(invitation=inv, choice=Answer.Choice.SIGNED, visibility="full_name")
+    assert [line.name for line in signatories(draft).individuals] == ["J. R."]
+    # Withdrawn, then signed again as counted only: no longer named at all.
+    services.answer(invitation=inv, choice=Answer.Choice.DECLINED)
+    services.answer(invitation=inv, choice=Answer.Choice.SIGNED, visibility="counted")
+    shown = signatories(draft)
+    assert shown.individuals == [] and shown.other_individuals == 1
+    assert Signature.objects.get(supporter=person).visibility == "counted"
+
+
+def test_the_drive_page_lists_people_by_the_name_they_show(drive, editor):
+    people = [
+        Supporter.objects.create(full_name=name, email=f"{n}@example.org", **levels)
+        for n, (name, levels) in enumerate(
+            [
+                ("Kim Min-ji", {"visibility": "full_name"}),
+                ("Kim Min-jung", {"visibility": "display_name", "display_name": "Hope"}),
+                ("Kim Min-seo", {"visibility": "full_name"}),
+            ]
+        )
+    ]
+    services.invite(drive=drive, user=editor, supporters=people)
+    for person in people:
+        services.answer(
+            invitation=invitation(drive, person=person),
+            choice=Answer.Choice.SIGNED,
+            visibility=person.visibility,
+        )
+    names = [line.name for line in services.signed_so_far(drive).individuals]
+    assert names == ["Hope", "Kim Min-ji", "Kim Min-seo"]
 
 
 def test_a_person_cannot_choose_to_be_more_public_than_agreed(drive, person):

@@ -120,3 +120,18 @@ def test_the_sign_on_page_gives_the_deadline_in_the_coalitions_time_zone(
     page = client.get(url(org_invitation)).content.decode()
     assert "Answer by 31 January 2099, 09:00 (Europe/London)." in page
     assert "Asia/Tokyo" not in page
+
+
+def test_after_release_the_page_says_the_statement_is_published_and_signing_shows_no_more(
+    client, drive, draft, editor, person_invitation
+):
+    from statements.services import statement_publish
+
+    before = client.get(url(person_invitation)).content.decode()
+    assert "not published, please do not share" in before
+    assert "signing again can show you less" not in before
+    statement_publish(statement=draft, user=editor)
+    after = client.get(url(person_invitation)).content.decode()
+    assert "not published" not in after
+    assert "This statement is published" in after
+    assert "signing again can show you less than your signature does now, never more" in after

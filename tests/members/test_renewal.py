@@ -339,6 +339,28 @@ def test_former_members_are_listed_with_their_years_only_with_their_agreement(
     assert "0 organizations" in html  # former members are not counted
 
 
+def test_former_people_shown_alike_are_not_in_the_order_of_their_full_names(site_settings, client):
+    """Three former supporters all shown as "Y. S.": only their years tell them apart, so the
+    rows must not come in the order of the names they keep private."""
+    for full_name, joined, left in [
+        ("Yoon Seo-jin", 2016, 2023),  # created first, and last by full name
+        ("Yang Soo-min", 2014, 2021),
+        ("Yeo Sung-hoon", 2012, 2019),
+    ]:
+        Supporter.objects.create(
+            full_name=full_name,
+            visibility=V.INITIALS,
+            country="KR",
+            status=MemberStatus.LAPSED,
+            member_since=D(joined, 1, 1),
+            left_on=D(left, 1, 1),
+            former_listing_consent_on=D(left, 1, 1),
+        )
+    former = client.get("/en/members/").content.decode().split('id="former-heading"', 1)[1]
+    years = re.findall(r"Y\. S\..*?(20\d\d–20\d\d)", former, re.S)
+    assert years == ["2012–2019", "2014–2021", "2016–2023"]  # by what the list prints
+
+
 def test_lapsing_clears_the_cached_directory(member, client, settings):
     settings.PAGE_CACHE_SECONDS = 600
     member.renewed_until = END

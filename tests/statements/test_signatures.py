@@ -254,3 +254,30 @@ def test_the_migration_gives_earlier_signatures_the_organizations_local_name(sta
 
     signature.refresh_from_db()
     assert signature.local_name_at_signing == "열린북한"
+
+
+@pytest.mark.parametrize("version", ["en", "ko"])
+def test_people_are_listed_by_the_name_they_show_never_by_their_private_name(
+    client, site_settings, statement, translations, version
+):
+    """Signatures are added in the order of their full names wherever the desk or a drive
+    takes people in their default order: listed so, a pseudonym would sit where its real name
+    sorts, between "Kim Min-ji" and "Kim Min-seo"."""
+    named = {"visibility": Visibility.FULL_NAME}
+    people = [
+        Supporter.objects.create(full_name="Kim Min-ji", **named),
+        Supporter.objects.create(
+            full_name="Kim Min-jung", display_name="Hope", visibility=Visibility.DISPLAY_NAME
+        ),
+        Supporter.objects.create(full_name="Kim Min-seo", **named),
+        Supporter.objects.create(full_name="Yoon Seo-yeon", visibility=Visibility.INITIALS),
+    ]
+    for order, person in enumerate(people, start=1):  # in the order of their full names
+        Signature.objects.create(statement=statement, supporter=person, order=order)
+    shown = statement if version == "en" else translations[version]
+    expected = ["Hope", "Kim Min-ji", "Kim Min-seo", "Y. S."]
+    assert [line.name for line in signatories(shown).individuals] == expected
+    html = page(client, shown)
+    assert sorted(expected, key=html.index) == expected
+    api = client.get(f"/api/v1/statements/{shown.slug}/").json()
+    assert [line["name"] for line in api["signatories"]["individuals"]] == expected
