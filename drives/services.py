@@ -546,6 +546,14 @@ def signed_so_far(drive):
         .order_by("invitation_id", "answered_at", "pk")
         .values_list("invitation_id", "visibility")
     )
+    signed_at = {}
+    if drive.state == Drive.State.RELEASED:
+        # As the published statement shows them: a later answer can only tighten that.
+        signed_at = dict(
+            Signature.objects.filter(
+                statement=drive.statement_id, supporter__isnull=False
+            ).values_list("supporter_id", "visibility")
+        )
     for invitation in invitations:
         if invitation.organization_id:
             organization = invitation.organization
@@ -562,7 +570,9 @@ def signed_so_far(drive):
             continue
         supporter = invitation.supporter
         supporter.visibility = more_private(
-            supporter.visibility, latest_visibility.get(invitation.pk, "")
+            supporter.visibility,
+            latest_visibility.get(invitation.pk, ""),
+            signed_at.get(supporter.pk, ""),
         )
         if supporter.public_name:
             result.individuals.append(

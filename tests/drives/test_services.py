@@ -182,6 +182,8 @@ def test_signing_again_after_release_can_show_a_person_less_never_more(
     # A later, more public answer (a forwarded link, say) does not put the name back.
     services.answer(invitation=inv, choice=Answer.Choice.SIGNED, visibility="full_name")
     assert [line.name for line in signatories(draft).individuals] == ["J. R."]
+    drive.refresh_from_db()
+    assert [line.name for line in services.signed_so_far(drive).individuals] == ["J. R."]
     # Withdrawn, then signed again as counted only: no longer named at all.
     services.answer(invitation=inv, choice=Answer.Choice.DECLINED)
     services.answer(invitation=inv, choice=Answer.Choice.SIGNED, visibility="counted")
