@@ -97,6 +97,8 @@ def statement_at(url):
     if parts.scheme not in ("http", "https") or parts.netloc.lower() != ours.netloc.lower():
         return None
     path = unquote(parts.path)
+    if "\x00" in path:  # "%00" in the address given: no slug has one (PostgreSQL refuses it)
+        return None
     language = path.strip("/").split("/", 1)[0]
     if language not in LANGUAGES:
         return None

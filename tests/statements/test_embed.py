@@ -87,6 +87,8 @@ def test_a_draft_or_scheduled_statement_is_as_unknown_as_one_that_does_not_exist
         "http://testserver/xx/statements/welcomes-inquiry/",
         "javascript:alert(1)",
         "http://[::1",
+        "http://testserver/en/statements/%00/",  # a NUL once decoded: refused by PostgreSQL
+        "http://testserver/en/statements/welcomes%00inquiry/",
     ],
 )
 def test_addresses_that_are_not_our_statements_are_not_found(client, site_settings, statement, url):
