@@ -18,7 +18,7 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -119,25 +119,15 @@ def join_request(*, name, outlet, email, languages, beats, consent_text, languag
         "b": sorted({c.pk for c in beats}),
         "c": str(consent_text),
     }
-    with transaction.atomic():
-        journalist = Journalist.objects.select_for_update().filter(email__iexact=email).first()
-        if journalist is None:
-            journalist = Journalist(
-                name=details["n"],
-                outlet=details["o"],
-                email=email,
-                source=Journalist.Source.FORM,
-                consent_text=details["c"],
-            )
-            journalist.set_languages(details["l"])
-            journalist.save()
-            journalist.beats.set(details["b"])
-        elif journalist.status in (Journalist.Status.ACTIVE, Journalist.Status.CONFIRMED):
-            logger.info("journalist %s asked again: already %s", journalist.pk, journalist.status)
-            return journalist
-        else:
-            # Waiting, declined or gone: the purge's clock starts again.
-            Journalist.objects.filter(pk=journalist.pk).update(requested_at=timezone.now())
+    try:
+        journalist = _join_entry(email, details)
+    except IntegrityError:
+        # The same new address sent twice at once (a double click): the other request made
+        # the entry while this one was writing its own. Now there is one to find.
+        journalist = _join_entry(email, details)
+    if journalist.status in (Journalist.Status.ACTIVE, Journalist.Status.CONFIRMED):
+        logger.info("journalist %s asked again: already %s", journalist.pk, journalist.status)
+        return journalist
     if not _mail_allowed(email):
         logger.info("journalist %s: confirmation mail limit reached", journalist.pk)
         return journalist
@@ -153,6 +143,27 @@ def join_request(*, name, outlet, email, languages, beats, consent_text, languag
         },
         language=language,
     )
+    return journalist
+
+
+@transaction.atomic
+def _join_entry(email, details):
+    """The entry of `email` for a request from the form: made, waiting, if there was none."""
+    journalist = Journalist.objects.select_for_update().filter(email__iexact=email).first()
+    if journalist is None:
+        journalist = Journalist(
+            name=details["n"],
+            outlet=details["o"],
+            email=email,
+            source=Journalist.Source.FORM,
+            consent_text=details["c"],
+        )
+        journalist.set_languages(details["l"])
+        journalist.save()
+        journalist.beats.set(details["b"])
+    elif journalist.status not in (Journalist.Status.ACTIVE, Journalist.Status.CONFIRMED):
+        # Waiting, declined or gone: the purge's clock starts again.
+        Journalist.objects.filter(pk=journalist.pk).update(requested_at=timezone.now())
     return journalist
 
 
