@@ -527,25 +527,23 @@ def visibility(request):
         return redirect("members:area-home")
     form = VisibilityForm(request.POST if request.method == "POST" else None, supporter=member)
     if request.method == "POST" and form.is_valid():
-        level = form.cleaned_data["visibility"]
-        if form.less_private:
-            admin_url = request.build_absolute_uri(
-                reverse("admin:members_visibilityrequest_changelist") + "?status__exact=pending"
-            )
-            self_service.visibility_request(
-                supporter=member, level=level, wording=form.wording(), admin_url=admin_url
-            )
-            messages.success(
-                request,
+        try:
+            return _visibility_change(request, member, form)
+        except self_service.VisibilityChanged:
+            # Changed meanwhile (another window, the desk): the form again, as it now stands.
+            member.refresh_from_db()
+            form = VisibilityForm(request.POST, supporter=member)
+            form.is_valid()
+            form.add_error(
+                None,
                 _(
-                    "Thank you. The secretariat will review your request; until then you are "
-                    "shown as before."
+                    "How you are shown changed in the meantime, perhaps in another window. "
+                    "Nothing was changed now: please check how you are shown and choose again."
                 ),
             )
-        else:
-            self_service.visibility_tighten(supporter=member, level=level, wording=form.wording())
-            messages.success(request, _("Done: you are now shown this way everywhere."))
-        return redirect("members:area-home")
+            status = 409
+    else:
+        status = 400 if form.errors else 200
     return render(
         request,
         "members/area/visibility.html",
@@ -554,8 +552,31 @@ def visibility(request):
             "form": form,
             "pending_request": VisibilityRequest.objects.pending().filter(supporter=member).first(),
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
+
+
+def _visibility_change(request, member, form):
+    """Apply a checked form: more private at once, less private as a request to the desk."""
+    level = form.cleaned_data["visibility"]
+    if form.less_private:
+        admin_url = request.build_absolute_uri(
+            reverse("admin:members_visibilityrequest_changelist") + "?status__exact=pending"
+        )
+        self_service.visibility_request(
+            supporter=member, level=level, wording=form.wording(), admin_url=admin_url
+        )
+        messages.success(
+            request,
+            _(
+                "Thank you. The secretariat will review your request; until then you are "
+                "shown as before."
+            ),
+        )
+    else:
+        self_service.visibility_tighten(supporter=member, level=level, wording=form.wording())
+        messages.success(request, _("Done: you are now shown this way everywhere."))
+    return redirect("members:area-home")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,6 +42,10 @@ logger = logging.getLogger(__name__)
 CONSENT_MEANS = "members' area"
 
 
+class VisibilityChanged(ValueError):
+    """The person's level changed since the form was checked (another window, the desk)."""
+
+
 def is_more_private(level, than):
     """True when `level` shows no more than `than` (the same level counts as more private)."""
     return VISIBILITY_ORDER.index(level) >= VISIBILITY_ORDER.index(than)
@@ -57,7 +61,7 @@ def visibility_tighten(*, supporter, level, wording):
     """Show the supporter more privately, at once. Returns the supporter as saved."""
     supporter = Supporter.objects.select_for_update().get(pk=supporter.pk)
     if not is_more_private(level, supporter.visibility):
-        raise ValueError("not more private")
+        raise VisibilityChanged("not more private")
     supporter.visibility = level
     fields = ["visibility"]
     if level in NAMED_VISIBILITIES:
@@ -85,7 +89,7 @@ def visibility_request(*, supporter, level, wording, admin_url=""):
     A newer request replaces a pending one (withdrawn)."""
     supporter = Supporter.objects.select_for_update().get(pk=supporter.pk)
     if is_more_private(level, supporter.visibility):
-        raise ValueError("not less private")
+        raise VisibilityChanged("not less private")
     VisibilityRequest.objects.pending().filter(supporter=supporter).update(
         status=VisibilityRequest.Status.WITHDRAWN, decided_at=timezone.now()
     )
