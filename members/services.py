@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from icnk import cache as page_cache
+from icnk import locks
 from icnk.audit import record_change
 from icnk.mail import queue_mail
 from icnk.models import SiteSettings
@@ -133,17 +134,22 @@ def join_request_submit(*, form, kind, language, base_url):
     submitted the form sees the same answer either way, so the form cannot tell anyone whether
     an address has applied.
     """
-    existing = JoinRequest.objects.open_for_email(form.cleaned_data["email"]).first()
-    if existing is not None:
-        send_verification(join_request=existing, base_url=base_url, already_open=True)
-        return existing
-    join_request = form.save(commit=False)
-    join_request.kind = kind
-    join_request.language = language
-    join_request.accepted_objectives = True
-    join_request.status = JoinRequest.Status.UNVERIFIED
-    join_request.save()
-    send_verification(join_request=join_request, base_url=base_url)
+    email = form.cleaned_data["email"]
+    with transaction.atomic():
+        # The same address sent twice at once (a double click) makes one request, not two
+        # each with a link: the second waits for the first, then finds its request.
+        locks.hold(f"join-request:{email.lower()}")
+        existing = JoinRequest.objects.open_for_email(email).first()
+        if existing is not None:
+            send_verification(join_request=existing, base_url=base_url, already_open=True)
+            return existing
+        join_request = form.save(commit=False)
+        join_request.kind = kind
+        join_request.language = language
+        join_request.accepted_objectives = True
+        join_request.status = JoinRequest.Status.UNVERIFIED
+        join_request.save()
+        send_verification(join_request=join_request, base_url=base_url)
     return join_request
 
 
