@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from followers import embargo
 from followers.models import Journalist, PressDelivery, PressNotice, PressRelease
 from icnk.deletion_refusals import RefusesDeletion
+from icnk.errors import id_param
 from statements.models import Statement
 from statements.publication import when_public
 
@@ -172,9 +173,9 @@ class PressReleaseAdmin(RefusesDeletion, admin.ModelAdmin):
         the list, to tick by hand; those who already have it, said so)."""
         if not can_release(request.user):
             raise PermissionDenied
-        statement_id = unquote(statement_id)
+        statement_id = id_param(unquote(statement_id))
         statement = (
-            Statement.objects.filter(pk=statement_id).first() if statement_id.isdigit() else None
+            Statement.objects.filter(pk=statement_id).first() if statement_id is not None else None
         )
         if statement is None:
             raise Http404
@@ -182,7 +183,7 @@ class PressReleaseAdmin(RefusesDeletion, admin.ModelAdmin):
         problem = embargo.release_problem(statement)
         error = None
         if request.method == "POST" and problem is None:
-            chosen = {v for v in request.POST.getlist("journalists") if v.isdigit()}
+            chosen = {id_param(v) for v in request.POST.getlist("journalists")} - {None}
             journalists = list(Journalist.objects.on_list().filter(pk__in=chosen))
             if not journalists:
                 error = gettext("Tick at least one journalist.")
@@ -232,7 +233,7 @@ class PressReleaseAdmin(RefusesDeletion, admin.ModelAdmin):
                 Journalist.objects.on_list().exclude(pk__in=matching_ids).prefetch_related("beats")
             )
             ticked = (
-                {int(v) for v in request.POST.getlist("journalists") if v.isdigit()}
+                {id_param(v) for v in request.POST.getlist("journalists")} - {None}
                 if request.method == "POST"
                 else matching_ids
             )

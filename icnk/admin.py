@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from icnk import mail
 from icnk.audit import HistoryAdmin
+from icnk.errors import id_param
 from icnk.forms import SiteSettingsAdminForm
 from icnk.models import OutboundEmail, SiteSettings
 from icnk.security import is_administrator
@@ -240,8 +241,8 @@ class RecordKindFilter(admin.SimpleListFilter):
         return sorted(((str(ct.pk), capfirst(ct.name)) for ct in kinds), key=lambda c: c[1])
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(content_type_id=int(self.value()))
+        if (kind := id_param(self.value() or "")) is not None:
+            return queryset.filter(content_type_id=kind)
         return queryset
 
 

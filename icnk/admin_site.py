@@ -9,10 +9,14 @@ the framework's tables are placed here. A model nobody placed is shown under its
 after the sections, so nothing registered ever disappears.
 """
 
+import functools
 from dataclasses import dataclass, field
 
-from django.contrib import admin
-from django.http import Http404
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -78,8 +82,60 @@ place("icnk.outboundemail", REQUESTS)
 place("icnk.sitesettings", SETTINGS)
 
 
+NOT_IN_THE_LIST = _("The selection holds an item that does not exist. No items have been changed.")
+
+
+def _plausible_date(year, month, day):
+    """Whether a list's date drill-down (`?<field>__year=&__month=&__day=`) names a date that
+    Django's ChangeList can bound: it turns a year of 9999 or one too long for a date into a
+    500, catching only a ValueError on the way."""
+    parts = [year, month, day]
+    if not all(part is None or (part.isascii() and part.isdigit()) for part in parts):
+        return False
+    limits = [(1, 9998), (1, 12), (1, 31)]
+    return all(
+        part is None or (len(part) <= 4 and low <= int(part) <= high)
+        for part, (low, high) in zip(parts, limits, strict=True)
+    )
+
+
+def _guarded_changelist(view):
+    """A list's view (`ModelAdmin.changelist_view`, bound) that answers odd input from the
+    address or the action bar with the list and a reason, not a 500: ids in an action's
+    selection that are not ids of the model (Django filters by them as given), and a date
+    drill-down out of range."""
+    model_admin = view.__self__
+    pk = model_admin.model._meta.pk
+
+    @functools.wraps(view)
+    def changelist(request, *args, **kwargs):
+        if request.method == "POST" and helpers.ACTION_CHECKBOX_NAME in request.POST:
+            try:
+                for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                    pk.run_validators(pk.to_python(value))
+            except (ValidationError, ValueError, TypeError):
+                messages.error(request, NOT_IN_THE_LIST)
+                return HttpResponseRedirect(request.get_full_path())
+        hierarchy = model_admin.date_hierarchy
+        if hierarchy and not _plausible_date(
+            *(request.GET.get(f"{hierarchy}__{part}") for part in ("year", "month", "day"))
+        ):
+            # As Django answers any filter it cannot apply: the list, flagged as in error.
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return view(request, *args, **kwargs)
+
+    return changelist
+
+
 class DeskAdminSite(admin.AdminSite):
     index_template = "admin/desk/index.html"
+
+    def admin_view(self, view, cacheable=False):
+        if getattr(view, "__name__", "") == "changelist_view" and isinstance(
+            getattr(view, "__self__", None), admin.ModelAdmin
+        ):
+            view = _guarded_changelist(view)
+        return super().admin_view(view, cacheable)
 
     def get_app_list(self, request, app_label=None):
         """Sections instead of apps for the index and the sidebar; an app's own index page

@@ -7,6 +7,20 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 
+# The largest id the database stores (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def id_param(value):
+    """A value from an address or a form as a row id, or None: only ASCII digits, small enough
+    to be an id (str.isdigit() also accepts "²", which int() and the database refuse, and any
+    length)."""
+    value = str(value)
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
 
 def invalid_parameters(names):
     """The reason for a 400: these parameters of the query string are not valid."""

@@ -384,6 +384,12 @@ SESSION_COOKIE_AGE = STAFF_ABSOLUTE_TIMEOUT
 
 
 # Two-factor (django-otp, TOTP with single-use recovery codes).
+# Nobody reads another staff member's authenticator secret or its QR code in the admin: a
+# second factor an administrator could copy would not be that person's. Staff set up their
+# own from their account page (icnk/security.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+
 def OTP_TOTP_ISSUER(device):  # noqa: N802  (django-otp calls it for the authenticator label)
     from icnk.security import totp_issuer
 

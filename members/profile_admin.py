@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from icnk.admin import DefaultStatusFilter
+from icnk.errors import id_param
 from members import profile
 from members.models import ContactHandover, ProfileChange
 
@@ -93,10 +94,10 @@ class ProfileChangeAdmin(admin.ModelAdmin):
         ]
 
     def _change(self, request, object_id, *, decide=False):
-        pk = unquote(object_id)
+        pk = id_param(unquote(object_id))
         change = (
             ProfileChange.objects.select_related("organization", "decided_by").filter(pk=pk).first()
-            if pk.isdigit() and len(pk) < 18
+            if pk is not None
             else None
         )
         if change is None:

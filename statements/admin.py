@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from icnk import cache as page_cache
 from icnk.audit import HistoryAdmin
 from icnk.deletion_refusals import RefusesDeletion
+from icnk.errors import id_param
 from members.models import Organization, Supporter
 from statements import services
 from statements.admin_history import StatementHistoryMixin
@@ -591,8 +592,8 @@ class StatementAdmin(
             if not self.has_add_permission(request):
                 raise PermissionDenied
             obj = Statement()
-            original = request.POST.get("translation_of", "")
-            if original.isdigit():
+            original = id_param(request.POST.get("translation_of", ""))
+            if original is not None:
                 obj.translation_of = Statement.objects.filter(pk=original).first()
         for name in ["title", "summary", "body", "dateline"]:
             if name in request.POST:

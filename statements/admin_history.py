@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from icnk.errors import id_param
 from statements import services
 from statements.diffs import field_diffs
 from statements.history import (
@@ -28,18 +29,6 @@ from statements.history import (
 from statements.models import Statement
 
 ENTRIES_PER_PAGE = 50
-# The largest id the database stores (a signed 64-bit integer).
-MAX_ID = 2**63 - 1
-
-
-def id_param(value):
-    """A query-string value as a row id, or None: only ASCII digits, small enough to be an id
-    (str.isdigit() also accepts "²", which int() refuses, and any length)."""
-    value = str(value)
-    if not (value.isascii() and value.isdigit()):
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
 
 
 class StatementHistoryMixin:

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from statements.admin_history import id_param
+from icnk.errors import id_param
 from statements.diffs import field_diffs
 from statements.forms import TRANSLATED_FIELDS
 from statements.models import Statement
