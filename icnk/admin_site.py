@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import ERROR_FLAG
-from django.core.exceptions import ValidationError
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -99,6 +102,52 @@ def _plausible_date(year, month, day):
     )
 
 
+# What a list's address holds besides filters: Django's own parameters.
+_LIST_PARAMETERS = {*IGNORED_PARAMS, PAGE_VAR, ERROR_FLAG}
+
+
+def _visible_fields(model_admin, request):
+    """The fields a staff member sees of a list's model: in the list, its filters and search,
+    or on an item's page."""
+    names = set()
+    for item in model_admin.get_list_filter(request):
+        if not (isinstance(item, type) and issubclass(item, admin.SimpleListFilter)):
+            names.add((item[0] if isinstance(item, (list, tuple)) else item).split("__")[0])
+    if model_admin.date_hierarchy:
+        names.add(model_admin.date_hierarchy.split("__")[0])
+    names.update(
+        name.lstrip("^=@").split("__")[0] for name in model_admin.get_search_fields(request)
+    )
+    names.update(model_admin.get_list_display(request))
+    names.update(flatten_fieldsets(model_admin.get_fieldsets(request)))
+    names.update(model_admin.get_readonly_fields(request))
+    return {name for name in names if isinstance(name, str)}
+
+
+def _hidden_text_filters(model_admin, request, keys):
+    """The filters in a list's address on a text field the staff member does not see.
+
+    Django lets a list's address filter by any field of its model (`?body__regex=`), and the
+    list then answers yes or no for each row: a text hidden from a role (a mail's body from
+    editors, a journalist's leave token from everyone) could be read out a character at a
+    time. Choices (a status) and other kinds of field say nothing a list does not show."""
+    opts = model_admin.model._meta
+    visible = None
+    hidden = []
+    for key in keys:
+        try:
+            field = opts.get_field(key.split("__")[0])
+        except FieldDoesNotExist:
+            continue  # a filter's own parameter, or nothing Django will filter by
+        if not isinstance(field, (models.CharField, models.TextField)) or field.choices:
+            continue
+        if visible is None:
+            visible = _visible_fields(model_admin, request)
+        if field.name not in visible:
+            hidden.append(key)
+    return hidden
+
+
 def _guarded_changelist(view):
     """A list's view (`ModelAdmin.changelist_view`, bound) that answers odd input from the
     address or the action bar with the list and a reason, not a 500: ids in an action's
@@ -116,6 +165,10 @@ def _guarded_changelist(view):
             except (ValidationError, ValueError, TypeError):
                 messages.error(request, NOT_IN_THE_LIST)
                 return HttpResponseRedirect(request.get_full_path())
+        lookups = [key for key in request.GET if key not in _LIST_PARAMETERS]
+        if hidden := _hidden_text_filters(model_admin, request, lookups):
+            # As Django refuses a filter it does not allow: 400, the reason in the log.
+            raise DisallowedModelAdminLookup(f"Filtering by {hidden[0]} not allowed")
         hierarchy = model_admin.date_hierarchy
         if hierarchy and not _plausible_date(
             *(request.GET.get(f"{hierarchy}__{part}") for part in ("year", "month", "day"))
