@@ -195,6 +195,8 @@ class DriveAdmin(HistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if change and "deadline" in form.changed_data:
+            services.send_unsent(drive=obj)
         organizations, supporters = form.invitees()
         new = services.invite(
             drive=obj, user=request.user, organizations=organizations, supporters=supporters

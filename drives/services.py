@@ -499,19 +499,43 @@ def retire_links_on_new_address(sender, instance, raw=False, update_fields=None,
 
 
 def reissue_links(**member):
-    """Each open invitation of the member gets a new nonce (the old link stops working at once)
-    and its invitation mailed again, to the address the member has now."""
-    open_invitations = Invitation.objects.filter(
-        **member, sent_at__isnull=False, drive__deadline__gt=timezone.now()
-    ).exclude(drive__state=Drive.State.CLOSED)
-    for invitation in open_invitations.select_related("drive", "organization", "supporter"):
+    """Every link of the member that still opens gets a new nonce (the old link stops working
+    at once, the draft included), and the invitation is mailed again, to the address the
+    member has now, where the drive still takes answers.
+
+    Also after the deadline: a link opens until the grace period ends, and the secretariat may
+    yet move the deadline, which would let the old address answer for the member again."""
+    now = timezone.now()
+    # A member has one invitation a drive: a few a year.
+    invitations = Invitation.objects.filter(**member).select_related(
+        "drive", "organization", "supporter"
+    )
+    for invitation in invitations:
+        if invitation.drive.closes_at <= now:
+            continue
         with transaction.atomic():
             invitation.nonce = new_nonce()
             invitation.token_hash = hash_token(token_for(invitation))
             invitation.sent_at = None
             invitation.save(update_fields=["nonce", "token_hash", "sent_at"])
-            if invitation.email:
+            if invitation.email and invitation.drive.accepts_answers:
                 send_invitation(invitation=invitation)
+
+
+def send_unsent(*, drive):
+    """Once the drive takes answers again (its deadline moved), mail each invitation whose
+    link nobody has: a member whose address changed while answers were closed. Returns how
+    many were queued."""
+    if not drive.accepts_answers:
+        return 0
+    unsent = drive.invitations.filter(sent_at__isnull=True).select_related(
+        "drive", "organization", "supporter"
+    )
+    return sum(
+        send_invitation(invitation=invitation)
+        for invitation in unsent
+        if invitation.email and invitation.member_may_sign
+    )
 
 
 @transaction.atomic
@@ -547,8 +571,9 @@ def signed_so_far(drive):
         .values_list("invitation_id", "visibility")
     )
     signed_at = {}
-    if drive.state == Drive.State.RELEASED:
-        # As the published statement shows them: a later answer can only tighten that.
+    if drive.state != Drive.State.OPEN:
+        # Released (then perhaps closed): as the statement shows them, which a later answer
+        # can only tighten.
         signed_at = dict(
             Signature.objects.filter(
                 statement=drive.statement_id, supporter__isnull=False

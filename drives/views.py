@@ -116,7 +116,9 @@ def sign(request, token):
     context = {
         "invitation": invitation,
         "drive": drive,
+        # Answers now change signatures already on the statement (published, or scheduled).
         "released": drive.state == Drive.State.RELEASED,
+        "published": drive.statement.is_public,
         "statement": statement,
         "others": others,
         "member_name": (

@@ -95,7 +95,9 @@ def _plausible_date(year, month, day):
     parts = [year, month, day]
     if not all(part is None or (part.isascii() and part.isdigit()) for part in parts):
         return False
-    limits = [(1, 9998), (1, 12), (1, 31)]
+    # From year 2: the first day of year 1, moved into UTC from a zone east of it, is before
+    # the first day there is.
+    limits = [(2, 9998), (1, 12), (1, 31)]
     return all(
         part is None or (len(part) <= 4 and low <= int(part) <= high)
         for part, (low, high) in zip(parts, limits, strict=True)

@@ -53,3 +53,11 @@ def reading_order_key(text, language=None):
     if (language or current_language()) == "en":
         return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
     return text
+
+
+def printed_order_key(text, language=None):
+    """The reader's order (`reading_order_key`), then the text itself: a whole order on what
+    is printed. The reader's key alone leaves ties (in English it drops Hangul and kanji),
+    which a stable sort would leave in whatever order the rows came in."""
+    text = str(text)
+    return reading_order_key(text, language), text

@@ -15,7 +15,7 @@ from django_countries import countries
 
 from icnk import cache as page_cache
 from icnk.fasturls import slug_url
-from icnk.i18n import current_language, reading_order_key
+from icnk.i18n import current_language, printed_order_key, reading_order_key
 from icnk.labels import choice_label, country_name
 from icnk.templatetags.site_tags import flag, plain_flag
 from members.logos import card_or_logo
@@ -358,7 +358,7 @@ def _read_former_members():
             Supporter.objects.former_listed(),
             # By what the list prints: between two people shown alike, the order they come in
             # (by full name) would tell them apart.
-            key=lambda s: (reading_order_key(s.name_at_visibility), s.membership_years),
+            key=lambda s: (*printed_order_key(s.name_at_visibility), s.membership_years),
         )
     ]
     return {"organizations": organizations, "supporters": supporters}

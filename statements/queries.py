@@ -23,7 +23,7 @@ from django.utils.translation import gettext, pgettext
 from icnk import cache as page_cache
 from icnk.compiled import Compiled
 from icnk.fasturls import slug_url
-from icnk.i18n import current_language, reading_order_key
+from icnk.i18n import current_language, printed_order_key, reading_order_key
 from members.models import (
     ON_THE_RECORD,
     Listing,
@@ -238,8 +238,8 @@ def in_public_order(people, language):
     """
     people.sort(
         key=lambda line: (
-            reading_order_key(line.name, language),
-            reading_order_key(line.affiliation, language),
+            *printed_order_key(line.name, language),
+            *printed_order_key(line.affiliation, language),
             str(line.note),
         )
     )

@@ -148,3 +148,36 @@ def test_the_drive_page_links_to_its_tally(client, editor, drive):
     page = client.get(f"{DRIVES}{drive.pk}/change/").content.decode()
     assert f"{TALLY}?drive={drive.pk}" in page
     assert client.get(f"{DRIVES}{drive.pk}/history/").status_code == 200
+
+
+def test_moving_the_deadline_mails_a_link_to_whoever_has_none(client, editor, drive, orgs):
+    """A member's address changed after the deadline: its old link was retired and no new one
+    went out (answers were closed). When the desk moves the deadline, the new address gets it."""
+    invitation = drive.invitations.get(organization=orgs[0])
+    type(invitation).objects.filter(pk=invitation.pk).update(sent_at=None)
+    before = OutboundEmail.objects.filter(to="ca@example.org").count()
+    login_with_two_factor(client, editor)
+    response = client.post(
+        f"{DRIVES}{drive.pk}/change/",
+        {
+            "deadline_0": "2099-02-28",
+            "deadline_1": "18:00:00",
+            "grace_days": drive.grace_days,
+            "reminder_days": drive.reminder_days,
+            "note": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert OutboundEmail.objects.filter(to="ca@example.org").count() == before + 1
+    # Saved again without moving it: nothing more.
+    client.post(
+        f"{DRIVES}{drive.pk}/change/",
+        {
+            "deadline_0": "2099-02-28",
+            "deadline_1": "18:00:00",
+            "grace_days": drive.grace_days,
+            "reminder_days": drive.reminder_days,
+            "note": "Changed note.",
+        },
+    )
+    assert OutboundEmail.objects.filter(to="ca@example.org").count() == before + 1

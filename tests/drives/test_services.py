@@ -184,6 +184,10 @@ def test_signing_again_after_release_can_show_a_person_less_never_more(
     assert [line.name for line in signatories(draft).individuals] == ["J. R."]
     drive.refresh_from_db()
     assert [line.name for line in services.signed_so_far(drive).individuals] == ["J. R."]
+    services.close(drive=drive, user=editor)  # closed after release: still as the statement
+    assert [line.name for line in services.signed_so_far(drive).individuals] == ["J. R."]
+    drive.state = Drive.State.RELEASED
+    drive.save()
     # Withdrawn, then signed again as counted only: no longer named at all.
     services.answer(invitation=inv, choice=Answer.Choice.DECLINED)
     services.answer(invitation=inv, choice=Answer.Choice.SIGNED, visibility="counted")
@@ -299,6 +303,35 @@ def test_a_new_contact_address_retires_the_old_link_and_mails_a_new_one(
     with django_capture_on_commit_callbacks(execute=True):
         member.save()
     assert OutboundEmail.objects.filter(to__iexact="new-contact@example.org").count() == 1
+
+
+def test_a_new_contact_after_the_deadline_retires_the_old_link_even_if_the_deadline_moves(
+    client, drive, orgs, django_capture_on_commit_callbacks
+):
+    """In the grace period a link still opens the draft. The old contact's must stop when the
+    address changes, or it would open the draft, and answer for the member again if the
+    secretariat then moved the deadline."""
+    member = orgs[0]
+    old_token = token_for(invitation(drive, member))
+    with time_machine.travel(drive.deadline + datetime.timedelta(hours=1)):
+        member.contact_email = "new-contact@example.org"
+        with django_capture_on_commit_callbacks(execute=True):
+            member.save()
+        assert invitation_for(old_token) is None
+        assert client.get(f"/en/sign/{old_token}/").status_code == 404
+        # Answers are closed: nothing to mail the new contact.
+        assert not OutboundEmail.objects.filter(to="new-contact@example.org").exists()
+        drive.deadline = timezone.now() + datetime.timedelta(days=3)
+        drive.save()
+        response = client.post(f"/en/sign/{old_token}/", {"action": "decline"})
+        assert response.status_code == 404
+        # The desk moved the deadline: the new contact gets the link now, once.
+        assert services.send_unsent(drive=drive) == 1
+        assert services.send_unsent(drive=drive) == 0
+    assert not invitation(drive, member).answers.exists()
+    mail = OutboundEmail.objects.get(to="new-contact@example.org")
+    token = re.search(r"/ko/sign/(\S+)/", mail.body).group(1)
+    assert invitation_for(token) == invitation(drive, member)
 
 
 def test_a_persons_new_address_gets_their_link_and_the_old_one_stops(

@@ -4,6 +4,7 @@ import re
 import pytest
 import time_machine
 from django.test import override_settings
+from django.utils import timezone
 
 from drives import services
 from drives.models import Answer
@@ -127,6 +128,7 @@ def test_after_release_the_page_says_the_statement_is_published_and_signing_show
 ):
     from statements.services import statement_publish
 
+    services.answer(invitation=person_invitation, choice=Answer.Choice.SIGNED)
     before = client.get(url(person_invitation)).content.decode()
     assert "not published, please do not share" in before
     assert "signing again can show you less" not in before
@@ -134,4 +136,21 @@ def test_after_release_the_page_says_the_statement_is_published_and_signing_show
     after = client.get(url(person_invitation)).content.decode()
     assert "not published" not in after
     assert "This statement is published" in after
-    assert "signing again can show you less than your signature does now, never more" in after
+    assert "signing again can show you less than now, never more" in after
+
+
+def test_a_statement_scheduled_for_later_is_still_a_draft_not_to_share(
+    client, drive, draft, editor, person_invitation
+):
+    """Scheduling releases the drive (the signatures are taken), but the statement may be
+    under embargo: the page must not call it published, nor drop "do not share"."""
+    from statements.services import statement_schedule
+
+    services.answer(invitation=person_invitation, choice=Answer.Choice.SIGNED)
+    statement_schedule(
+        statement=draft, user=editor, at=timezone.now() + datetime.timedelta(days=2)
+    )
+    page = client.get(url(person_invitation)).content.decode()
+    assert "not published, please do not share" in page
+    assert "This statement is published" not in page
+    assert "signing again can show you less than now, never more" in page

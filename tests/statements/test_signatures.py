@@ -271,11 +271,22 @@ def test_people_are_listed_by_the_name_they_show_never_by_their_private_name(
         ),
         Supporter.objects.create(full_name="Kim Min-seo", **named),
         Supporter.objects.create(full_name="Yoon Seo-yeon", visibility=Visibility.INITIALS),
+        # Shown in Hangul, which an English reading order cannot sort by itself.
+        Supporter.objects.create(
+            full_name="Zoo Ahn", display_name="하늘", visibility=Visibility.DISPLAY_NAME
+        ),
+        Supporter.objects.create(
+            full_name="Zoo Baek", display_name="가람", visibility=Visibility.DISPLAY_NAME
+        ),
     ]
     for order, person in enumerate(people, start=1):  # in the order of their full names
         Signature.objects.create(statement=statement, supporter=person, order=order)
     shown = statement if version == "en" else translations[version]
-    expected = ["Hope", "Kim Min-ji", "Kim Min-seo", "Y. S."]
+    expected = (
+        ["가람", "하늘", "Hope", "Kim Min-ji", "Kim Min-seo", "Y. S."]
+        if version == "en"
+        else ["Hope", "Kim Min-ji", "Kim Min-seo", "Y. S.", "가람", "하늘"]
+    )
     assert [line.name for line in signatories(shown).individuals] == expected
     html = page(client, shown)
     assert sorted(expected, key=html.index) == expected
