@@ -147,9 +147,7 @@ def test_a_statement_scheduled_for_later_is_still_a_draft_not_to_share(
     from statements.services import statement_schedule
 
     services.answer(invitation=person_invitation, choice=Answer.Choice.SIGNED)
-    statement_schedule(
-        statement=draft, user=editor, at=timezone.now() + datetime.timedelta(days=2)
-    )
+    statement_schedule(statement=draft, user=editor, at=timezone.now() + datetime.timedelta(days=2))
     page = client.get(url(person_invitation)).content.decode()
     assert "not published, please do not share" in page
     assert "This statement is published" not in page
