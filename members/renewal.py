@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext, gettext_lazy
 
 from icnk import cache as page_cache
@@ -165,11 +166,21 @@ def _kind(member):
     return "o" if isinstance(member, Organization) else "s"
 
 
+def _address_mark(member):
+    """A keyed digest of the address the link goes to: it names no address (the signed value
+    is readable), but tells whether the member's address is still that one."""
+    address = (contact_address(member) or "").strip().lower()
+    return salted_hmac(TOKEN_SALT, address, algorithm="sha256").hexdigest()[:16]
+
+
 def make_token(member, *, end):
     """A signed link for renewing the period that ends on `end`. It names no address, and
-    stops working once that period is renewed (the end moves) or after `token_max_age()`."""
+    stops working once that period is renewed (the end moves), once the member's address
+    changes (a contact handed over: the former one cannot renew), or after
+    `token_max_age()`."""
     return signing.dumps(
-        {"k": _kind(member), "id": member.pk, "p": end.isoformat()}, salt=TOKEN_SALT
+        {"k": _kind(member), "id": member.pk, "p": end.isoformat(), "a": _address_mark(member)},
+        salt=TOKEN_SALT,
     )
 
 
@@ -192,6 +203,9 @@ def read_token(token):
         raise signing.BadSignature("no such member")
     if isinstance(member, Supporter) and (member.taken_down_at or member.personal_data_erased_at):
         raise signing.BadSignature("no such member")
+    # Links mailed before the mark existed have none; they expire with token_max_age().
+    if "a" in data and not constant_time_compare(data["a"], _address_mark(member)):
+        raise signing.BadSignature("sent to an address the member no longer has")
     if period_end(member).isoformat() != data.get("p"):
         raise LinkUsed
     return member

@@ -233,6 +233,19 @@ def test_a_forged_renewal_link_is_refused_with_a_page_not_a_crash(member, client
     assert "does not work" in response.content.decode()
 
 
+def test_a_renewal_link_stops_working_for_a_contact_who_handed_over(member, client):
+    """The link went to the contact of the time; once the organization's address is another
+    (a handover), the former contact cannot renew in its name."""
+    path = "/" + _link(member)
+    member.contact_email = "successor@onk.example.org"
+    member.save()
+    with at(END - datetime.timedelta(days=5)):
+        response = client.post(path)
+    assert response.status_code == 404
+    member.refresh_from_db()
+    assert member.renewed_until is None or member.renewed_until < END + datetime.timedelta(days=1)
+
+
 def test_a_lapsed_member_renewing_by_its_link_becomes_active_from_today(member, client):
     path = "/" + _link(member)
     late = END + datetime.timedelta(days=45)
