@@ -499,20 +499,22 @@ def retire_links_on_new_address(sender, instance, raw=False, update_fields=None,
 
 
 def reissue_links(**member):
-    """Every link of the member that still opens gets a new nonce (the old link stops working
-    at once, the draft included), and the invitation is mailed again, to the address the
-    member has now, where the drive still takes answers.
+    """Every link of the member that opens, or could open again, gets a new nonce (the old
+    link stops working at once, the draft included), and the invitation is mailed again, to
+    the address the member has now, where the drive still takes answers.
 
     Also after the deadline: a link opens until the grace period ends, and the secretariat may
-    yet move the deadline, which would let the old address answer for the member again."""
+    yet move the deadline of a drive not closed, which would let the old address answer for
+    the member again; `send_unsent` mails the new link then."""
     now = timezone.now()
     # A member has one invitation a drive: a few a year.
     invitations = Invitation.objects.filter(**member).select_related(
         "drive", "organization", "supporter"
     )
     for invitation in invitations:
-        if invitation.drive.closes_at <= now:
-            continue
+        drive = invitation.drive
+        if drive.state == Drive.State.CLOSED and drive.closes_at <= now:
+            continue  # no link of it opens, and a closed drive does not open again
         with transaction.atomic():
             invitation.nonce = new_nonce()
             invitation.token_hash = hash_token(token_for(invitation))

@@ -126,13 +126,32 @@ def _visible_fields(model_admin, request):
     return {name for name in names if isinstance(name, str)}
 
 
-def _hidden_text_filters(model_admin, request, keys):
-    """The filters in a list's address on a text field the staff member does not see.
+# Kinds of field a list may be filtered by even where the staff member does not see them: a
+# yes or no for each row says no more about them than the list's own counts and filters do.
+# Relations are here because Django's lookup_allowed refuses going through one unless a
+# filter of the list does.
+_COARSE_FIELDS = (
+    models.BooleanField,
+    models.IntegerField,
+    models.DateField,
+    models.TimeField,
+    models.DurationField,
+    models.DecimalField,
+    models.FloatField,
+    models.ForeignKey,
+    models.ManyToManyField,
+    models.ForeignObjectRel,
+)
 
-    Django lets a list's address filter by any field of its model (`?body__regex=`), and the
-    list then answers yes or no for each row: a text hidden from a role (a mail's body from
-    editors, a journalist's leave token from everyone) could be read out a character at a
-    time. Choices (a status) and other kinds of field say nothing a list does not show."""
+
+def _hidden_filters(model_admin, request, keys):
+    """The filters in a list's address on a field the staff member does not see.
+
+    Django lets a list's address filter by any field of its model (`?body__regex=`,
+    `?headers__List-Unsubscribe__startswith=`), and the list then answers yes or no for each
+    row: what is hidden from a role (a mail's body and headers from editors, a journalist's
+    leave token from everyone) could be read out a character at a time. Fields with choices
+    (a status) and the coarse kinds above filter as Django lets them."""
     opts = model_admin.model._meta
     visible = None
     hidden = []
@@ -141,7 +160,7 @@ def _hidden_text_filters(model_admin, request, keys):
             field = opts.get_field(key.split("__")[0])
         except FieldDoesNotExist:
             continue  # a filter's own parameter, or nothing Django will filter by
-        if not isinstance(field, (models.CharField, models.TextField)) or field.choices:
+        if field.choices or isinstance(field, _COARSE_FIELDS):
             continue
         if visible is None:
             visible = _visible_fields(model_admin, request)
@@ -168,7 +187,7 @@ def _guarded_changelist(view):
                 messages.error(request, NOT_IN_THE_LIST)
                 return HttpResponseRedirect(request.get_full_path())
         lookups = [key for key in request.GET if key not in _LIST_PARAMETERS]
-        if hidden := _hidden_text_filters(model_admin, request, lookups):
+        if hidden := _hidden_filters(model_admin, request, lookups):
             # As Django refuses a filter it does not allow: 400, the reason in the log.
             raise DisallowedModelAdminLookup(f"Filtering by {hidden[0]} not allowed")
         hierarchy = model_admin.date_hierarchy

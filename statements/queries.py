@@ -233,14 +233,18 @@ def in_public_order(people, language):
     Never in signing order: the order signatures are added in follows the private full name
     wherever a list of people is taken in its default order (a drive's release, the desk's
     forms), and would put "M. J." between "Kim Min-ji" and "Kim Min-seo". Ties are broken by
-    the affiliation shown, then by the note; lines printed exactly alike stay in any order,
-    which then shows nothing.
+    the affiliation shown, then by the note and the dates (all that the page or the API
+    prints); lines printed exactly alike stay in any order, which then shows nothing.
     """
     people.sort(
         key=lambda line: (
             *printed_order_key(line.name, language),
             *printed_order_key(line.affiliation, language),
             str(line.note),
+            # The API prints the dates too.
+            str(line.signed_on or ""),
+            str(line.withdrawn_on or ""),
+            line.later_endorsement,
         )
     )
 

@@ -334,6 +334,27 @@ def test_a_new_contact_after_the_deadline_retires_the_old_link_even_if_the_deadl
     assert invitation_for(token) == invitation(drive, member)
 
 
+def test_a_new_contact_after_the_grace_period_retires_the_old_link_for_a_moved_deadline(
+    client, drive, orgs, django_capture_on_commit_callbacks
+):
+    """Past the grace period no link opens, but a drive not closed opens again when the desk
+    moves its deadline: the old address must not be what it opens for."""
+    member = orgs[0]
+    old_token = token_for(invitation(drive, member))
+    with time_machine.travel(drive.closes_at + datetime.timedelta(days=1)):
+        member.contact_email = "new-contact@example.org"
+        with django_capture_on_commit_callbacks(execute=True):
+            member.save()
+        drive.deadline = timezone.now() + datetime.timedelta(days=3)
+        drive.save()
+        assert client.post(f"/en/sign/{old_token}/", {"action": "sign"}).status_code == 404
+        assert services.send_unsent(drive=drive) == 1
+    mail = OutboundEmail.objects.get(to="new-contact@example.org")
+    token = re.search(r"/ko/sign/(\S+)/", mail.body).group(1)
+    assert invitation_for(token) == invitation(drive, member)
+    assert not invitation(drive, member).answers.exists()
+
+
 def test_a_persons_new_address_gets_their_link_and_the_old_one_stops(
     drive, person, django_capture_on_commit_callbacks
 ):

@@ -292,3 +292,22 @@ def test_people_are_listed_by_the_name_they_show_never_by_their_private_name(
     assert sorted(expected, key=html.index) == expected
     api = client.get(f"/api/v1/statements/{shown.slug}/").json()
     assert [line["name"] for line in api["signatories"]["individuals"]] == expected
+
+
+def test_people_printed_alike_are_not_ordered_by_their_private_names_in_the_api(
+    client, site_settings, statement
+):
+    """Two people shown as "K. M." who signed on different days: the API prints the dates,
+    so their order must follow the dates, not the signing order (full names)."""
+    first = Supporter.objects.create(full_name="Kim Min-ji", visibility=Visibility.INITIALS)
+    second = Supporter.objects.create(full_name="Kim Min-seo", visibility=Visibility.INITIALS)
+    Signature.objects.create(
+        statement=statement, supporter=first, order=1, signed_on=datetime.date(2013, 1, 27)
+    )
+    Signature.objects.create(
+        statement=statement, supporter=second, order=2, signed_on=datetime.date(2013, 1, 23)
+    )
+    api = client.get(f"/api/v1/statements/{statement.slug}/").json()
+    people = api["signatories"]["individuals"]
+    assert [p["name"] for p in people] == ["K. M.", "K. M."]
+    assert [p["signed_on"] for p in people] == ["2013-01-23", "2013-01-27"]
