@@ -170,7 +170,8 @@ def _hidden_filters(model_admin, request, keys):
 
 
 def _guarded_changelist(view):
-    """A list's view (`ModelAdmin.changelist_view`, bound) that answers odd input from the
+    """A list's view (`ModelAdmin.changelist_view`, bound) that refuses (400) a filter on a
+    field the staff member does not see (`_hidden_filters`), and answers odd input from the
     address or the action bar with the list and a reason, not a 500: ids in an action's
     selection that are not ids of the model (Django filters by them as given), and a date
     drill-down out of range."""
