@@ -201,6 +201,10 @@ PUBLIC_ORGANIZATION_FIELDS = [
 ]
 
 
+# What an organization's public page shows of its own row (`page_changed_at`).
+PAGE_FIELDS = frozenset(PUBLIC_ORGANIZATION_FIELDS) - {"id", "region", "updated_at"}
+
+
 def name_language(text, country):
     """The language a local name is written in: Hangul means Korean and kana Japanese; Han
     characters alone depend on the country."""
@@ -310,11 +314,16 @@ class Organization(Membership):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # When what its public page shows last changed: the sitemap's lastmod. Not `updated_at`,
+    # which also moves when only a private field (notes, the contact) is edited.
+    page_changed_at = models.DateTimeField(
+        _("public page changed"), default=timezone.now, editable=False
+    )
 
     description = Localized("description")
 
     objects = OrganizationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "logo_card"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "logo_card", "page_changed_at"])
 
     class Meta:
         verbose_name = _("organization")
@@ -358,6 +367,10 @@ class Organization(Membership):
             recorded = Organization.objects.filter(pk=self.pk, logo=self.logo.name)
             if recorded.values_list("logo_card", flat=True).first() == card:
                 self.logo_card = card
+        if not self._state.adding and self._page_changed(kwargs.get("update_fields")):
+            self.page_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = [*kwargs["update_fields"], "page_changed_at"]
         super().save(*args, **kwargs)
         if card and self.logo_card != card:
             # Written once committed, then recorded (members/logos.py).
@@ -367,6 +380,20 @@ class Organization(Membership):
 
     def get_absolute_url(self):
         return slug_url("members:organization-detail")(self.slug)
+
+    def _page_changed(self, update_fields):
+        """Whether this save changes a column the public page shows (one read of the row)."""
+        names = PAGE_FIELDS if update_fields is None else PAGE_FIELDS & set(update_fields)
+        if not names:
+            return False
+        before = Organization.objects.filter(pk=self.pk).values(*names).first()
+        if before is None:
+            return True
+        return any(
+            before[name] != field.get_prep_value(getattr(self, field.attname))
+            for name in names
+            for field in [self._meta.get_field(name)]
+        )
 
     def _record_logo_card(self, name):
         stored = record_card(Organization, self.pk, name)

@@ -16,14 +16,16 @@ class OrganizationSitemap(SiteSitemap):
     priority = 0.5
 
     def items(self):
-        return Organization.objects.listed().only("slug", "updated_at").order_by("name", "pk")
+        return Organization.objects.listed().only("slug", "page_changed_at").order_by("name", "pk")
 
     def path(self, organization, language):
         return slug_url("members:organization-detail", language)(organization.slug)
 
     def lastmod(self, organization):
-        return organization.updated_at
+        # When its page last changed: an edit of a private field (notes, the contact) is not
+        # told to the world.
+        return organization.page_changed_at
 
     def get_latest_lastmod(self):
         """The newest change, in one query (Django's default reads every item)."""
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+        return self.items().aggregate(latest=Max("page_changed_at"))["latest"]

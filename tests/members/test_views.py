@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from icnk import cache as page_cache
@@ -286,6 +287,36 @@ def test_sitemap_lists_listed_organizations_in_every_language(client, coalition)
     assert "quiet-group" not in xml and "old-friend" not in xml
 
 
+def test_the_sitemap_tells_when_a_page_changed_not_when_a_private_field_did(
+    client, coalition, settings
+):
+    """lastmod is public: an edit of an organization's notes or contact must not move it."""
+    import datetime
+
+    import time_machine
+
+    settings.PAGE_CACHE_SECONDS = 0  # the sitemap as built, not as cached
+
+    def lastmod():
+        xml = client.get("/sitemap-organizations.xml").text
+        entry = xml.split("/en/members/open-north-korea/", 1)[1]
+        return re.search(r"<lastmod>([^<]+)</lastmod>", entry).group(1)
+
+    organization = Organization.objects.get(slug="open-north-korea")
+    before = lastmod()
+    later = timezone.now() + datetime.timedelta(days=40)
+    with time_machine.travel(later, tick=False):
+        organization.private_notes = "Their director moved to Seoul."
+        organization.contact_phone = "+82 2 000 0000"
+        organization.save()
+        organization.contact_name = "Someone else"
+        organization.save(update_fields=["contact_name"])
+        assert lastmod() == before
+        organization.description_en = "A new description."
+        organization.save()
+        assert lastmod() == timezone.localdate().isoformat()
+
+
 @pytest.mark.parametrize(
     ("language", "in_order"),
     [
@@ -423,6 +454,20 @@ def test_logos_stored_before_their_copies_get_them_from_the_migration(
     state = MigrationExecutor(connection).loader.project_state(("members", "0017_logo_card"))
     importlib.import_module("members.migrations.0017_logo_card").write_cards(state.apps, None)
     assert shown_on_the_card(client)[:2] == (card_name(organization.logo.name), (168, 168))
+
+
+def test_organizations_stored_before_get_their_page_time_from_the_migration(organization):
+    import datetime
+
+    edited = datetime.datetime(2020, 5, 1, tzinfo=datetime.UTC)
+    Organization.objects.filter(pk=organization.pk).update(
+        updated_at=edited, page_changed_at=timezone.now()
+    )
+    name = "0018_organization_page_changed_at"
+    state = MigrationExecutor(connection).loader.project_state(("members", name))
+    importlib.import_module(f"members.migrations.{name}").from_updated_at(state.apps, None)
+    organization.refresh_from_db()
+    assert organization.page_changed_at == edited
 
 
 def test_a_save_of_an_organization_read_before_its_copy_was_recorded_keeps_the_copy(
