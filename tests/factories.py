@@ -9,6 +9,7 @@ import contextlib
 import datetime
 import io
 import socket
+import threading
 
 from aiosmtpd.controller import Controller
 from django.utils import timezone
@@ -330,3 +331,43 @@ def empty_cache():
 
     cache.clear()
     answers.forget()
+
+
+@contextlib.contextmanager
+def uncommitted_meanwhile(work, *, commit_after=1.0):
+    """Two requests at the same moment, made certain: `work()` runs in another thread inside a
+    transaction left open; the body of the `with` runs once it has, and that transaction
+    commits `commit_after` seconds later, while the body waits on its locks or rows.
+
+    PostgreSQL's row and advisory locks only: SQLite lets one writer in at a time, so the
+    caller skips there."""
+    from django.db import connections, transaction
+
+    ran, commit, failures = threading.Event(), threading.Event(), []
+
+    def other():
+        try:
+            with transaction.atomic():
+                work()
+                ran.set()
+                commit.wait(timeout=30)
+        except Exception as error:  # noqa: BLE001 - raised in the caller's thread below
+            failures.append(error)
+        finally:
+            ran.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert ran.wait(timeout=30)
+    if failures:
+        thread.join(timeout=30)
+        raise failures[0]
+    timer = threading.Timer(commit_after, commit.set)
+    timer.start()
+    try:
+        yield
+    finally:
+        commit.set()
+        timer.cancel()
+        thread.join(timeout=30)

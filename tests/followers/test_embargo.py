@@ -28,6 +28,7 @@ from tests.factories import (
     login_with_two_factor,
     make_staff,
     send_mail_to,
+    uncommitted_meanwhile,
 )
 from tests.followers.conftest import parse, text_of
 
@@ -1158,29 +1159,12 @@ def test_a_release_made_while_a_deletion_is_checked_keeps_the_statement(
         pytest.skip("row locks are PostgreSQL's; SQLite lets one writer in at a time")
     korean = Statement.objects.get(translation_of=embargoed)
     en = journalist("en@example.org", "en")
-    released, commit = threading.Event(), threading.Event()
-
-    def release_meanwhile():
-        try:
-            with transaction.atomic():  # the release's rows, written but not yet committed
-                release(Statement.objects.get(pk=embargoed.pk), editor, [en])
-                released.set()
-                commit.wait(timeout=30)
-        finally:
-            connections.close_all()
-
-    colleague = threading.Thread(target=release_meanwhile)
-    colleague.start()
-    assert released.wait(timeout=30)
-    # The colleague's transaction ends a second after the deletion has been sent.
-    timer = threading.Timer(1.0, commit.set)
-    timer.start()
-    try:
+    # The release's rows, written but not yet committed: the colleague's transaction ends a
+    # second after the deletion has been sent.
+    with uncommitted_meanwhile(
+        lambda: release(Statement.objects.get(pk=embargoed.pk), editor, [en])
+    ):
         refused = delete(administrator_client, korean)
-    finally:
-        commit.set()
-        timer.cancel()
-        colleague.join(timeout=30)
     assert PressDelivery.objects.filter(journalist=en).count() == 1
     assert Statement.objects.filter(pk=korean.pk).exists()
     assert "1 journalist holds it" in _under(refused, "deletion-refusals")

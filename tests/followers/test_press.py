@@ -18,7 +18,7 @@ from icnk.models import OutboundEmail
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.personal_data import personal_data_erase, personal_data_export
 from statements.models import Campaign
-from tests.factories import login_with_two_factor, make_staff
+from tests.factories import login_with_two_factor, make_staff, uncommitted_meanwhile
 from tests.followers.conftest import parse, text_of
 
 pytestmark = pytest.mark.django_db
@@ -438,34 +438,14 @@ def test_the_press_list_opens_on_those_on_it_and_all_is_a_click_away(client, edi
 def test_the_same_new_address_sent_twice_at_once_makes_one_entry_and_no_error(site_settings):
     """A double click: the second request finds no entry, and writes its own while the first
     one's is not yet committed. It must wait for it and use it, not fail."""
-    import threading
-
-    from django.db import connection, connections, transaction
+    from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite lets one writer in at a time: the two cannot overlap")
-    written, commit = threading.Event(), threading.Event()
-
-    def first_request():
-        try:
-            with transaction.atomic():
-                Journalist.objects.create(name="Hana Reporter", email="hana@example.org")
-                written.set()
-                commit.wait(timeout=30)
-        finally:
-            connections.close_all()
-
-    first = threading.Thread(target=first_request)
-    first.start()
-    assert written.wait(timeout=30)
-    timer = threading.Timer(1.0, commit.set)  # the first commits while the second waits
-    timer.start()
-    try:
+    with uncommitted_meanwhile(
+        lambda: Journalist.objects.create(name="Hana Reporter", email="hana@example.org")
+    ):
         response = Client().post("/en/press/join/", FORM)
-    finally:
-        commit.set()
-        timer.cancel()
-        first.join(timeout=30)
     assert response.status_code == 302
     assert Journalist.objects.filter(email__iexact="hana@example.org").count() == 1
     assert OutboundEmail.objects.filter(to="hana@example.org").count() == 1

@@ -582,39 +582,22 @@ def test_a_choice_made_stale_by_another_window_changes_nothing_and_says_so(clien
     """Two windows: one moves the person to "counted only" while the other's "initials" is on
     its way. The second was checked against "full name" (more private then), but is less
     private than what now stands: nothing changes, and the form says why, not a 500."""
-    import threading
-
-    from django.db import connection, connections, transaction
+    from django.db import connection
 
     from members.models import Supporter, VisibilityRequest
+    from tests.factories import uncommitted_meanwhile
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite lets one writer in at a time: the two cannot overlap")
     sign_in(client, "minji@example.org")
-    changed, commit = threading.Event(), threading.Event()
 
     def other_window():
-        try:
-            with transaction.atomic():
-                row = Supporter.objects.select_for_update().get(pk=person.pk)
-                row.visibility = V.COUNTED
-                row.save()
-                changed.set()
-                commit.wait(timeout=30)
-        finally:
-            connections.close_all()
+        row = Supporter.objects.select_for_update().get(pk=person.pk)
+        row.visibility = V.COUNTED
+        row.save()
 
-    other = threading.Thread(target=other_window)
-    other.start()
-    assert changed.wait(timeout=30)
-    timer = threading.Timer(1.0, commit.set)  # commits while this window's change waits
-    timer.start()
-    try:
+    with uncommitted_meanwhile(other_window):  # commits while this window's change waits
         response = client.post("/en/members/area/visibility/", {"visibility": V.INITIALS})
-    finally:
-        commit.set()
-        timer.cancel()
-        other.join(timeout=30)
     assert response.status_code == 409
     assert "changed in the meantime" in response.content.decode()
     person.refresh_from_db()

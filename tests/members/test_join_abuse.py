@@ -153,35 +153,19 @@ def test_the_same_address_sent_twice_at_once_makes_one_request(site_settings):
     """A double click: the second request arrives while the first one's is written but not yet
     committed. It must wait for it and find it, not store a second request with its own link
     (which could be confirmed, and approved, twice)."""
-    import threading
-
-    from django.db import connection, connections, transaction
+    from django.db import connection
     from django.test import Client
+
+    from tests.factories import uncommitted_meanwhile
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite lets one writer in at a time: the two cannot overlap")
-    written, commit, answers = threading.Event(), threading.Event(), []
-
-    def first_click():
-        try:
-            with transaction.atomic():  # the first request, stopped just before it commits
-                answers.append(Client().post("/en/join/", INDIVIDUAL).status_code)
-                written.set()
-                commit.wait(timeout=30)
-        finally:
-            connections.close_all()
-
-    first = threading.Thread(target=first_click)
-    first.start()
-    assert written.wait(timeout=30)
-    timer = threading.Timer(1.0, commit.set)
-    timer.start()
-    try:
+    answers = []
+    # The first request, stopped just before it commits.
+    with uncommitted_meanwhile(
+        lambda: answers.append(Client().post("/en/join/", INDIVIDUAL).status_code)
+    ):
         second = Client(REMOTE_ADDR="10.9.9.9").post("/en/join/", INDIVIDUAL)
-    finally:
-        commit.set()
-        timer.cancel()
-        first.join(timeout=30)
     assert answers == [302] and second.status_code == 302
     assert JoinRequest.objects.count() == 1
     # The second click mailed the owner a new link to the same request, as when it comes later.
