@@ -7,7 +7,7 @@ number does not fit an id.
 import pytest
 from django.core.management import call_command
 
-from icnk.roles import EDITORS
+from icnk.roles import ADMINISTRATORS, EDITORS
 from statements.models import Statement
 from tests.factories import login_with_two_factor, make_staff
 
@@ -16,11 +16,15 @@ pytestmark = pytest.mark.django_db
 ODD = ["²", "٣x", "9" * 30, "-1", "1.5"]
 
 
+def _on_the_demo_desk(client, username, group):
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    login_with_two_factor(client, make_staff(username, group))
+    return client
+
+
 @pytest.fixture
 def editor_client(client, db):
-    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    login_with_two_factor(client, make_staff("editor", EDITORS))
-    return client
+    return _on_the_demo_desk(client, "editor", EDITORS)
 
 
 @pytest.mark.parametrize("value", ODD)
@@ -39,11 +43,7 @@ def test_odd_numbers_in_the_statement_admin_are_no_server_error(editor_client, v
 
 @pytest.fixture
 def administrator_client(client, db):
-    from icnk.roles import ADMINISTRATORS
-
-    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    login_with_two_factor(client, make_staff("chief", ADMINISTRATORS))
-    return client
+    return _on_the_demo_desk(client, "chief", ADMINISTRATORS)
 
 
 @pytest.mark.parametrize("value", ODD)
