@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from followers.mail import one_click_headers
 from followers.models import Journalist
 from followers.services import _mail_allowed
-from icnk.mail import queue_mail
+from icnk.mail import at_mailbox, queue_mail
 from icnk.models import SiteSettings
 from icnk.site_url import absolute_url
 from statements.models import Campaign
@@ -128,13 +128,14 @@ def join_request(*, name, outlet, email, languages, beats, consent_text, languag
     if journalist.status in (Journalist.Status.ACTIVE, Journalist.Status.CONFIRMED):
         logger.info("journalist %s asked again: already %s", journalist.pk, journalist.status)
         return journalist
-    if not _mail_allowed(email):
+    # The link goes to the entry's own address, whatever spelling of it was typed.
+    if not _mail_allowed(journalist.email):
         logger.info("journalist %s: confirmation mail limit reached", journalist.pk)
         return journalist
     with translation.override(language):
         path = reverse("press:confirm", kwargs={"token": make_confirm_token(journalist, details)})
     queue_mail(
-        to=email,
+        to=journalist.email,
         template_prefix="followers/email/press_confirm",
         context={
             "link": absolute_url(path),
@@ -149,7 +150,8 @@ def join_request(*, name, outlet, email, languages, beats, consent_text, languag
 @transaction.atomic
 def _join_entry(email, details):
     """The entry of `email` for a request from the form: made, waiting, if there was none."""
-    journalist = Journalist.objects.select_for_update().filter(email__iexact=email).first()
+    entries = at_mailbox(Journalist.objects.select_for_update(), "email", email)
+    journalist = entries[0] if entries else None
     if journalist is None:
         journalist = Journalist(
             name=details["n"],

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from icnk.mail import queue_mail
+from icnk.mail import at_mailbox, queue_mail
 from icnk.models import SiteSettings
 from icnk.net import client_ip
 from members import renewal, self_service
@@ -93,8 +93,8 @@ def members_for_email(email):
     if not email:
         return []
     return [
-        *eligible_organizations().filter(contact_email__iexact=email).order_by("name", "pk"),
-        *eligible_supporters().filter(email__iexact=email).order_by("pk"),
+        *at_mailbox(eligible_organizations().order_by("name", "pk"), "contact_email", email),
+        *at_mailbox(eligible_supporters().order_by("pk"), "email", email),
     ]
 
 
@@ -162,7 +162,8 @@ def send_sign_in_links(email, *, base_url):
     the first member's language. Returns the number of links sent (0 for an unknown address;
     the caller must not show it)."""
     members = members_for_email(email)
-    if not members or not _mail_allowed(email):
+    # Counted, and sent, to the address the members have: other spellings of it share its limit.
+    if not members or not _mail_allowed(member_email(members[0])):
         return 0
     language = members[0].language or settings.LANGUAGE_CODE
     with transaction.atomic():

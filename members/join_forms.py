@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from icnk.i18n import reading_order_key
 from icnk.spreadsheets import looks_like_formula
 from icnk.uploads import LOGO_MAX_SIDE, clean_image
+from icnk.validators import validate_sendable_email
 from members.models import JoinRequest, OrganizationKind, Visibility, initials
 
 HONEYPOT_FIELD = "fax_number"
@@ -199,7 +200,9 @@ FORMS = {
 
 
 class ResendForm(forms.Form):
-    email = forms.EmailField(label=_("Your email"), max_length=254)
+    email = forms.EmailField(
+        label=_("Your email"), max_length=254, validators=[validate_sendable_email]
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from icnk.i18n import current_language
+from icnk.mail import at_mailbox
 from icnk.net import client_ip
 from members import services
 from members.join_forms import (
@@ -265,9 +266,8 @@ def resend(request):
         count_submission(request)
         if form.is_valid():
             email = form.cleaned_data["email"].strip().lower()
-            pending = JoinRequest.objects.filter(
-                email__iexact=email, status=JoinRequest.Status.UNVERIFIED
-            ).first()
+            unverified = JoinRequest.objects.filter(status=JoinRequest.Status.UNVERIFIED)
+            pending = next(iter(at_mailbox(unverified.order_by("pk"), "email", email)), None)
             if pending is not None:
                 services.send_verification(
                     join_request=pending, base_url=request.build_absolute_uri("/")
