@@ -30,6 +30,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -157,11 +158,27 @@ def _mail_allowed(email):
     return sent <= MAILS_PER_RECIPIENT
 
 
-def send_sign_in_links(email, *, base_url):
-    """Mail a sign-in link for every member this address may sign in as, in one message in
-    the first member's language. Returns the number of links sent (0 for an unknown address;
-    the caller must not show it)."""
-    members = members_for_email(email)
+def ask_for_links(email, *, base_url):
+    """What the sign-in form does with an address: the same work whoever it belongs to.
+
+    Its members are found (the same two queries for a known address and an unknown one) and
+    the mailing is queued for the worker with their ids, none for an unknown address. Writing
+    the links and the mail here would take a known address, a hidden supporter's included,
+    measurably longer to answer than an unknown one."""
+    members = [[member_kind(member), member.pk] for member in members_for_email(email)]
+    send_sign_in_links.enqueue(members, base_url)
+
+
+@task(queue_name="mail")
+def send_sign_in_links(members, base_url):
+    """Mail a sign-in link for each of `members` ([kind, id] pairs, all at one address) that
+    may still sign in, in one message in the first one's language, to the address they have.
+    Returns the number of links sent."""
+    found = {
+        "o": eligible_organizations().in_bulk([pk for kind, pk in members if kind == "o"]),
+        "s": eligible_supporters().in_bulk([pk for kind, pk in members if kind == "s"]),
+    }
+    members = [found[kind][pk] for kind, pk in members if pk in found[kind]]
     # Counted, and sent, to the address the members have: other spellings of it share its limit.
     if not members or not _mail_allowed(member_email(members[0])):
         return 0
@@ -341,7 +358,7 @@ def sign_in_view(request):
             return too_many(request)
         count_request(request)
         if form.is_valid():
-            send_sign_in_links(form.cleaned_data["email"], base_url=request.build_absolute_uri("/"))
+            ask_for_links(form.cleaned_data["email"], base_url=request.build_absolute_uri("/"))
             return private(render(request, "members/area/sent.html", {"minutes": LINK_MINUTES}))
     return private(
         render(

@@ -275,6 +275,28 @@ def coalition(organizations, statements):
     )
 
 
+def run_mail_queue():
+    """Run what waits in the mail queue (a sign-in mailing, then its mail), each task through
+    django-tasks-db's own worker, until the queue is empty. Not its polling loop, which closes
+    the database connection a test runs in; the periodic jobs stay out of it."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["mail"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    while (result := DBTaskResult.objects.ready().filter(queue_name="mail").first()) is not None:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+
+
 def wait_for(condition, *, timeout=30, every=0.1, what="the condition"):
     """Poll `condition()` until it is true; fail after `timeout` seconds, not guess a sleep."""
     import time

@@ -14,7 +14,7 @@ from icnk.mail import mailbox
 from icnk.models import OutboundEmail
 from members.models import JoinRequest, Organization
 from members.models import Visibility as V
-from tests.factories import INDIVIDUAL, make_supporter
+from tests.factories import INDIVIDUAL, make_supporter, run_mail_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +53,14 @@ def test_a_look_alike_address_gets_no_one_elses_sign_in_link(client, site_settin
         language="en",
     )
     client.post("/en/members/area/", {"email": "kim@" + DOTLESS})
+    run_mail_queue()
     (mail,) = OutboundEmail.objects.all()
     assert mail.to == "kim@" + DOTLESS
     assert len(re.findall(r"/members/area/link/", mail.body)) == 1
     assert hidden.full_name not in mail.body
 
     client.post("/en/members/area/", {"email": "kim@" + DOTTED}, REMOTE_ADDR="10.0.0.2")
+    run_mail_queue()
     assert OutboundEmail.objects.count() == 1  # nobody has that address: no mail at all
 
 

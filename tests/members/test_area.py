@@ -7,13 +7,15 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from icnk.models import OutboundEmail
 from members import area
 from members.models import MemberSignInLink, MemberStatus, Organization
 from members.models import Visibility as V
-from tests.factories import make_supporter
+from tests.factories import make_supporter, run_mail_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +57,9 @@ def path_of(url):
 
 
 def ask(client, email):
-    return client.post(SIGN_IN, {"email": email})
+    response = client.post(SIGN_IN, {"email": email})
+    run_mail_queue()
+    return response
 
 
 # -- asking for a link ---------------------------------------------------------------------------
@@ -69,6 +73,27 @@ def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(client, membe
     assert strip(known) == strip(unknown)
     assert OutboundEmail.objects.filter(to="office@onk.example.org").count() == 1
     assert not OutboundEmail.objects.filter(to="nobody@example.org").exists()
+
+
+def test_the_form_does_the_same_work_for_a_hidden_supporter_as_for_an_unknown_address(
+    client, person
+):
+    """The answer's time must not tell either: what differs (the links, the mail) is the
+    worker's to do, after the answer."""
+    person.visibility = V.HIDDEN
+    person.save()
+
+    def queries(email, client_address):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(SIGN_IN, {"email": email}, REMOTE_ADDR=client_address)
+        assert response.status_code == 200
+        return [re.sub(r"'[^']*'|\b\d+\b", "?", query["sql"]) for query in captured]
+
+    queries("someone@example.org", "10.0.0.9")  # the site's settings are read once, then kept
+    assert queries("minji@example.org", "10.0.0.1") == queries("nobody@example.org", "10.0.0.2")
+    assert not OutboundEmail.objects.exists()
+    run_mail_queue()
+    assert OutboundEmail.objects.filter(to="minji@example.org").count() == 1
 
 
 @pytest.mark.parametrize("status", [MemberStatus.LEFT, MemberStatus.SUSPENDED])

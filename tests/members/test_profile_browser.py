@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import authenticator, make_staff, png_bytes, totp_code
+from tests.factories import authenticator, make_staff, png_bytes, run_mail_queue, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,6 +68,7 @@ def test_a_contact_edits_the_korean_description_and_logo_and_the_desk_approves(
     page.fill("#id_email", "minji@onk.example.org")
     page.locator("form.form button[type=submit]").click()
     page.wait_for_load_state()
+    run_mail_queue()
     mail = OutboundEmail.objects.get(to="minji@onk.example.org")
     link = re.search(r"https?://\S+/members/area/link/\S+/", mail.body).group(0)
     page.goto(link)

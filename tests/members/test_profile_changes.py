@@ -15,7 +15,7 @@ from icnk.roles import EDITORS
 from members import profile
 from members.models import ContactHandover, Organization, ProfileChange
 from members.profile_forms import HandoverForm, ProfileForm
-from tests.factories import login_with_two_factor, make_staff, png_bytes
+from tests.factories import login_with_two_factor, make_staff, png_bytes, run_mail_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -299,6 +299,7 @@ HANDOVER = "/ko/members/area/contact/"
 
 def sign_in(client, email):
     client.post("/en/members/area/", {"email": email})
+    run_mail_queue()
     mail = OutboundEmail.objects.filter(to=email).latest("pk")
     link = re.search(r"https?://\S+/members/area/link/\S+/", mail.body).group(0)
     client.post(link.split("testserver", 1)[-1])

@@ -20,7 +20,7 @@ from icnk.templatetags.site_tags import flag, plain_flag
 from members.logos import card_name
 from members.models import Listing, MemberStatus, Organization, OrganizationKind, Supporter
 from members.models import Visibility as V
-from tests.factories import bulk_organizations, make_supporter, png_bytes
+from tests.factories import bulk_organizations, make_supporter, png_bytes, run_mail_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -409,6 +409,7 @@ def test_a_card_sends_the_logo_at_the_size_it_is_drawn_and_the_page_keeps_it_who
     organization.contact_email = "office@example.org"
     organization.save()
     client.post("/en/members/area/", {"email": "office@example.org"})
+    run_mail_queue()
     link = re.search(r"https?://\S+", OutboundEmail.objects.get().body).group(0)
     client.post(link.split("testserver", 1)[-1])
     assert shown_on_the_card(client, "/en/members/area/home/")[1] == (168, 112)
