@@ -9,13 +9,15 @@ class FollowersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from followers import personal_data, tasks
+        from followers import personal_data, services, tasks
         from followers.models import Delivery, PressDelivery, PressNotice
-        from icnk import bulk
+        from icnk import bulk, mail
         from members.personal_data import register_source
         from statements.models import Statement
         from statements.services import on_publication, on_publication_change
 
+        # Subscribers' addresses are seen by those who may see the list, in the outbox too.
+        mail.seen_by(services.CONFIRM_MAIL, "followers.view_subscriber")
         bulk.register(Delivery)
         bulk.register(PressDelivery)
         bulk.register(PressNotice)

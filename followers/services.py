@@ -8,20 +8,22 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from followers.models import Announcement, Delivery, Subscriber
 from icnk import bulk
 from icnk.mail import queue_mail
-from icnk.models import SiteSettings
+from icnk.models import OutboundEmail, SiteSettings
 from icnk.site_url import absolute_url
 from statements.models import Statement
 
 logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "followers.confirm"
+# The mail asking to confirm a subscription (its templates).
+CONFIRM_MAIL = "followers/email/confirm"
 PREPARE_BATCH = 1000
 
 
@@ -107,7 +109,7 @@ def subscription_request(*, email, language, campaign=None):
         )
     queue_mail(
         to=email,
-        template_prefix="followers/email/confirm",
+        template_prefix=CONFIRM_MAIL,
         context={
             "link": absolute_url(path),
             "days": settings.FOLLOW_CONFIRM_DAYS,
@@ -161,16 +163,20 @@ def subscriber_refused(*, subscriber_id, permanent, error):
                        settings.MAIL_BOUNCE_LIMIT)  # fmt: skip
 
 
+@transaction.atomic
 def subscribers_purge():
-    """Erase requests never confirmed, and subscriptions ended, after FOLLOW_CONFIRM_DAYS.
+    """Erase requests never confirmed, and subscriptions ended, after FOLLOW_CONFIRM_DAYS,
+    with the mail that asked to confirm them once the address has no subscription left.
     Returns how many were erased."""
     cutoff = timezone.now() - datetime.timedelta(days=settings.FOLLOW_CONFIRM_DAYS)
-    pending = Subscriber.objects.filter(status=Subscriber.Status.PENDING, requested_at__lt=cutoff)
-    ended = Subscriber.objects.filter(
-        status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at__lt=cutoff
+    stale = Subscriber.objects.filter(
+        Q(status=Subscriber.Status.PENDING, requested_at__lt=cutoff)
+        | Q(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at__lt=cutoff)
     )
-    count = pending.delete()[1].get(Subscriber._meta.label, 0)
-    count += ended.delete()[1].get(Subscriber._meta.label, 0)
+    emails = set(stale.values_list("email", flat=True))
+    count = stale.delete()[1].get(Subscriber._meta.label, 0)
+    emails -= set(Subscriber.objects.filter(email__in=emails).values_list("email", flat=True))
+    OutboundEmail.objects.filter(template=CONFIRM_MAIL, to__in=emails).delete()
     return count
 
 

@@ -116,9 +116,11 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     Who sees what: editors see the recipient, subject, status and error, which they need to
     tell an applicant "our mail did not reach you" and which they can already read on the
-    join request or member it was sent to. The body is shown to administrators only: it holds
-    what no editor otherwise sees, such as an applicant's confirmation link (whoever holds it
-    can confirm the request in their name) or a personal-data export notice. Administrators
+    join request or member it was sent to; mail to subscribers, whose addresses only
+    administrators see, is not listed for them (mail.seen_by). The body is
+    shown to administrators only: it holds what no editor otherwise sees, such as an
+    applicant's confirmation link (whoever holds it can confirm the request in their name) or
+    a personal-data export notice. Administrators
     may delete a message (erasing a person's data deletes their mail too).
     """
 
@@ -128,6 +130,18 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     actions = ["retry_now"]
     show_full_result_count = False
     list_per_page = 50
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        hidden = [
+            template
+            for template, permission in mail.PERMISSION_TO_SEE.items()
+            if not request.user.has_perm(permission)
+        ]
+        # Mail to people whose addresses a staff member may not see (subscribers: only
+        # administrators see their list) is not theirs to see here either, or the outbox
+        # would list those addresses.
+        return queryset.exclude(template__in=hidden) if hidden else queryset
 
     def get_fields(self, request, obj=None):
         fields = ["to", "subject", "status", "attempts", "last_error"]

@@ -57,6 +57,17 @@ def at_mailbox(queryset, field, address):
     return [row for row in rows if mailbox(getattr(row, field)) == key]
 
 
+# Kinds of mail (their template prefixes) whose recipients the outbox shows only to staff
+# with a permission: an app registers those sent to people whose list not every role sees.
+PERMISSION_TO_SEE = {}
+
+
+def seen_by(template_prefix, permission):
+    """The outbox shows mail written from `template_prefix` only to staff with `permission`
+    ("followers.view_subscriber")."""
+    PERMISSION_TO_SEE[template_prefix] = permission
+
+
 def render_mail(template_prefix, context, language):
     """Subject and body from `<prefix>_subject.txt` and `<prefix>_body.txt`, in `language`."""
     with translation.override(language):
@@ -71,7 +82,11 @@ def queue_mail(*, to, template_prefix, context, language=settings.LANGUAGE_CODE,
     subject, body = render_mail(template_prefix, context, language)
     with transaction.atomic():
         email = OutboundEmail.objects.create(
-            to=to, subject=subject[:300], body=body, headers=headers or {}
+            to=to,
+            subject=subject[:300],
+            body=body,
+            headers=headers or {},
+            template=template_prefix,
         )
         deliver_email.enqueue(email.pk)
     return email

@@ -223,6 +223,9 @@ class OutboundEmail(models.Model):
     body = models.TextField(_("body"))
     # Extra headers for this message, such as a list's one-click unsubscribe (RFC 8058).
     headers = models.JSONField(_("headers"), default=dict, blank=True)
+    # The templates it was written from ("followers/email/confirm"): what kind of mail it is,
+    # for who may see it on the desk and when it is erased. Blank on mail queued before.
+    template = models.CharField(_("kind of mail"), max_length=100, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

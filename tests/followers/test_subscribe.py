@@ -9,7 +9,9 @@ from django.test import Client
 from followers.models import Subscriber
 from followers.services import subscribers_purge
 from icnk.models import OutboundEmail
+from icnk.roles import ADMINISTRATORS, EDITORS
 from statements.models import Campaign
+from tests.factories import login_with_two_factor, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +152,34 @@ def test_the_form_is_on_the_home_page_and_the_statements_list_in_the_readers_lan
         assert '<option value="ja" lang="ja" selected>日本語</option>' in html
         assert re.search(r'<label for="follow-email-\w+">', html)
         assert "csrfmiddlewaretoken" not in html  # the page stays cacheable
+
+
+def test_the_purge_erases_the_mail_that_asked_once_the_address_has_no_subscription(
+    client, site_settings, clock, settings
+):
+    client.post("/en/follow/", {"email": "kept@example.org", "language": "en"})
+    client.post(confirm_link(OutboundEmail.objects.get(to="kept@example.org")))
+    client.post("/en/follow/", {"email": "never@example.org", "language": "en"})
+    clock.advance(days=settings.FOLLOW_CONFIRM_DAYS, minutes=1)
+    assert subscribers_purge() == 1
+    # The address is gone from the outbox too, as the privacy page promises; a subscriber's
+    # own mail stays while they subscribe.
+    assert set(OutboundEmail.objects.values_list("to", flat=True)) == {"kept@example.org"}
+
+
+def test_editors_do_not_see_subscribers_addresses_in_the_outbox(client, site_settings):
+    client.post("/en/follow/", {"email": "reader@example.org", "language": "en"})
+    join = OutboundEmail.objects.create(to="applicant@example.org", subject="A join link")
+    subscriber_mail = OutboundEmail.objects.get(to="reader@example.org")
+    outbox = "/admin/icnk/outboundemail/"
+    seen = {}
+    for role in (EDITORS, ADMINISTRATORS):
+        staff = Client()
+        login_with_two_factor(staff, make_staff(f"{role[-9:]}-staff", role))
+        listed = staff.get(outbox, {"q": "example.org"}).content.decode()
+        one = staff.get(f"{outbox}{subscriber_mail.pk}/change/", follow=True)
+        seen[role] = ("reader@example.org" in listed, "applicant@example.org" in listed)
+        seen[role] += ("reader@example.org" in one.content.decode(),)
+    assert seen[EDITORS] == (False, True, False)
+    assert seen[ADMINISTRATORS] == (True, True, True)
+    assert join.template == "" and subscriber_mail.template == "followers/email/confirm"
