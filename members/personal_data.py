@@ -570,14 +570,17 @@ def _erase_mail(emails, terms):
     for term in terms:
         mentions |= Q(subject__icontains=term) | Q(body__icontains=term)
     for mail in OutboundEmail.objects.filter(mentions):
-        for term in terms:
-            mail.subject = _replace(mail.subject, term)
-            mail.body = _replace(mail.body, term)
+        mail.subject = _scrub_text(mail.subject, terms)
+        mail.body = _scrub_text(mail.body, terms)
         mail.save(update_fields=["subject", "body"])
 
 
-def _replace(text, term):
-    return re.sub(re.escape(term), ERASED_NAME, text, flags=re.IGNORECASE)
+def _scrub_text(text, terms):
+    """`text` with every one of `terms` replaced, in any case; the longest first, so that a
+    full name goes whole rather than around a part of it that is also a term."""
+    for term in sorted(terms, key=len, reverse=True):
+        text = re.sub(re.escape(term), ERASED_NAME, text, flags=re.IGNORECASE)
+    return text
 
 
 def _scrub_actionrecord_change(person, terms):
@@ -588,11 +591,45 @@ def _scrub_actionrecord_change(person, terms):
             content_type__model=obj._meta.model_name,
             object_id=str(obj.pk),
         ).update(object_repr=str(obj)[:200])
-    # Inline changes ("Added signature “Jane Doe”") carry the name in the message itself.
-    for name in terms:
-        for entry in LogEntry.objects.filter(
-            Q(change_message__contains=name) | Q(object_repr__contains=name)
-        ):
-            entry.change_message = entry.change_message.replace(name, ERASED_NAME)
-            entry.object_repr = entry.object_repr.replace(name, ERASED_NAME)
-            entry.save(update_fields=["change_message", "object_repr"])
+    # Inline changes ("Added signature “Jane Doe”") carry the name in the message itself, which
+    # the admin stores as JSON with its non-ASCII letters escaped: 김 is "\uae40" there.
+    mentions = Q(pk__in=[])
+    for term in terms:
+        mentions |= Q(object_repr__icontains=term)
+        for form in _log_forms(term):
+            mentions |= Q(change_message__icontains=form)
+    for entry in LogEntry.objects.filter(mentions):
+        entry.object_repr = _scrub_text(entry.object_repr, terms)
+        entry.change_message = _scrub_log_message(entry.change_message, terms)
+        entry.save(update_fields=["change_message", "object_repr"])
+
+
+def _log_forms(term):
+    """How `term` may be written in a stored log message: as typed and JSON-escaped, in the
+    casings a name is usually typed in (the database cannot match an escaped letter's other
+    case)."""
+    cases = {term, term.lower(), term.upper(), term.title()}
+    return cases | {json.dumps(case)[1:-1] for case in cases}
+
+
+def _scrub_log_message(message, terms):
+    """A message as LogEntry.get_change_message reads it: JSON when it starts with "[" (the
+    admin's own), else plain text. Scrubbed where it is decoded, and stored back alike."""
+    if message.startswith("["):
+        try:
+            decoded = json.loads(message)
+        except ValueError:
+            pass
+        else:
+            return json.dumps(_scrub_structure(decoded, terms))
+    return _scrub_text(message, terms)
+
+
+def _scrub_structure(value, terms):
+    if isinstance(value, str):
+        return _scrub_text(value, terms)
+    if isinstance(value, list):
+        return [_scrub_structure(item, terms) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub_structure(item, terms) for key, item in value.items()}
+    return value

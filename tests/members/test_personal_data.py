@@ -318,6 +318,58 @@ def test_erasing_an_organization_contact_keeps_the_organization(
     assert "NKHR" in client.get(statement.get_absolute_url()).text
 
 
+def add_through_the_statements_inline(client, statement, supporter):
+    """What an editor's "Save" on the statement's page posts with one new signatory row."""
+    inlines = {
+        f"{prefix}-{part}": count
+        for prefix in ("signatures", "attachments", "press_contacts")
+        for part, count in [("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MAX_NUM_FORMS", "1000")]
+    }
+    published = timezone.localtime(statement.published_at)
+    data = {
+        "title": statement.title, "slug": statement.slug, "language": statement.language,
+        "kind": statement.kind, "body": statement.body, "summary": statement.summary,
+        "status": statement.status, "dateline": statement.dateline,
+        "published_at_0": published.strftime("%Y-%m-%d"),
+        "published_at_1": published.strftime("%H:%M:%S"),
+        **inlines,
+        "signatures-TOTAL_FORMS": "1",
+        "signatures-0-supporter": str(supporter.pk),
+        "signatures-0-order": "1",
+        "signatures-0-signed_on": timezone.localdate().isoformat(),
+    }  # fmt: skip
+    url = reverse("admin:statements_statement_change", args=[statement.pk])
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("name", ["김비밀남", "山田花子", "Joséphine Ñúñez", NAME])
+def test_a_name_in_any_script_leaves_the_action_log_of_the_statement_it_was_added_to(
+    client, administrator, name
+):
+    """The admin writes an inline's "Added signature “…”" as JSON, with every letter outside
+    ASCII escaped (김 as \\uae40): the name must go from it as from plain text."""
+    supporter = Supporter.objects.create(
+        full_name=name, email="signer@example.org", visibility=Visibility.FULL_NAME
+    )
+    statement = Statement.objects.create(
+        title="Survivors call for an inquiry", slug="survivors-call", language="en", body="We call."
+    )
+    login_with_two_factor(client, make_staff("editor", EDITORS))
+    assert add_through_the_statements_inline(client, statement, supporter).status_code == 302
+    entry = LogEntry.objects.get(content_type__model="statement")
+    assert entry.get_change_message() == f"Added signature “{name}”."
+    # The desk's own note, in plain text and another case.
+    record_change(administrator, statement, f"{name.upper()} asked us to call back")
+
+    personal_data_erase(subject=supporter, user=administrator)
+
+    log = [(e.object_repr, e.get_change_message()) for e in LogEntry.objects.all()]
+    assert not any(name.lower() in f"{r} {m}".lower() for r, m in log), log
+    entry.refresh_from_db()
+    assert entry.get_change_message() == f"Added signature “{ERASED_NAME}”."
+    assert LogEntry.objects.filter(change_message=f"{ERASED_NAME} asked us to call back").exists()
+
+
 def test_administrator_erases_through_the_admin_after_confirming(client, person, administrator):
     login_with_two_factor(client, administrator)
     # Approved requests are not in the default "awaiting review" list.
