@@ -14,7 +14,7 @@ those records, their answers on sign-on pages and the mail the site sent them.
 
 - an individual supporter's name, display name, affiliation, country, email, phone, notes and
   consent details, in the row and in every one of its history rows; visibility becomes
-  "hidden";
+  "hidden"; the desk's reasons on their requests to be shown less privately;
 - an organization's contact person, email, phone and private notes, in the row and its history
   (the organization itself stays: it is a public body, not a person);
 - their join requests, row and history, and the logo files they uploaded;
@@ -456,6 +456,9 @@ def _erase(person, *, user, reason):
         supporter.signatures.model.history.model.objects.filter(supporter_id=supporter.pk).update(
             name_at_signing=""
         )
+        # The desk's answer to their requests to be shown less privately was written to them,
+        # about them (the wording they agreed to is ours, and stays as the record of consent).
+        supporter.visibility_requests.exclude(reason="").update(reason="")
 
     # Sign-in links to the members' area: keyed by a digest of the address, gone with it.
     MemberSignInLink.objects.filter(

@@ -17,8 +17,8 @@ from PIL import Image
 from icnk.audit import record_change
 from icnk.models import OutboundEmail
 from icnk.roles import ADMINISTRATORS, EDITORS
-from members import services
-from members.models import JoinRequest, Organization, Supporter, Visibility
+from members import self_service, services
+from members.models import JoinRequest, Organization, Supporter, Visibility, VisibilityRequest
 from members.personal_data import ERASED_NAME, personal_data_erase, personal_data_export
 from members.services import join_requests_purge
 from statements.models import Signature, Statement
@@ -368,6 +368,34 @@ def test_a_name_in_any_script_leaves_the_action_log_of_the_statement_it_was_adde
     entry.refresh_from_db()
     assert entry.get_change_message() == f"Added signature “{ERASED_NAME}”."
     assert LogEntry.objects.filter(change_message=f"{ERASED_NAME} asked us to call back").exists()
+
+
+def test_the_desks_reason_on_their_visibility_request_goes_with_the_person(
+    client, person, administrator
+):
+    person.visibility = Visibility.INITIALS
+    person.save()
+    request = self_service.visibility_request(
+        supporter=person, level=Visibility.FULL_NAME, wording="[v1 en] Full name: ..."
+    )
+    editor = make_staff("editor", EDITORS)
+    login_with_two_factor(client, editor)
+    page = reverse("admin:members_visibilityrequest_change", args=[request.pk])
+    reason = f"{NAME}, your employer in Dandong would see your name; please keep {DISPLAY}."
+    assert client.post(page, {"reason": reason, "_reject": "1"}).status_code == 302
+    assert "Dandong" in client.get(page).text
+
+    personal_data_erase(subject=person, user=administrator)
+
+    shown = client.get(page).text
+    assert markers_in(shown) == [] and "Dandong" not in shown
+    request.refresh_from_db()
+    assert request.reason == ""
+    # The decision itself stays on record.
+    assert (request.status, request.decided_by) == (VisibilityRequest.Status.REJECTED, editor)
+    log = LogEntry.objects.filter(content_type__model="visibilityrequest")
+    assert log.exists()
+    assert markers_in(json.dumps(list(log.values()), default=str, ensure_ascii=False)) == []
 
 
 def test_administrator_erases_through_the_admin_after_confirming(client, person, administrator):
