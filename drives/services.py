@@ -467,7 +467,9 @@ def release_on_save(sender, instance, raw=False, **kwargs):
 
 def erase_comments_on_erasure(sender, instance, raw=False, **kwargs):
     """A person's personal data erased (members/personal_data.py) takes with it the comments
-    they wrote to the secretariat on sign-on pages: their words, often their name or place."""
+    they wrote to the secretariat on sign-on pages: their words, often their name or place.
+    An organization's comments stay, without its erased contact's name, address and phone:
+    personal_data scrubs those as it does its other free text."""
     if raw or instance.personal_data_erased_at is None:
         return
     Answer.objects.filter(invitation__supporter=instance).exclude(comment="").update(comment="")

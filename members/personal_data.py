@@ -23,7 +23,8 @@ those records, their answers on sign-on pages and the mail the site sent them.
   admin's action log;
 - every stored session that holds their address or name (a join applicant's).
 - the comments an individual supporter wrote on sign-on pages (the drives app blanks them
-  when the person is saved erased).
+  when the person is saved erased); their name, address and phone in other comments there,
+  such as those an organization's contact wrote for it.
 
 `join_request_erase` does the same for one request to join alone, without gathering the other
 records of the address: the purge of stale requests (`members.services.join_requests_purge`)
@@ -505,6 +506,7 @@ def _erase(person, *, user, reason):
     terms = (_scrubbed(names) - held_names) | emails
     _erase_notices(person)
     _erase_mail(emails, terms)
+    _scrub_sign_on_comments(terms)
     _scrub_actionrecord_change(person, terms)
     _erase_sessions(terms)
     if user is not None:
@@ -576,6 +578,22 @@ def _erase_mail(emails, terms):
         mail.subject = _scrub_text(mail.subject, terms)
         mail.body = _scrub_text(mail.body, terms)
         mail.save(update_fields=["subject", "body"])
+
+
+def _scrub_sign_on_comments(terms):
+    """Comments written to the secretariat on sign-on pages (drives app) that name the person:
+    an organization's contact signs its answer with their name and number. The comment is the
+    organization's and stays, without them. (A supporter's own comments go whole, when they
+    are saved erased: drives.services.erase_comments_on_erasure.)"""
+    if not terms or not django_apps.is_installed("drives"):
+        return
+    Answer = django_apps.get_model("drives", "Answer")
+    mentions = Q(pk__in=[])
+    for term in terms:
+        mentions |= Q(comment__icontains=term)
+    for answer in Answer.objects.filter(mentions):
+        answer.comment = _scrub_text(answer.comment, terms)
+        answer.save(update_fields=["comment"])
 
 
 def _scrub_text(text, terms):

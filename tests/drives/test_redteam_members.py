@@ -67,6 +67,29 @@ def test_an_erased_person_drops_out_of_the_drive_and_their_comment_is_erased(
     assert not Answer.objects.filter(comment__contains="Jane Roe").exists()
 
 
+def test_an_erased_contact_leaves_the_comment_they_wrote_for_their_organization(
+    client, drive, orgs, editor
+):
+    from tests.factories import login_with_two_factor
+
+    organization = orgs[0]
+    organization.contact_name = "Hidden Contactperson"
+    organization.contact_phone = "+1-202-555-0142"
+    organization.save()
+    invitation = drive.invitations.get(organization=organization)
+    comment = "Signed by hidden contactperson; call me on +1-202-555-0142, not the office line."
+    client.post(url(invitation), {"action": "sign", "comment": comment})
+
+    personal_data_erase(subject=organization, user=make_staff("admin", ADMINISTRATORS))
+
+    login_with_two_factor(client, editor)
+    tally = client.get(f"/admin/drives/invitation/{invitation.pk}/change/").content.decode()
+    assert "not the office line" in tally  # the organization's words stay
+    assert "contactperson" not in tally.lower() and "555-0142" not in tally
+    (answer,) = Answer.objects.filter(invitation=invitation)
+    assert answer.choice == Answer.Choice.SIGNED
+
+
 def test_a_member_that_left_is_not_reminded_to_sign(drive, orgs):
     orgs[0].status = MemberStatus.LEFT
     orgs[0].save()
