@@ -21,7 +21,8 @@ those records, their answers on sign-on pages and the mail the site sent them.
 - the mail the site queued or sent to them; the secretariat's notices of their requests to
   join; their name, address and phone in other mail about them sent to others, and in the
   admin's action log;
-- every stored session that holds their address or name (a join applicant's).
+- every stored session that holds their address or name (a join applicant's), or the
+  digest of their address (the members' area's).
 - the comments an individual supporter wrote on sign-on pages (the drives app blanks them
   when the person is saved erased); their name, address and phone in other comments there,
   such as those an organization's contact wrote for it.
@@ -59,6 +60,7 @@ from django.utils import timezone
 from icnk import cache as page_cache
 from icnk.audit import record_change
 from icnk.models import OutboundEmail
+from members.area import email_digest
 from members.models import (
     ORGANIZATION_CONTACT_FIELDS,
     VERIFIED_REQUEST,
@@ -508,7 +510,8 @@ def _erase(person, *, user, reason):
     _erase_mail(emails, terms)
     _scrub_sign_on_comments(terms)
     _scrub_actionrecord_change(person, terms)
-    _erase_sessions(terms)
+    # A members' area session keeps a digest of the address it signed in with (members/area.py).
+    _erase_sessions(terms | {email_digest(email) for email in emails})
     if user is not None:
         record_change(user, person.subject, reason)
     # Public pages and API answers cached anywhere may still carry the name: start a new
@@ -542,8 +545,8 @@ def _erase_notices(person):
 
 
 def _erase_sessions(terms):
-    """Sessions that hold the person's address or name (a join applicant's session keeps the
-    address it was sent to) are ended and deleted, expired ones included.
+    """Sessions that hold the person's address, name or address digest (a join applicant's
+    session keeps the address it was sent to) are ended and deleted, expired ones included.
 
     Only a session engine with a table can be searched; with cookies or a plain cache the
     data expires by itself (SESSION_COOKIE_AGE).

@@ -602,6 +602,28 @@ def test_erasing_a_person_removes_their_sign_in_links(client, person):
     assert client.post(path).status_code == 410
 
 
+def test_erasing_a_person_ends_their_area_session_and_no_one_elses(client, person, member):
+    """The area's session holds only a digest of the address, not the address itself."""
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from members.personal_data import personal_data_erase
+
+    sign_in(client, "minji@example.org")
+    theirs = client.session.session_key
+    assert SessionStore(session_key=theirs)[area.SESSION_KEY]["e"] == area.email_digest(
+        "minji@example.org"
+    )
+    other = client.__class__()
+    sign_in(other, "office@onk.example.org")
+    staff = User.objects.create_user("chief", password="pw", is_staff=True)
+
+    personal_data_erase(subject=person, user=staff)
+
+    assert not SessionStore().exists(theirs)
+    assert other.get(HOME).status_code == 200
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_choice_made_stale_by_another_window_changes_nothing_and_says_so(client, person):
     """Two windows: one moves the person to "counted only" while the other's "initials" is on
