@@ -166,7 +166,7 @@ class JournalistAdminForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        others = Journalist.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        others = Journalist.objects.filter(email__mailbox=email).exclude(pk=self.instance.pk)
         if others.exists():
             raise forms.ValidationError(_("This address is already on the press list."))
         return email

@@ -22,7 +22,7 @@ class SubscriptionRecords:
     def records(self, emails):
         q = Q(pk__in=[])
         for email in emails:
-            q |= Q(email__iexact=email)
+            q |= Q(email__mailbox=email)
         return list(Subscriber.objects.filter(q).select_related("campaign").order_by("pk"))
 
     def export(self, records):
@@ -74,7 +74,7 @@ class PressListRecords:
     def records(self, emails):
         q = Q(pk__in=[])
         for email in emails:
-            q |= Q(email__iexact=email)
+            q |= Q(email__mailbox=email)
         return list(Journalist.objects.filter(q).prefetch_related("beats").order_by("pk"))
 
     def export(self, records):
@@ -137,7 +137,7 @@ class PressReleasesReceived:
     def records(self, emails):
         q = Q(pk__in=[])
         for email in emails:
-            q |= Q(journalist__email__iexact=email)
+            q |= Q(journalist__email__mailbox=email)
         return list(
             PressDelivery.objects.filter(q)
             .select_related("journalist", "release")

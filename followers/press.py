@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from followers.mail import one_click_headers
 from followers.models import Journalist
 from followers.services import _mail_allowed
-from icnk.mail import at_mailbox, queue_mail
+from icnk.mail import queue_mail
 from icnk.models import SiteSettings
 from icnk.site_url import absolute_url
 from statements.models import Campaign
@@ -150,8 +150,7 @@ def join_request(*, name, outlet, email, languages, beats, consent_text, languag
 @transaction.atomic
 def _join_entry(email, details):
     """The entry of `email` for a request from the form: made, waiting, if there was none."""
-    entries = at_mailbox(Journalist.objects.select_for_update(), "email", email)
-    journalist = entries[0] if entries else None
+    journalist = Journalist.objects.select_for_update().filter(email__mailbox=email).first()
     if journalist is None:
         journalist = Journalist(
             name=details["n"],

@@ -8,8 +8,9 @@ class IcnkConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
+        # addresses registers the `__mailbox` lookup; checks, the deploy checks.
+        from icnk import addresses, checks, roles  # noqa: F401
         from icnk import cache as page_cache
-        from icnk import checks, roles  # noqa: F401  (checks registers the deploy checks)
         from icnk.models import SiteSettings
 
         # Public pages kept whole for anonymous readers (none of these reads a query parameter

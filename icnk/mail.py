@@ -13,7 +13,6 @@ therefore at least once; a duplicate needs a crash in the seconds between the se
 the message and the row being marked sent.
 """
 
-import contextlib
 import datetime
 import logging
 
@@ -30,31 +29,6 @@ from icnk.models import OutboundEmail
 logger = logging.getLogger(__name__)
 
 SWEEP_EVERY = datetime.timedelta(minutes=5)
-
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def mailbox(address):
-    """The mailbox `address` delivers to, as a key to compare two spellings of it: the part
-    before the @ with only A–Z lowered (validate_sendable_email keeps that part ASCII), the
-    domain as the mail backend sends it (IDNA, lower-cased)."""
-    local, at, domain = address.strip().rpartition("@")
-    with contextlib.suppress(UnicodeError):  # not a name IDNA takes: compared as it is
-        domain = domain.encode("idna").decode("ascii")
-    return local.translate(_ASCII_LOWER) + at + domain.lower()
-
-
-def at_mailbox(queryset, field, address):
-    """The rows of `queryset` whose `field` is an address delivering where `address` does.
-
-    A database folds case more widely than mail does: PostgreSQL's UPPER() makes the dotless
-    ı of "maıl.example.org" an I, so `field__iexact` alone finds the owner of
-    kim@mail.example.org for kim@maıl.example.org, a domain anyone may register. Such a match
-    must never send one person's link, or hand one person's entry, to another's mailbox."""
-    key = mailbox(address)
-    rows = queryset.filter(**{f"{field}__iexact": address.strip()})
-    return [row for row in rows if mailbox(getattr(row, field)) == key]
 
 
 # Kinds of mail (their template prefixes) whose recipients the outbox shows only to staff

@@ -92,7 +92,7 @@ def inviter_may_invite(invitation):
 
 def existing_account(email):
     """A user whose address or username is this address, whatever its state."""
-    return User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
+    return User.objects.filter(Q(email__mailbox=email) | Q(username__mailbox=email))
 
 
 # ---------------------------------------------------------------------------------------------

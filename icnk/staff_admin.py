@@ -53,7 +53,7 @@ class InvitationForm(forms.ModelForm):
                 message = _("This address already has an account (not a staff one).")
             raise forms.ValidationError(message, code="account_exists")
         pending = StaffInvitation.objects.filter(
-            email__iexact=email,
+            email__mailbox=email,
             accepted_at=None,
             revoked_at=None,
             expires_at__gt=timezone.now(),

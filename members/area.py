@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from icnk.mail import at_mailbox, queue_mail
+from icnk.mail import queue_mail
 from icnk.models import SiteSettings
 from icnk.net import client_ip
 from members import renewal, self_service
@@ -94,8 +94,8 @@ def members_for_email(email):
     if not email:
         return []
     return [
-        *at_mailbox(eligible_organizations().order_by("name", "pk"), "contact_email", email),
-        *at_mailbox(eligible_supporters().order_by("pk"), "email", email),
+        *eligible_organizations().filter(contact_email__mailbox=email).order_by("name", "pk"),
+        *eligible_supporters().filter(email__mailbox=email).order_by("pk"),
     ]
 
 

@@ -66,7 +66,7 @@ def likely_duplicates(join_request):
     name = join_request.name.strip()
     if not email and not name:
         return found
-    org_q = Q(contact_email__iexact=email) if email else Q(pk__in=[])
+    org_q = Q(contact_email__mailbox=email) if email else Q(pk__in=[])
     if domain and domain not in WEBMAIL_DOMAINS:
         org_q |= Q(contact_email__iendswith=f"@{domain}") | Q(website__icontains=domain)
     words = [w for w in name.split() if len(w) > 3][:3]
@@ -89,7 +89,7 @@ def likely_duplicates(join_request):
                     reverse("admin:members_organization_change", args=[org.pk]),
                 )
             )
-    sup_q = Q(email__iexact=email) if email else Q(pk__in=[])
+    sup_q = Q(email__mailbox=email) if email else Q(pk__in=[])
     if name:
         sup_q |= Q(full_name__iexact=name)
     for sup in Supporter.objects.filter(sup_q)[:10]:
@@ -101,7 +101,7 @@ def likely_duplicates(join_request):
                 reverse("admin:members_supporter_change", args=[sup.pk]),
             )
         )
-    req_q = Q(email__iexact=email) if email else Q(pk__in=[])
+    req_q = Q(email__mailbox=email) if email else Q(pk__in=[])
     if domain and domain not in WEBMAIL_DOMAINS:
         req_q |= Q(email__iendswith=f"@{domain}")
     if name:

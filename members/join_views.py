@@ -12,7 +12,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from icnk.i18n import current_language
-from icnk.mail import at_mailbox
 from icnk.net import client_ip
 from members import services
 from members.join_forms import (
@@ -266,8 +265,9 @@ def resend(request):
         count_submission(request)
         if form.is_valid():
             email = form.cleaned_data["email"].strip().lower()
-            unverified = JoinRequest.objects.filter(status=JoinRequest.Status.UNVERIFIED)
-            pending = next(iter(at_mailbox(unverified.order_by("pk"), "email", email)), None)
+            pending = JoinRequest.objects.filter(
+                email__mailbox=email, status=JoinRequest.Status.UNVERIFIED
+            ).first()
             if pending is not None:
                 services.send_verification(
                     join_request=pending, base_url=request.build_absolute_uri("/")

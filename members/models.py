@@ -16,7 +16,6 @@ from icnk import cache as page_cache
 from icnk.fasturls import slug_url
 from icnk.i18n import Localized, current_language
 from icnk.labels import choice_display
-from icnk.mail import at_mailbox
 from icnk.uploads import RandomName
 from icnk.validators import validate_sendable_email
 from members.logos import card_name, card_or_logo, record_card
@@ -866,12 +865,11 @@ class JoinRequestQuerySet(models.QuerySet):
         return self.filter(VERIFIED_REQUEST)
 
     def open_for_email(self, email):
-        """Requests for this address (the same mailbox, icnk/mail.py) still in progress:
-        unverified or awaiting a decision. A list."""
-        in_progress = self.filter(
-            status__in=[JoinRequest.Status.UNVERIFIED, JoinRequest.Status.PENDING]
+        """Requests for this address still in progress (unverified or awaiting a decision)."""
+        return self.filter(
+            email__mailbox=email,
+            status__in=[JoinRequest.Status.UNVERIFIED, JoinRequest.Status.PENDING],
         )
-        return at_mailbox(in_progress.order_by("pk"), "email", email)
 
 
 class JoinRequest(models.Model):

@@ -176,10 +176,10 @@ class Person:
             verified = source.is_verified(subject)
         by_email = Q(pk__in=[])
         for email in self.emails if gather and verified else ():
-            supporter_q |= Q(email__iexact=email)
-            organization_q |= Q(contact_email__iexact=email)
-            request_q |= Q(email__iexact=email) & VERIFIED_REQUEST
-            by_email |= Q(email__iexact=email)
+            supporter_q |= Q(email__mailbox=email)
+            organization_q |= Q(contact_email__mailbox=email)
+            request_q |= Q(email__mailbox=email) & VERIFIED_REQUEST
+            by_email |= Q(email__mailbox=email)
         self.supporters = self._load(Supporter, supporter_q)
         self.organizations = self._load(Organization, organization_q)
         self.join_requests = self._load(JoinRequest, request_q)
@@ -218,7 +218,7 @@ class Person:
         held_emails, _names = self.held_by_others()
         q = Q(pk__in=[])
         for email in set(self.emails) - held_emails:
-            q |= Q(to__iexact=email)
+            q |= Q(to__mailbox=email)
         return OutboundEmail.objects.filter(q).order_by("pk")
 
     def held_by_others(self):
@@ -229,13 +229,13 @@ class Person:
         requests = [*self.join_requests, *self.unverified_requests]
         for email in self.emails:
             others = [
-                Supporter.objects.filter(email__iexact=email)
+                Supporter.objects.filter(email__mailbox=email)
                 .exclude(pk__in=[s.pk for s in self.supporters])
                 .values_list("full_name", "display_name"),
-                Organization.objects.filter(contact_email__iexact=email)
+                Organization.objects.filter(contact_email__mailbox=email)
                 .exclude(pk__in=[o.pk for o in self.organizations])
                 .values_list("name", "contact_name"),
-                JoinRequest.objects.filter(email__iexact=email)
+                JoinRequest.objects.filter(email__mailbox=email)
                 .exclude(pk__in=[r.pk for r in requests])
                 .values_list("name", "local_name", "display_name", "contact_name"),
             ]
@@ -474,7 +474,7 @@ def _erase(person, *, user, reason):
     handovers = ContactHandover.objects.filter(organization__in=person.organizations)
     for email in person.emails:
         handovers |= ContactHandover.objects.filter(
-            Q(new_email__iexact=email) | Q(requested_by__iexact=email)
+            Q(new_email__mailbox=email) | Q(requested_by__mailbox=email)
         )
     names.update(handovers.values_list("new_name", flat=True))
     handovers.delete()
@@ -572,7 +572,7 @@ def _erase_mail(emails, terms):
     about them to others, such as the secretariat's notice of a new request."""
     to_them = Q(pk__in=[])
     for email in emails:
-        to_them |= Q(to__iexact=email)
+        to_them |= Q(to__mailbox=email)
     OutboundEmail.objects.filter(to_them).delete()
     mentions = Q(pk__in=[])
     for term in terms:

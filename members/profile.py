@@ -367,7 +367,7 @@ class HandoverRecords:
     def records(self, emails):
         q = Q(pk__in=[])
         for email in emails:
-            q |= Q(new_email__iexact=email) | Q(requested_by__iexact=email)
+            q |= Q(new_email__mailbox=email) | Q(requested_by__mailbox=email)
         return list(ContactHandover.objects.filter(q).select_related("organization").order_by("pk"))
 
     def export(self, records):

@@ -139,7 +139,7 @@ def join_request_submit(*, form, kind, language, base_url):
         # The same address sent twice at once (a double click) makes one request, not two
         # each with a link: the second waits for the first, then finds its request.
         locks.hold(f"join-request:{email.lower()}")
-        existing = next(iter(JoinRequest.objects.open_for_email(email)), None)
+        existing = JoinRequest.objects.open_for_email(email).order_by("pk").first()
         if existing is not None:
             send_verification(join_request=existing, base_url=base_url, already_open=True)
             return existing
