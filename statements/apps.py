@@ -9,6 +9,7 @@ class StatementsConfig(AppConfig):
     def ready(self):
         from icnk import cache as page_cache
         from icnk import headers
+        from statements import files
         from statements.models import (
             Attachment,
             Campaign,
@@ -23,6 +24,8 @@ class StatementsConfig(AppConfig):
         # Attachments are stored under random names; readers get the name they were uploaded
         # with.
         headers.original_names("attachments/", attachment_original_name)
+        # A deleted or replaced file is deleted; a statement no longer public moves its files.
+        files.connect()
 
         # Public pages kept whole for anonymous readers, with the query parameters each reads
         # (no other reaches the view or the cache key), and what they show (icnk/cache.py).

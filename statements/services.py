@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from icnk import cache as page_cache
 from icnk.audit import record_change
 from members.models import Organization, Supporter
+from statements import files
 from statements.models import Signature, Statement
 
 # Called with (statement=, user=) when a statement is published or scheduled, inside the same
@@ -143,6 +144,8 @@ def statement_unpublish(*, statement, user):
     else:
         statement.status = Statement.Status.UNPUBLISHED
         reason, message = "Unpublished", gettext("Unpublished")
+        # Its documents and images at addresses that readers, crawlers and archives kept.
+        files.withdraw_when_committed(statement)
     _save_publication(
         statement=statement, user=user, fields=["status"], reason=reason, message=message
     )
