@@ -181,6 +181,18 @@ class Person:
             request_q |= Q(email__mailbox=email) & VERIFIED_REQUEST
             by_email |= Q(email__mailbox=email)
         self.supporters = self._load(Supporter, supporter_q)
+        # A supporter's earlier addresses (the desk corrected one): mail about them went
+        # there too. They gather no other record: nothing proved them to be this person's.
+        self.former_emails = sorted(
+            {
+                e.strip().lower()
+                for e in Supporter.history.filter(
+                    id__in=[s.pk for s in self.supporters]
+                ).values_list("email", flat=True)
+                if e and e.strip()
+            }
+            - set(self.emails)
+        )
         self.organizations = self._load(Organization, organization_q)
         self.join_requests = self._load(JoinRequest, request_q)
         self.unverified_requests = list(
@@ -217,7 +229,7 @@ class Person:
         person holds (an unverified request's address may be someone else's)."""
         held_emails, _names = self.held_by_others()
         q = Q(pk__in=[])
-        for email in set(self.emails) - held_emails:
+        for email in {*self.emails, *self.former_emails} - held_emails:
             q |= Q(to__mailbox=email)
         return OutboundEmail.objects.filter(q).order_by("pk")
 
@@ -227,7 +239,7 @@ class Person:
         records: both stay, in their mail and in the action log."""
         emails, names = set(), set()
         requests = [*self.join_requests, *self.unverified_requests]
-        for email in self.emails:
+        for email in [*self.emails, *self.former_emails]:
             others = [
                 Supporter.objects.filter(email__mailbox=email)
                 .exclude(pk__in=[s.pk for s in self.supporters])
@@ -504,7 +516,7 @@ def _erase(person, *, user, reason):
         source.erase(records, user=user, reason=reason)
 
     held_emails, held_names = person.held_by_others()
-    emails = set(person.emails) - held_emails
+    emails = {*person.emails, *person.former_emails} - held_emails
     terms = (_scrubbed(names) - held_names) | emails
     _erase_notices(person)
     _erase_mail(emails, terms)

@@ -271,6 +271,26 @@ def test_erasure_leaves_the_person_in_no_table_no_notice_and_no_session(
     assert not OutboundEmail.objects.filter(pk=notice.pk).exists()
 
 
+def test_an_address_the_desk_corrected_goes_with_the_person_and_its_mail(
+    person, administrator, site_settings, media
+):
+    old = "old.address@example.org"
+    person.email = old
+    person.save()
+    OutboundEmail.objects.create(to=old, subject="Will you sign?", body="A drive for you.")
+    person.email = EMAIL  # the desk puts the right address back
+    person.save()
+    # Someone else's mail to an address nobody of this person holds now stays.
+    OutboundEmail.objects.create(to="other@example.org", subject="Hello", body="Not theirs.")
+    assert stored_markers(old)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        personal_data_erase(subject=person, user=administrator)
+
+    assert stored_markers(old) == []
+    assert OutboundEmail.objects.filter(to="other@example.org").exists()
+
+
 def test_the_automatic_purge_of_stale_requests_also_strips_their_history(media):
     stale = JoinRequest.objects.create(
         kind=JoinRequest.Kind.INDIVIDUAL,
