@@ -1,7 +1,6 @@
 def campaign(request):
-    """The campaign the navigation links to: at most one query, cached for a few minutes, and
-    kept in the process while the page cache's generation (which a campaign's save replaces)
-    stands."""
+    """The campaign the navigation links to: at most one query, kept under the page cache's
+    generation (which a campaign's save or delete replaces), in the process too."""
     from icnk.cache import per_generation
     from statements.queries import featured_campaign
 

@@ -3,7 +3,6 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -106,19 +105,8 @@ class Campaign(models.Model):
     def __str__(self):
         return self.title_en
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(FEATURED_CAMPAIGN_CACHE_KEY)
-
     def get_absolute_url(self):
         return slug_url("campaigns:detail")(self.slug)
-
-    def delete(self, *args, **kwargs):
-        cache.delete(FEATURED_CAMPAIGN_CACHE_KEY)
-        return super().delete(*args, **kwargs)
-
-
-FEATURED_CAMPAIGN_CACHE_KEY = "statements:featured-campaign:v1"
 
 
 class Milestone(models.Model):

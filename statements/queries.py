@@ -38,7 +38,6 @@ from members.models import (
 )
 from statements.formatting import long_date
 from statements.models import (
-    FEATURED_CAMPAIGN_CACHE_KEY,
     Attachment,
     Campaign,
     PressContact,
@@ -429,11 +428,19 @@ def statement_path(row):
 
 
 def featured_campaign():
-    """The campaign in the navigation, cached: one query at most per page, usually none."""
-    campaign = cache.get(FEATURED_CAMPAIGN_CACHE_KEY)
+    """The campaign in the navigation, cached: one query at most per page, usually none.
+
+    Kept under the page cache's generation, which every save or delete of a campaign replaces
+    (the admin's "Delete selected" too), and again when its transaction commits: a reader in
+    the meantime, who still finds the campaign as it was, keeps it only under a generation that
+    ends there. (A single key that the save cleared was filled again by such a reader, and every
+    page kept the deleted or hidden campaign.)"""
+    state = page_cache.known_state()
+    key = f"featured-campaign:v2:{state['generation']}"
+    campaign = cache.get(key)
     if campaign is None:
         campaign = Campaign.objects.featured() or False
-        cache.set(FEATURED_CAMPAIGN_CACHE_KEY, campaign, 300)
+        cache.set(key, campaign, _kept_seconds(state))
     return campaign or None
 
 

@@ -5,14 +5,15 @@ import datetime
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import JoinRequest, Organization, Supporter, Visibility
 from members.services import join_request_approve
-from statements.models import Signature, Statement
-from tests.factories import login_with_two_factor, make_staff, wait_for
+from statements.models import Campaign, Signature, Statement
+from tests.factories import login_with_two_factor, make_staff, uncommitted_meanwhile, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,65 @@ def test_a_scheduled_statement_is_not_kept_out_of_a_cached_page_past_its_time(
     assert "Embargoed statement" not in client.get("/en/statements/").text  # cached
     wait_for(lambda: timezone.now() > due, what="the statement's publication time")
     assert "Embargoed statement" in client.get("/en/statements/").text
+
+
+# -- what every page reads: the featured campaign --------------------------------------------
+# Kept under the generation, in the shared cache and in each process (icnk.cache.per_generation,
+# {% kept %}): a change must reach every page, even one read while the admin's transaction was
+# still open.
+
+
+def campaign_links(client, slug):
+    """How many links to the campaign an anonymous reader finds on the home page (the
+    navigation's and the teaser's) and on another page (the navigation's)."""
+    href = f'href="/en/campaigns/{slug}/"'
+    return client.get("/en/").text.count(href), client.get("/en/about/").text.count(href)
+
+
+def make_campaign():
+    return Campaign.objects.create(
+        slug="inquiry",
+        title_en="A commission of inquiry",
+        goal_en="An inquiry.",
+        started_on=datetime.date(2026, 1, 1),
+    )
+
+
+def test_a_campaign_deleted_with_the_admins_bulk_action_leaves_every_page(client, site_settings):
+    campaign = make_campaign()
+    home, about = campaign_links(client, "inquiry")
+    assert home >= 2 and about == 1  # and cached, the campaign with them
+    chief = Client()
+    login_with_two_factor(chief, make_staff("chief", ADMINISTRATORS))
+    response = chief.post(
+        f"{ADMIN}statements/campaign/",
+        {"action": "delete_selected", "post": "yes", "_selected_action": [campaign.pk]},
+    )
+    assert response.status_code == 302 and not Campaign.objects.exists()
+    assert campaign_links(client, "inquiry") == (0, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_campaign_hidden_while_a_page_is_read_leaves_every_page_once_saved(site_settings):
+    """A reader's page is made while the admin's save has run but not yet committed: that page
+    shows the campaign still (it is), and no page does once the save has committed."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time: a reader waits for the commit")
+    campaign = make_campaign()
+    reader = Client()
+    assert campaign_links(reader, "inquiry")[1] == 1
+    chief = Client()
+    login_with_two_factor(chief, make_staff("chief", ADMINISTRATORS))
+    form = {
+        **{name: getattr(campaign, name) for name in ("title_en", "slug", "status", "goal_en")},
+        "started_on": campaign.started_on.isoformat(),
+        # "shown on the site" unticked
+        **{f"milestones-{name}": 0 for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS")},
+        "milestones-MAX_NUM_FORMS": 1000,
+    }
+    answers = []
+    change = f"{ADMIN}statements/campaign/{campaign.pk}/change/"
+    with uncommitted_meanwhile(lambda: answers.append(chief.post(change, form).status_code)):
+        assert campaign_links(reader, "inquiry")[1] == 1
+    assert answers == [302] and not Campaign.objects.get().is_public
+    assert campaign_links(reader, "inquiry") == (0, 0)
