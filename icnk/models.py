@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from icnk import cache as page_cache
 from icnk.i18n import Localized
 from icnk.site_url import absolute_url
 from icnk.timezones import time_zone_choices
@@ -37,7 +38,7 @@ class SiteSettings(models.Model):
     product by editing this record.
     """
 
-    CACHE_KEY = "site-settings:v2"
+    CACHE_KEY = "site-settings:v3"
 
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
@@ -142,22 +143,22 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        cache.delete(self.CACHE_KEY)
-        return super().delete(*args, **kwargs)
 
     @classmethod
     def load(cls):
-        """The record, from the cache when possible; an unsaved blank one before setup."""
-        settings_ = cache.get(cls.CACHE_KEY)
+        """The record, from the cache when possible; an unsaved blank one before setup.
+
+        Kept under the page cache's generation, which a save or delete of the record replaces,
+        and again when the admin's transaction commits: a page read in the meantime, which
+        still finds the old record, keeps it only under a generation that ends there."""
+        key = f"{cls.CACHE_KEY}:{page_cache.known_state()['generation']}"
+        settings_ = cache.get(key)
         if settings_ is None:
             settings_ = cls.objects.filter(pk=1).first()
             if settings_ is None:
                 # Before `load_demo` or the first admin edit: show neutral defaults, not a crash.
                 return cls(name_en="Coalition", short_name="", mission_en="", objectives_en="")
-            cache.set(cls.CACHE_KEY, settings_, 60 * 60)
+            cache.set(key, settings_, 60 * 60)
         return settings_
 
     @property

@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from icnk.models import SiteSettings
 from icnk.roles import ADMINISTRATORS, EDITORS
 from members.models import JoinRequest, Organization, Supporter, Visibility
 from members.services import join_request_approve
@@ -204,7 +205,7 @@ def test_a_scheduled_statement_is_not_kept_out_of_a_cached_page_past_its_time(
     assert "Embargoed statement" in client.get("/en/statements/").text
 
 
-# -- what every page reads: the featured campaign --------------------------------------------
+# -- what every page reads: the featured campaign, the site settings -------------------------
 # Kept under the generation, in the shared cache and in each process (icnk.cache.per_generation,
 # {% kept %}): a change must reach every page, even one read while the admin's transaction was
 # still open.
@@ -264,3 +265,32 @@ def test_a_campaign_hidden_while_a_page_is_read_leaves_every_page_once_saved(sit
         assert campaign_links(reader, "inquiry")[1] == 1
     assert answers == [302] and not Campaign.objects.get().is_public
     assert campaign_links(reader, "inquiry") == (0, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_site_settings_changed_while_a_page_is_read_show_on_every_page_once_saved(
+    site_settings,
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time: a reader waits for the commit")
+    old, new = site_settings.contact_email, "new-desk@example.org"
+    reader = Client()
+    assert old in reader.get("/en/about/").text
+    chief = Client()
+    login_with_two_factor(chief, make_staff("chief", ADMINISTRATORS))
+    form = {
+        field.name: getattr(site_settings, field.name) or ""
+        for field in SiteSettings._meta.fields
+        if field.name not in ("id", "updated_at")
+    }
+    form["founded_on"] = site_settings.founded_on.isoformat() if site_settings.founded_on else ""
+    form["contact_email"] = new
+    answers = []
+    change = f"{ADMIN}icnk/sitesettings/{site_settings.pk}/change/"
+    with uncommitted_meanwhile(lambda: answers.append(chief.post(change, form).status_code)):
+        assert old in reader.get("/en/").text
+    assert answers == [302] and SiteSettings.objects.get().contact_email == new
+    for url in ["/en/", "/en/about/", "/en/members/"]:
+        html = reader.get(url).text
+        assert new in html and old not in html, url
+    assert SiteSettings.load().contact_email == new  # as mail and sign-in read them

@@ -440,9 +440,9 @@ def test_the_former_members_section_costs_the_same_queries_at_any_size(
         client.get("/en/members/")
     for i in range(1, 30):
         _former(i)
-    # New members, a new generation: the counts (two queries), the two former lists and the
-    # navigation's campaign are read again at once, and then kept.
-    with django_assert_num_queries(5):
+    # New members, a new generation: the counts (two queries), the two former lists, the
+    # site settings and the navigation's campaign are read again at once, and then kept.
+    with django_assert_num_queries(6):
         html = client.get("/en/members/").content.decode()
     assert "Former Person 029" in html and "Former Group 029" in html
     with django_assert_num_queries(0):
