@@ -176,6 +176,12 @@ class OrganizationAdmin(
             return [OrganizationResource]
         return [OrganizationPublicResource]
 
+    def get_import_resource_classes(self, request):
+        # The same columns: an import's preview shows every column of every row it matches,
+        # as the database has it, so a file of slugs alone would be a bulk export. (Editors
+        # change an organization's contact on its own page.)
+        return self.get_export_resource_classes(request)
+
     def get_data_for_export(self, request, queryset, **kwargs):
         dataset = super().get_data_for_export(request, queryset, **kwargs)
         export_log.info(

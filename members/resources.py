@@ -4,7 +4,8 @@ An import runs in one transaction: when any row is bad the whole file is refused
 dry-run preview lists each bad row with its line number and what is wrong.
 
 No cell is exported as a live spreadsheet formula (icnk/spreadsheets.py), and a name that
-starts like one is refused on import. Contact details are exported only to holders of the
+starts like one is refused on import. Contact details are exported, and read or written by an
+import (whose preview shows every column of the rows it matches), only by holders of the
 personal-data permission (OrganizationAdmin picks the resource).
 """
 

@@ -245,6 +245,29 @@ def test_contact_details_are_exported_only_to_the_personal_data_permission(
     assert "rows=1 contact_fields=True" in caplog.text
 
 
+def test_an_import_preview_shows_contact_details_only_to_the_personal_data_permission(
+    client, organization
+):
+    """A file of slugs alone matches every organization: its preview lists each one's columns
+    as stored, which for an editor must be the export's columns, without the contact."""
+    private = {
+        "contact_name": "Park Ji-hyun",
+        "contact_email": "private@example.org",
+        "contact_phone": "+82 2 555 0199",
+        "private_notes": "Met in Geneva; prefers Signal.",
+    }
+    Organization.objects.filter(pk=organization.pk).update(**private)
+    login_with_two_factor(client, staff("editor", EDITORS))
+    preview = import_csv(client, f"slug\n{organization.slug}\n")
+    assert preview.status_code == 200 and organization.name in preview.text
+    for name, value in private.items():
+        assert value not in preview.text and name not in preview.text, name
+
+    login_administrator(client, staff("chief", ADMINISTRATORS))
+    preview = import_csv(client, f"slug\n{organization.slug}\n")
+    assert all(value in preview.text for value in private.values())
+
+
 def test_an_import_refuses_a_name_that_starts_like_a_formula(editor_client):
     response = import_csv(
         editor_client,
