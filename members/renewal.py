@@ -239,13 +239,19 @@ def _save(member, reason, user=None, fields=()):
 
 
 @transaction.atomic
-def membership_renew(*, member, user=None, reason="", today=None):
+def membership_renew(*, member, user=None, reason="", today=None, period=None):
     """Extend the membership by one period (a lapsed member becomes active again, from today).
-    Returns the new end. By the member (the renewal page) or by the secretariat (`user`)."""
+    Returns the new end. By the member (the renewal page) or by the secretariat (`user`).
+
+    `period`: the end of the period a renewal link was for. Raises LinkUsed if, once the member
+    is locked, that period is no longer the current one: the same link clicked twice at once
+    renews once (read_token checked it before the lock, when both saw it unrenewed)."""
     model = type(member)
     member = model.objects.select_for_update().get(pk=member.pk)
     today = today or timezone.localdate()
     site = SiteSettings.load()
+    if period is not None and period_end(member, today=today, site=site) != period:
+        raise LinkUsed
     new_end = next_period_end(member, today=today, site=site)
     member.renewed_until = new_end
     member.status = MemberStatus.ACTIVE

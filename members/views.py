@@ -148,19 +148,19 @@ def renew(request, token):
     """/<lang>/members/renew/<token>/: the member checks its public profile and renews (POST).
 
     Opening the link changes nothing; the button does. The link is for one period: once that
-    period is renewed, it says so and renews nothing more.
+    period is renewed, it says so and renews nothing more, even to two clicks at once.
     """
     try:
         member = renewal.read_token(token)
+        if request.method == "POST":
+            new_end = renewal.membership_renew(member=member, period=renewal.period_end(member))
+            return _private(
+                render(request, "members/renew_done.html", {"member": member, "new_end": new_end})
+            )
     except renewal.LinkUsed:
         return _private(render(request, "members/renew_done.html", {"already": True}))
     except signing.BadSignature:
         return _private(render(request, "members/renew_invalid.html", status=404))
-    if request.method == "POST":
-        new_end = renewal.membership_renew(member=member)
-        return _private(
-            render(request, "members/renew_done.html", {"member": member, "new_end": new_end})
-        )
     end = renewal.period_end(member)
     context = {
         "member": member,

@@ -227,6 +227,32 @@ def test_the_renewal_page_shows_the_public_profile_and_one_post_renews(member, c
     assert member.renewed_until == D(2026, 3, 4)  # the second click added nothing
 
 
+@pytest.mark.django_db(transaction=True)
+def test_one_link_clicked_twice_at_once_renews_one_year(member):
+    """A double click: the second POST reads the link as unused while the first one's renewal
+    is written but not yet committed. It waits for it, and then says the link was used
+    instead of adding a second year."""
+    from django.db import connection
+    from django.test import Client
+
+    from tests.factories import uncommitted_meanwhile
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time: the two cannot overlap")
+    path = "/" + _link(member)
+    first = []
+    with (
+        at(END - datetime.timedelta(days=20)),
+        uncommitted_meanwhile(lambda: first.append(Client().post(path))),
+    ):
+        second = Client().post(path)
+    assert first[0].status_code == 200 and "이미 갱신되었습니다" not in first[0].content.decode()
+    assert second.status_code == 200
+    assert "이미 갱신되었습니다" in second.content.decode()  # "already renewed"
+    member.refresh_from_db()
+    assert member.renewed_until == D(2026, 3, 4)  # one year, not two
+
+
 def test_a_forged_renewal_link_is_refused_with_a_page_not_a_crash(member, client):
     response = client.get("/en/members/renew/not-a-token/")
     assert response.status_code == 404
