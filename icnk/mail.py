@@ -15,6 +15,7 @@ the message and the row being marked sent.
 
 import datetime
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -82,6 +83,19 @@ def _claim(email_id):
     return now if claimed == 1 else None
 
 
+def _failure(error):
+    """What the log says of a failed attempt: what failed and the server's reply codes. Not the
+    error's text, which can name the recipient (a refusal quotes the address); that stays in
+    the message's `last_error`, for the staff who see its address anyway. (A refusal is said in
+    words: "SMTPRecipientsRefused" is as long as a token, and the log would redact it.)"""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _reply in error.recipients.values()})
+        return "recipient refused: " + " ".join(map(str, codes))
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__}: {error.smtp_code}"
+    return type(error).__name__
+
+
 @task(queue_name="mail")
 def deliver_email(email_id):
     claimed_at = _claim(email_id)
@@ -116,7 +130,7 @@ def deliver_email(email_id):
             delay = retry_delay(email.attempts)
             run_after = timezone.now() + datetime.timedelta(seconds=delay)
             deliver_email.using(run_after=run_after).enqueue(email.pk)
-            logger.warning("email %s not sent (%s); retry in %ss", email.pk, error, delay)
+            logger.warning("email %s not sent (%s); retry in %ss", email.pk, _failure(error), delay)
         return "retry scheduled"
     # Sent, whoever holds the claim now (a worker that took it over may send it again: at least
     # once). The row may be gone: erasing a person deletes the mail to them, even mid-send.

@@ -52,6 +52,40 @@ def test_a_slug_stays_readable(client, console_log):
     assert "Not Found: /en/statements/no-such-statement-from-geneva-2014/" in console_log.getvalue()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_address_the_mail_server_refuses_is_not_written_to_the_log(
+    settings, site_settings, run_worker, caplog
+):
+    """A refusal quotes the recipient, who may be a supporter at risk: the log says what
+    failed (the error and the server's code), not to whom. The outbox row keeps the reply for
+    the staff who already see its address."""
+    from icnk.mail import queue_mail
+    from icnk.models import OutboundEmail
+    from tests.factories import SMTPSink, send_mail_to
+
+    address = "kim.secret@mail.example.org"
+    sink = SMTPSink()
+    sink.refuse[address] = f"550 5.1.1 <{address}>: Recipient address rejected"
+    sink.start()
+    send_mail_to(settings, sink.port)
+    try:
+        email = queue_mail(
+            to=address,
+            template_prefix="join/email/welcome",
+            context={"join_request": {"name": "Kim"}, "member": None, "site": site_settings},
+        )
+        with caplog.at_level(logging.INFO):
+            run_worker()
+    finally:
+        sink.stop()
+    written = [r.getMessage() for r in caplog.records if r.name != "mail.log"]  # not the sink's
+    assert not [line for line in written if "kim.secret" in line]
+    assert f"email {email.pk} not sent (recipient refused: 550); retry in" in "\n".join(written)
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.QUEUED and email.attempts == 1
+    assert address in email.last_error and "550" in email.last_error
+
+
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
