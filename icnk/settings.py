@@ -588,6 +588,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's defaults give this logger handlers of its own: a console with DEBUG on, mail
+        # to ADMINS with it off, neither redacting. None here: its lines go to the root's.
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         # runserver's request lines (`make run`) through the same redacting handler.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},

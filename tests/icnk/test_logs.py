@@ -52,6 +52,47 @@ def test_a_slug_stays_readable(client, console_log):
     assert "Not Found: /en/statements/no-such-statement-from-geneva-2014/" in console_log.getvalue()
 
 
+@pytest.fixture
+def every_handler_output():
+    """What every handler a request's log line reaches writes, whatever configured it (Django's
+    defaults as well as settings.LOGGING): a stream handler's stream is captured; any other
+    handler records what it would send."""
+    handlers, logger = [], logging.getLogger("django.request")
+    while logger is not None:
+        handlers += logger.handlers
+        logger = logger.parent if logger.propagate else None
+    written, undo = StringIO(), []
+    for handler in handlers:
+        if type(handler).__module__.startswith("_pytest"):
+            continue  # pytest's own capture, not the site's
+        if isinstance(handler, logging.StreamHandler):
+            undo.append((handler.setStream, handler.setStream(written)))
+        else:
+            undo.append((handler.__dict__.pop, "emit"))
+            handler.emit = lambda record, h=handler: written.write(h.format(record) + "\n")
+    try:
+        yield written
+    finally:
+        for restore, value in undo:
+            restore(value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_gone_link_is_logged_without_its_token_by_every_handler(
+    client, settings, every_handler_output, debug
+):
+    """With DEBUG on, Django's own console handler prints its request warnings too: it must not
+    print the token either."""
+    settings.DEBUG = debug
+    token = secrets.token_urlsafe(32)
+    response = client.post(f"/en/members/area/link/{token}/")
+    assert response.status_code == 410
+    written = every_handler_output.getvalue()
+    assert "Gone: /en/members/area/link/[redacted]/" in written
+    assert token not in written
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_address_the_mail_server_refuses_is_not_written_to_the_log(
     settings, site_settings, run_worker, caplog
