@@ -47,10 +47,17 @@ class RedactSecrets(logging.Filter):
 
 
 class GunicornLogger(GunicornBaseLogger):
-    """gunicorn's logger, with the request line, path and query of access log lines redacted.
+    """gunicorn's logger, with the request line, path and query of access log lines redacted,
+    and its error log's lines too (a request line it cannot read is quoted there whole).
 
     `make serve` starts gunicorn with `--logger-class icnk.logs.GunicornLogger`.
     """
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            if not any(isinstance(f, RedactSecrets) for f in handler.filters):
+                handler.addFilter(RedactSecrets())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

@@ -133,7 +133,7 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def test_gunicorns_access_log_carries_no_token(tmp_path):
+def test_gunicorns_logs_carry_no_token(tmp_path):
     port = _free_port()
     env = {
         **os.environ,
@@ -157,6 +157,7 @@ def test_gunicorns_access_log_carries_no_token(tmp_path):
     )
     token = secrets.token_urlsafe(32)
     signed = "eyJzIjoxfQ:1uKz3c:" + secrets.token_urlsafe(24)  # as django.core.signing makes
+    malformed = secrets.token_urlsafe(32)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -170,11 +171,16 @@ def test_gunicorns_access_log_carries_no_token(tmp_path):
                 time.sleep(0.3)
                 continue
             break
+        # A request line gunicorn cannot read (no HTTP version): its error log quotes it.
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+            raw.sendall(f"GET /members/renew/{malformed}/\r\n\r\n".encode())
+            raw.recv(1024)
         time.sleep(0.5)  # the access line is written after the response
     finally:
         server.terminate()
         server.wait(timeout=15)
         log.close()
     written = log_path.read_text()
+    assert token not in written and signed not in written and malformed not in written
     assert "GET /members/renew/[redacted]/?sig=[redacted]" in written
-    assert token not in written and signed not in written
+    assert "Invalid HTTP request line: 'GET /members/renew/[redacted]/'" in written
