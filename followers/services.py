@@ -8,12 +8,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from followers.models import Announcement, Delivery, Subscriber
 from icnk import bulk
+from icnk.addresses import Mailbox
 from icnk.mail import queue_mail
 from icnk.models import OutboundEmail, SiteSettings
 from icnk.site_url import absolute_url
@@ -213,6 +215,18 @@ def announce(*, statement):
         )
         wanted = Subscriber.objects.receiving().filter(confirmed_at__lte=announcement.created_at)
         wanted = wanted.filter(campaign=None) | wanted.filter(campaign__in=campaign_ids)
+        # One mail per address: an address subscribed to everything and to this statement's
+        # campaign (or to two of its campaigns) gets it once, by its subscription to
+        # everything, whose unsubscribe link the mail carries; else by its first. Addresses
+        # compare as everywhere (icnk/addresses.py): the desk may write one in capitals.
+        first_of_each_address = wanted.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=Mailbox("email"),
+                order_by=[Case(When(campaign=None, then=0), default=1), "pk"],
+            )
+        ).filter(rank=1)
+        wanted = wanted.filter(pk__in=first_of_each_address.values("pk"))
         while True:
             with transaction.atomic():
                 ids = list(

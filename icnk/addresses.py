@@ -1,4 +1,5 @@
-"""Comparing email addresses: `field__mailbox=address`, for any text field holding one.
+"""Comparing email addresses: `field__mailbox=address`, for any text field holding one, and
+`Mailbox(field)` to group rows by address.
 
 Two spellings are one address when they differ only in the case of the letters A–Z. That is
 how this site has always compared addresses, and it must stay that narrow. `__iexact` is
@@ -12,7 +13,7 @@ only A–Z already. The part before the @ is ASCII (icnk.validators.validate_sen
 a domain written in another script matches only as written, never another domain.
 """
 
-from django.db.models import CharField, Lookup
+from django.db.models import CharField, Func, Lookup
 
 
 @CharField.register_lookup
@@ -34,3 +35,13 @@ class SameMailbox(Lookup):
     def as_postgresql(self, compiler, connection):
         lhs, rhs, params = self._sides(compiler, connection)
         return f'LOWER({lhs} COLLATE "C") = LOWER({rhs} COLLATE "C")', params
+
+
+class Mailbox(Func):
+    """The address as `__mailbox` compares it, to group or order rows by address."""
+
+    function = "LOWER"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection):
+        return self.as_sql(compiler, connection, template='LOWER(%(expressions)s COLLATE "C")')

@@ -162,6 +162,32 @@ def test_only_subscribers_of_the_statements_campaign_or_of_everything_get_it(
     assert sorted(recipients(smtp)) == ["all@example.org", "coi@example.org"]
 
 
+def test_an_address_subscribed_to_everything_and_to_the_campaign_gets_one_copy(
+    site_settings, smtp, run_worker, make_statement, make_subscriber
+):
+    """It comes by the subscription to everything: its language, and its unsubscribe link (the
+    one that stops what they asked for first). Addresses compare as subscribing stores them,
+    lower-cased, whatever the desk typed."""
+    from statements.models import Campaign
+
+    coi = Campaign.objects.create(slug="coi", title_en="CoI", goal_en="g", started_on="2011-09-08")
+    make_subscriber("both@example.org", campaign=coi)
+    make_subscriber("Both@Example.ORG", campaign=coi)
+    everything = make_subscriber("both@example.org", language="ko")  # asked last
+    make_subscriber("coi@example.org", campaign=coi)
+    make_statement(campaign=coi)
+    run_worker()
+    assert collections.Counter(to.lower() for to in recipients(smtp).elements()) == {
+        "both@example.org": 1,
+        "coi@example.org": 1,
+    }
+    assert Delivery.objects.filter(subscriber__email__mailbox="both@example.org").count() == 1
+    (mail,) = [parse(raw) for raw in smtp.messages if parse(raw)["To"] == "both@example.org"]
+    url = f"http://testserver/ko/follow/unsubscribe/{everything.token}/"
+    assert mail["List-Unsubscribe"].strip() == f"<{url}>"
+    assert url in text_of(mail)
+
+
 class Killed(BaseException):
     """What SIGKILL does to a worker, in-process: it stops dead, no except clause runs."""
 
