@@ -132,16 +132,9 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        hidden = [
-            template
-            for template, permission in mail.PERMISSION_TO_SEE.items()
-            if not request.user.has_perm(permission)
-        ]
-        # Mail to people whose addresses a staff member may not see (subscribers: only
-        # administrators see their list) is not theirs to see here either, or the outbox
-        # would list those addresses.
-        return queryset.exclude(template__in=hidden) if hidden else queryset
+        # Mail to people whose addresses a staff member may not see is not theirs to see here
+        # either, or the outbox would list those addresses.
+        return super().get_queryset(request).visible_to(request.user)
 
     def get_fields(self, request, obj=None):
         fields = ["to", "subject", "status", "attempts", "last_error"]

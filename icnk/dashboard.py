@@ -146,7 +146,12 @@ class OutboxPanel(Panel):
     model = OutboundEmail
 
     def queryset(self, request):
-        return OutboundEmail.objects.needing_attention().defer("body").order_by("-created_at")
+        return (
+            OutboundEmail.objects.needing_attention()
+            .visible_to(request.user)
+            .defer("body")
+            .order_by("-created_at")
+        )
 
     def row(self, email, request):
         failed = email.status == OutboundEmail.Status.FAILED

@@ -204,6 +204,18 @@ class OutboundEmailQuerySet(models.QuerySet):
             | models.Q(status=OutboundEmail.Status.QUEUED, attempts__gt=0)
         )
 
+    def visible_to(self, user):
+        """Without the mail to people whose addresses `user` may not see (subscribers: only
+        administrators see their list), registered with icnk.mail.seen_by."""
+        from icnk.mail import PERMISSION_TO_SEE
+
+        hidden = [
+            template
+            for template, permission in PERMISSION_TO_SEE.items()
+            if not user.has_perm(permission)
+        ]
+        return self.exclude(template__in=hidden) if hidden else self
+
 
 class OutboundEmail(models.Model):
     """A message the site has promised to send: the durable record behind the task queue.

@@ -183,3 +183,24 @@ def test_editors_do_not_see_subscribers_addresses_in_the_outbox(client, site_set
     assert seen[EDITORS] == (False, True, False)
     assert seen[ADMINISTRATORS] == (True, True, True)
     assert join.template == "" and subscriber_mail.template == "followers/email/confirm"
+
+
+def test_editors_do_not_see_subscribers_addresses_on_the_desks_failed_mail_panel(
+    client, site_settings
+):
+    client.post("/en/follow/", {"email": "reader@example.org", "language": "en"})
+    # What a refused first attempt leaves: the desk's panel lists mail that is retrying.
+    OutboundEmail.objects.filter(to="reader@example.org").update(
+        attempts=1, last_error="SMTPRecipientsRefused: 451"
+    )
+    OutboundEmail.objects.create(
+        to="applicant@example.org", subject="A join link", attempts=1, last_error="timeout"
+    )
+    seen = {}
+    for role in (EDITORS, ADMINISTRATORS):
+        staff = Client()
+        login_with_two_factor(staff, make_staff(f"{role[-9:]}-staff", role))
+        desk = staff.get("/admin/").content.decode()
+        assert "Mail that failed or is retrying" in desk
+        seen[role] = ("reader@example.org" in desk, "applicant@example.org" in desk)
+    assert seen == {EDITORS: (False, True), ADMINISTRATORS: (True, True)}
